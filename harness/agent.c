@@ -1,0 +1,227 @@
+/* agent.c - one-shot calls into workloads/agent.py; see agent.h. */
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <string.h>
+
+#include "agent.h"
+#include "protocol.h"
+
+void agent_child_setup(struct child *c, const struct catalog *cat, const struct interp *in,
+		       const char *const *args, const struct child_opts *opts)
+{
+	for (size_t i = 0; i < in->argv.n; i++)
+		strvec_push(&c->argv, in->argv.v[i]);
+	if (c->argv.n && !strchr(c->argv.v[0], '/')) {
+		/* a bare command: resolve it here, execve does not search PATH */
+		const char *path = strvec_getenv(&in->env, "PATH");
+		char *found = spawn_which(c->argv.v[0], path ? path : getenv("PATH"));
+		if (found) {
+			free(c->argv.v[0]);
+			c->argv.v[0] = found;
+		}
+	}
+	strvec_push(&c->argv, cat->agent);
+	for (size_t i = 0; args && args[i]; i++)
+		strvec_push(&c->argv, args[i]);
+	config_child_env(in, &c->env);
+	if (opts) {
+		c->thp_disable = opts->thp_disable;
+		c->cpu = opts->cpu;
+		if (opts->arena_max)
+			strvec_setenv(&c->env, "MALLOC_ARENA_MAX", opts->arena_max);
+	}
+}
+
+/*
+ * Run the agent with args and call on_msg for every protocol line until
+ * done/exit. Returns 0 when the agent said done and exited 0.
+ */
+typedef int (*msg_fn)(const struct proto_msg *m, void *ctx, char **why);
+
+static int agent_oneshot(const struct catalog *cat, const struct interp *in,
+			 const char *const *args, double timeout_s, msg_fn on_msg,
+			 void *ctx, char **why)
+{
+	struct child c;
+	child_init(&c);
+	agent_child_setup(&c, cat, in, args, NULL);
+	*why = NULL;
+	if (child_start(&c, why)) {
+		child_release(&c);
+		return -1;
+	}
+	close(c.in_fd);
+	c.in_fd = -1;
+	struct chanio ch;
+	chanio_init(&ch, c.out_fd, c.err_fd, 4096);
+	double deadline = now_s() + timeout_s;
+	int done = 0, rc = -1;
+	for (;;) {
+		char *line;
+		enum chan_result r = chanio_next_line(&ch, deadline, 0, &line);
+		if (r == CHAN_IDLE)
+			continue;
+		if (r == CHAN_TIMEOUT) {
+			*why = xasprintf("no answer within %.0f s", timeout_s);
+			break;
+		}
+		if (r != CHAN_LINE)
+			break;
+		struct proto_msg m;
+		const char *bad;
+		if (proto_parse(line, strlen(line), &m, &bad)) {
+			*why = xasprintf("%s: '%.60s'", bad, line);
+			free(line);
+			break;
+		}
+		free(line);
+		if (m.verb == PROTO_DONE) {
+			done = 1;
+		} else if (m.verb == PROTO_ERROR || m.verb == PROTO_SKIP) {
+			const char *reason = proto_str(&m, "reason");
+			*why = xstrdup(reason ? reason : "the agent reported an error");
+		} else if (on_msg(&m, ctx, why)) {
+			proto_msg_release(&m);
+			break;
+		}
+		proto_msg_release(&m);
+		if (done || *why)
+			break;
+	}
+	if (!done && !*why)
+		child_wait(&c, 2.0);
+	if (!c.reaped)
+		child_kill(&c);
+	chanio_drain(&ch);
+	if (done && WIFEXITED(c.wait_status) && WEXITSTATUS(c.wait_status) == 0) {
+		rc = 0;
+	} else if (!*why) {
+		char *ex = child_describe_exit(&c);
+		char *tail = chanio_stderr_tail(&ch, 1);
+		*why = xasprintf("the agent %s%s%s", ex, tail ? ": " : "", tail ? tail : "");
+		free(ex);
+		free(tail);
+	}
+	chanio_release(&ch);
+	child_release(&c);
+	return rc;
+}
+
+static int on_probe(const struct proto_msg *m, void *ctx, char **why)
+{
+	struct interp *in = ctx;
+	if (m->verb != PROTO_PROBE) {
+		*why = xstrdup("unexpected protocol line in probe mode");
+		return -1;
+	}
+	cJSON_Delete(in->probe);
+	in->probe = cJSON_Duplicate(m->payload, 1);
+	return 0;
+}
+
+int agent_probe(const struct catalog *cat, struct interp *in, double timeout_s, char **why)
+{
+	static const char *const args[] = { "probe", NULL };
+	int rc = agent_oneshot(cat, in, args, timeout_s, on_probe, in, why);
+	if (!rc && !in->probe) {
+		*why = xstrdup("the agent said done without a probe line");
+		rc = -1;
+	}
+	return rc;
+}
+
+static int on_prepared(const struct proto_msg *m, void *ctx, char **why)
+{
+	(void)ctx;
+	if (m->verb != PROTO_PREPARED) {
+		*why = xstrdup("unexpected protocol line in prepare mode");
+		return -1;
+	}
+	return 0;
+}
+
+int agent_prepare(const struct catalog *cat, const struct interp *in, const char *workload,
+		  double timeout_s, char **why)
+{
+	const char *args[] = { "prepare", workload, NULL };
+	return agent_oneshot(cat, in, args, timeout_s, on_prepared, NULL, why);
+}
+
+static int on_workload(const struct proto_msg *m, void *ctx, char **why)
+{
+	if (m->verb != PROTO_WORKLOAD) {
+		*why = xstrdup("unexpected protocol line in list mode");
+		return -1;
+	}
+	cJSON_AddItemToArray((cJSON *)ctx, cJSON_Duplicate(m->payload, 1));
+	return 0;
+}
+
+cJSON *agent_list(const struct catalog *cat, const struct interp *in, double timeout_s, char **why)
+{
+	static const char *const args[] = { "list", NULL };
+	cJSON *arr = cJSON_CreateArray();
+	if (agent_oneshot(cat, in, args, timeout_s, on_workload, arr, why)) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+static const char *probe_str(const cJSON *probe, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(probe, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int probe_true(const cJSON *probe, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(probe, key));
+}
+
+char *agent_probe_name(const cJSON *probe)
+{
+	const char *impl = probe_str(probe, "implementation");
+	const char *ver = probe_str(probe, "version");
+	if (!impl)
+		impl = "python";
+	if (!ver)
+		ver = "unknown";
+	const char *pyver = probe_str(probe, "python_version");
+	char *name;
+	if (!strcmp(impl, "pypy") && pyver)
+		name = xasprintf("pypy%s-%s", pyver, ver);
+	else
+		name = xasprintf("%s-%s", impl, ver);
+	if (probe_true(probe, "gil_disabled")) {
+		char *n = xasprintf("%st", name);
+		free(name);
+		name = n;
+	}
+	if (probe_true(probe, "debug")) {
+		char *n = xasprintf("%sd", name);
+		free(name);
+		name = n;
+	}
+	return name;
+}
+
+char *agent_probe_summary(const cJSON *probe)
+{
+	const char *impl = probe_str(probe, "implementation");
+	const char *ver = probe_str(probe, "version");
+	const char *alloc = probe_str(probe, "allocator");
+	const cJSON *bits = cJSON_GetObjectItemCaseSensitive(probe, "pointer_bits");
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s %s", impl ? impl : "?", ver ? ver : "?");
+	if (cJSON_IsNumber(bits))
+		buf_addf(&b, ", %d-bit", (int)bits->valuedouble);
+	if (alloc)
+		buf_addf(&b, ", %s", alloc);
+	if (probe_true(probe, "debug"))
+		buf_addstr(&b, ", debug");
+	if (probe_true(probe, "gil_disabled"))
+		buf_addstr(&b, ", free-threaded");
+	return buf_detach(&b);
+}

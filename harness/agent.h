@@ -1,0 +1,55 @@
+/*
+ * agent.h - the driver's short calls into workloads/agent.py: building a
+ * child's command line and environment for any agent mode, and the one-shot
+ * modes probe (describe an interpreter), prepare (build what a workload
+ * needs, e.g. the record C extension) and list (workloads available on an
+ * interpreter). The measured cells themselves are runner.c's.
+ */
+#ifndef OBJMEM_AGENT_H
+#define OBJMEM_AGENT_H
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "model.h"
+#include "spawn.h"
+
+/* Conditions a child starts under; recorded in the results' config. */
+struct child_opts {
+	int thp_disable;
+	int cpu;                  /* -1: not pinned */
+	const char *arena_max;    /* MALLOC_ARENA_MAX value, or NULL */
+};
+
+/*
+ * Fill c (child_init'ed) to run INTERP_ARGV... agent.py args... with the
+ * child environment of config_child_env and the options.
+ */
+void agent_child_setup(struct child *c, const struct catalog *cat, const struct interp *in,
+		       const char *const *args, const struct child_opts *opts);
+
+/*
+ * Probe: run the agent in probe mode (timeout_s seconds at most). On success
+ * returns 0 and sets in->probe. On failure returns -1 and *why (malloc'ed)
+ * says what happened, with the last stderr line.
+ */
+int agent_probe(const struct catalog *cat, struct interp *in, double timeout_s, char **why);
+
+/* Prepare a workload for an interpreter; 0, or -1 with *why (not fatal). */
+int agent_prepare(const struct catalog *cat, const struct interp *in, const char *workload,
+		  double timeout_s, char **why);
+
+/*
+ * List the workloads as the interpreter sees them: a cJSON array of the
+ * agent's "workload" payloads (name, description, and when the agent says
+ * so, available/reason). NULL with *why on failure.
+ */
+cJSON *agent_list(const struct catalog *cat, const struct interp *in, double timeout_s, char **why);
+
+/* A name for a discovered interpreter from its probe: "cpython-3.12.1",
+ * "cpython-3.13.0t", "cpython-3.11.2d", "pypy-3.9-7.3.11". */
+char *agent_probe_name(const cJSON *probe);
+/* A one-line description of a probe: "CPython 3.12.1, 64-bit, pymalloc". */
+char *agent_probe_summary(const cJSON *probe);
+
+#endif

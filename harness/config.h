@@ -1,0 +1,93 @@
+/*
+ * config.h - what a run can use: the workloads (workloads/NAME.py) and the
+ * interpreters (definition files, plus discovery on PATH and under pyenv).
+ *
+ * Owns: the catalog, the loading and validation of interpreter definitions
+ * (errors name file, line and column or the field), discovery, the
+ * resolution of a -i argument (definition name, discovered name, path, or
+ * command on PATH), and the environment a child gets.
+ *
+ * Definition files are read from <srcdir>/interpreters/NAME.json, then each
+ * directory of $OBJMEM_INTERPRETERS (colon-separated), then
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/objmem/interpreters/NAME.json.
+ */
+#ifndef OBJMEM_CONFIG_H
+#define OBJMEM_CONFIG_H
+
+#include <stddef.h>
+
+#include "model.h"
+#include "util.h"
+
+struct workload_info {
+	char *name;
+	char *description;
+	char *path;
+};
+
+struct def {
+	struct interp in;     /* name, argv (argv[0] as written), env, tags, origin */
+	char *description;
+	char *provision;      /* the provision target that makes it, or NULL */
+	char *resolved;       /* argv[0] found on disk, or NULL when not installed */
+};
+
+struct catalog {
+	char *srcdir;         /* holds workloads/, plots/, interpreters/ */
+	char *agent;          /* srcdir/workloads/agent.py */
+	struct workload_info *workloads;
+	size_t n_workloads, alloc_workloads;
+	struct def *defs;
+	size_t n_defs, alloc_defs;
+	struct strvec def_dirs; /* where definitions were looked for */
+};
+
+/*
+ * Find the source directory (OBJMEM_SRCDIR, the executable's directory, or
+ * the installed share directory), list workloads and load every definition.
+ * Returns 0, or -1 after printing what was wrong (a bad definition stops the
+ * run: it is a typo the user wants to hear about).
+ */
+int catalog_load(struct catalog *cat);
+void catalog_release(struct catalog *cat);
+
+const struct workload_info *catalog_workload(const struct catalog *cat, const char *name);
+const struct def *catalog_def(const struct catalog *cat, const char *name);
+/* The known name closest to name (workloads or definitions), or NULL. */
+const char *catalog_suggest(const struct catalog *cat, const char *name, int workloads);
+
+/*
+ * Load definitions from one file into cat (object or array of objects).
+ * Exposed for tests and the definition writer's checks.
+ */
+int catalog_load_def_file(struct catalog *cat, const char *path);
+/* Parse definitions from text; what names the source in messages. */
+int catalog_parse_defs(struct catalog *cat, const char *text, size_t len, const char *what);
+
+/*
+ * Discover python executables on PATH and under pyenv. Appends "path"
+ * entries to out: absolute paths, ELF executables only (wrappers and pyenv
+ * shims are skipped), deduplicated by real path.
+ */
+void discover_interpreters(struct strvec *paths, struct strvec *origins);
+
+/*
+ * Build an interp for a -i argument that is a path or a command on PATH.
+ * Returns 0, or -1 with a message printed.
+ */
+int interp_from_path(const char *arg, struct interp *out);
+
+/*
+ * The environment of a child: the driver's own, without PYTHON* variables
+ * that would change what is measured (PYTHONMALLOC, PYTHONPATH, ...), then
+ * the definition's env, then OBJMEM_CACHE.
+ */
+void config_child_env(const struct interp *in, struct strvec *env);
+
+/* ${XDG_DATA_HOME:-$HOME/.local/share}/objmem, where provisioned builds go. */
+char *user_data_dir(void);
+
+/* The cache directory for built extensions: $OBJMEM_CACHE or XDG cache. */
+char *config_cache_dir(void);
+
+#endif

@@ -1,0 +1,140 @@
+/* progress.c - progress on stderr; see progress.h. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "progress.h"
+#include "util.h"
+
+struct progress {
+	pthread_mutex_t lock;
+	size_t total, done;
+	double total_weight, done_weight;
+	double t0;
+	int quiet, tty;
+	struct strvec running;
+};
+
+struct progress *progress_new(size_t total, double total_weight, int quiet)
+{
+	struct progress *p = xcalloc(1, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	p->total = total;
+	p->total_weight = total_weight;
+	p->t0 = now_s();
+	p->quiet = quiet;
+	p->tty = isatty(2);
+	strvec_init(&p->running);
+	return p;
+}
+
+void format_count(uint64_t n, char *out, size_t size)
+{
+	if (n >= 1000000000ULL && n % 1000000000ULL == 0)
+		snprintf(out, size, "%lluG", (unsigned long long)(n / 1000000000ULL));
+	else if (n >= 1000000 && n % 1000000 == 0)
+		snprintf(out, size, "%lluM", (unsigned long long)(n / 1000000));
+	else if (n >= 1000 && n % 1000 == 0)
+		snprintf(out, size, "%lluk", (unsigned long long)(n / 1000));
+	else
+		snprintf(out, size, "%llu", (unsigned long long)n);
+}
+
+void format_duration(double s, char *out, size_t size)
+{
+	if (s < 0)
+		s = 0;
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(out, size, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, size, "%lu:%02lu", t / 60, t % 60);
+}
+
+static void eta(struct progress *p, char *out, size_t size)
+{
+	double el = now_s() - p->t0;
+	if (p->done_weight <= 0 || p->done == 0) {
+		snprintf(out, size, "?");
+		return;
+	}
+	double left = el * (p->total_weight - p->done_weight) / p->done_weight;
+	format_duration(left, out, size);
+}
+
+static void redraw(struct progress *p)
+{
+	char el[32], left[32];
+	format_duration(now_s() - p->t0, el, sizeof(el));
+	eta(p, left, sizeof(left));
+	const char *cur = p->running.n ? p->running.v[p->running.n - 1] : "";
+	fprintf(stderr, "\r[%zu/%zu] %s%s  elapsed %s, left ~%s\033[K", p->done, p->total,
+		cur, p->running.n > 1 ? " (+more)" : "", el, left);
+	fflush(stderr);
+}
+
+void progress_start(struct progress *p, const char *label)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	strvec_push(&p->running, label);
+	if (!p->quiet && p->tty)
+		redraw(p);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void progress_done(struct progress *p, const char *label, double weight, const char *status,
+		   const char *detail)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	long i = strvec_find(&p->running, label);
+	if (i >= 0) {
+		free(p->running.v[i]);
+		memmove(&p->running.v[i], &p->running.v[i + 1],
+			(p->running.n - (size_t)i) * sizeof(char *));
+		p->running.n--;
+	}
+	p->done++;
+	p->done_weight += weight;
+	if (!p->quiet) {
+		if (p->tty) {
+			if (strcmp(status, "ok"))
+				fprintf(stderr, "\r%s: %s: %s\033[K\n", label, status, detail ? detail : "");
+			redraw(p);
+		} else {
+			char el[32], left[32];
+			format_duration(now_s() - p->t0, el, sizeof(el));
+			eta(p, left, sizeof(left));
+			fprintf(stderr, "[%zu/%zu] %s: %s%s%s (elapsed %s, left ~%s)\n", p->done,
+				p->total, label, status, detail ? ", " : "", detail ? detail : "", el, left);
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void progress_note(struct progress *p, const char *msg)
+{
+	if (!p || p->quiet)
+		return;
+	pthread_mutex_lock(&p->lock);
+	fprintf(stderr, p->tty ? "\r%s\033[K\n" : "%s\n", msg);
+	if (p->tty)
+		redraw(p);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void progress_free(struct progress *p)
+{
+	if (!p)
+		return;
+	if (!p->quiet && p->tty)
+		fputc('\n', stderr);
+	strvec_clear(&p->running);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}

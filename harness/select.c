@@ -1,0 +1,201 @@
+/* select.c - choosing and probing the interpreters of a run; see select.h. */
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "select.h"
+
+char *select_identity(const struct interp *in)
+{
+	struct buf b = BUF_INIT;
+	const cJSON *exe = in->probe ? cJSON_GetObjectItemCaseSensitive(in->probe, "executable") : NULL;
+	char real[PATH_MAX];
+	if (cJSON_IsString(exe))
+		buf_addstr(&b, exe->valuestring);
+	else if (in->argv.n && realpath(in->argv.v[0], real))
+		buf_addstr(&b, real);
+	else if (in->argv.n)
+		buf_addstr(&b, in->argv.v[0]);
+	for (size_t i = 1; i < in->argv.n; i++)
+		buf_addf(&b, " %s", in->argv.v[i]);
+	/* env in sorted order */
+	struct strvec env = STRVEC_INIT;
+	strvec_copy(&env, &in->env);
+	for (size_t i = 1; i < env.n; i++)
+		for (size_t j = i; j > 0 && strcmp(env.v[j - 1], env.v[j]) > 0; j--) {
+			char *t = env.v[j];
+			env.v[j] = env.v[j - 1];
+			env.v[j - 1] = t;
+		}
+	for (size_t i = 0; i < env.n; i++)
+		buf_addf(&b, " |%s", env.v[i]);
+	strvec_clear(&env);
+	return buf_detach(&b);
+}
+
+struct probe_job {
+	const struct catalog *cat;
+	struct interp *in;
+	double timeout;
+	char *why;
+	int rc;
+};
+
+static void *probe_thread(void *arg)
+{
+	struct probe_job *j = arg;
+	j->rc = agent_probe(j->cat, j->in, j->timeout, &j->why);
+	return NULL;
+}
+
+/* Probe every interpreter not yet skipped, two at a time. */
+static void probe_all(const struct catalog *cat, struct results *r, double timeout)
+{
+	size_t n = r->n_interps;
+	struct probe_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	for (size_t i = 0; i < n; i += 2) {
+		pthread_t th[2];
+		int started[2] = { 0, 0 };
+		for (size_t k = 0; k < 2 && i + k < n; k++) {
+			struct probe_job *j = &jobs[i + k];
+			j->cat = cat;
+			j->in = &r->interps[i + k];
+			j->timeout = timeout;
+			if (j->in->skip_reason)
+				continue;
+			started[k] = !pthread_create(&th[k], NULL, probe_thread, j);
+			if (!started[k])
+				probe_thread(j);
+		}
+		for (size_t k = 0; k < 2; k++)
+			if (started[k])
+				pthread_join(th[k], NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct interp *in = &r->interps[i];
+		if (!in->skip_reason && jobs[i].rc) {
+			in->skip_reason = xasprintf("probe failed: %s", jobs[i].why ? jobs[i].why : "?");
+		}
+		free(jobs[i].why);
+	}
+	free(jobs);
+}
+
+static void add_def(struct results *r, const struct def *d)
+{
+	struct interp *in = results_add_interp(r);
+	interp_copy(in, &d->in);
+	if (!d->resolved) {
+		in->skip_reason = d->provision
+			? xasprintf("not installed: '%s' not found; get it with: ./interpreters/provision %s",
+				    d->in.argv.v[0], d->provision)
+			: xasprintf("not installed: '%s' not found", d->in.argv.v[0]);
+	} else if (strcmp(d->resolved, in->argv.v[0])) {
+		free(in->argv.v[0]);
+		in->argv.v[0] = xstrdup(d->resolved);
+	}
+}
+
+static void drop_interp(struct results *r, size_t i)
+{
+	interp_release(&r->interps[i]);
+	memmove(&r->interps[i], &r->interps[i + 1], (r->n_interps - i - 1) * sizeof(*r->interps));
+	r->n_interps--;
+}
+
+int select_interpreters(const struct catalog *cat, const struct select_opts *opts,
+			struct results *r)
+{
+	size_t first = r->n_interps;
+	struct strvec discovered = STRVEC_INIT, origins = STRVEC_INIT;
+	int explicit = opts->names && opts->names->n;
+	if (!explicit) {
+		for (size_t i = 0; i < cat->n_defs; i++)
+			if (cat->defs[i].resolved || opts->include_missing)
+				add_def(r, &cat->defs[i]);
+		discover_interpreters(&discovered, &origins);
+		for (size_t i = 0; i < discovered.n; i++) {
+			struct interp *in = results_add_interp(r);
+			in->name = xstrdup(discovered.v[i]); /* renamed after the probe */
+			strvec_push(&in->argv, discovered.v[i]);
+			in->origin = xstrdup(origins.v[i]);
+		}
+	} else {
+		for (size_t k = 0; k < opts->names->n; k++) {
+			const char *arg = opts->names->v[k];
+			const struct def *d = catalog_def(cat, arg);
+			if (d) {
+				add_def(r, d);
+				continue;
+			}
+			struct interp tmp;
+			if (interp_from_path(arg, &tmp)) {
+				const char *sug = catalog_suggest(cat, arg, 0);
+				if (sug)
+					fprintf(stderr, "hint: did you mean '%s'?\n", sug);
+				strvec_clear(&discovered);
+				strvec_clear(&origins);
+				return -1;
+			}
+			struct interp *in = results_add_interp(r);
+			*in = tmp;
+		}
+	}
+	strvec_clear(&discovered);
+	strvec_clear(&origins);
+
+	probe_all(cat, r, opts->probe_timeout_s);
+
+	/* Name what was found by path from its probe, and drop duplicates. */
+	for (size_t i = first; i < r->n_interps; i++) {
+		struct interp *in = &r->interps[i];
+		int by_path = !strcmp(in->origin, "PATH") || !strcmp(in->origin, "pyenv") ||
+			      !strcmp(in->origin, "path");
+		if (by_path && in->probe && (!explicit || strchr(in->name, '/'))) {
+			free(in->name);
+			in->name = agent_probe_name(in->probe);
+		}
+	}
+	for (size_t i = first; i < r->n_interps; i++) {
+		struct interp *in = &r->interps[i];
+		if (in->skip_reason && !explicit && strcmp(in->origin, "PATH") && strcmp(in->origin, "pyenv"))
+			continue;
+		if (in->skip_reason && !explicit) {
+			/* a discovered executable that is not a working Python: not worth a row */
+			drop_interp(r, i--);
+			continue;
+		}
+		char *id = select_identity(in);
+		for (size_t j = first; j < i; j++) {
+			if (r->interps[j].skip_reason)
+				continue;
+			char *other = select_identity(&r->interps[j]);
+			int same = !strcmp(id, other);
+			free(other);
+			if (!same)
+				continue;
+			int discovered_dup = !strcmp(in->origin, "PATH") || !strcmp(in->origin, "pyenv");
+			if (!discovered_dup && !opts->quiet)
+				warning("interpreter '%s' (%s) is the same build as '%s': measured once, as '%s'",
+					in->name, in->origin, r->interps[j].name, r->interps[j].name);
+			drop_interp(r, i--);
+			break;
+		}
+		free(id);
+	}
+	/* Two different builds with one name get a suffix. */
+	for (size_t i = first; i < r->n_interps; i++) {
+		int n = 1;
+		for (size_t j = first; j < i; j++)
+			if (!strcmp(r->interps[j].name, r->interps[i].name))
+				n++;
+		if (n > 1) {
+			char *nn = xasprintf("%s-%d", r->interps[i].name, n);
+			free(r->interps[i].name);
+			r->interps[i].name = nn;
+		}
+	}
+	return 0;
+}

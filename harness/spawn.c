@@ -1,0 +1,269 @@
+/* spawn.c - child processes without a shell; see spawn.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+#ifndef PR_SET_THP_DISABLE
+#define PR_SET_THP_DISABLE 41
+#endif
+
+void child_init(struct child *c)
+{
+	memset(c, 0, sizeof(*c));
+	strvec_init(&c->argv);
+	strvec_init(&c->env);
+	c->cpu = -1;
+	c->pid = -1;
+	c->in_fd = c->out_fd = c->err_fd = -1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Only async-signal-safe calls from here to execve or _exit. */
+static void NORETURN child_exec(struct child *c, int in_r, int out_w, int err_w,
+				int report_w, pid_t parent)
+{
+	int e;
+	const char *step;
+
+	step = "setpgid";
+	if (setpgid(0, 0) < 0)
+		goto fail;
+	step = "prctl(PR_SET_PDEATHSIG)";
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		goto fail;
+	if (getppid() != parent)
+		_exit(127); /* the parent died before the prctl took hold */
+	if (c->thp_disable) {
+		step = "prctl(PR_SET_THP_DISABLE)";
+		if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+			goto fail;
+	}
+	if (c->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(c->cpu, &set);
+		step = "sched_setaffinity";
+		if (sched_setaffinity(0, sizeof(set), &set) < 0)
+			goto fail;
+	}
+	if (c->as_limit) {
+		struct rlimit rl = { c->as_limit, c->as_limit };
+		step = "setrlimit(RLIMIT_AS)";
+		if (setrlimit(RLIMIT_AS, &rl) < 0)
+			goto fail;
+	}
+	step = "dup2";
+	if (dup2(in_r, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+		goto fail;
+	/* Default dispositions and an empty mask, as a fresh process has. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	step = "execve";
+	execve(c->argv.v[0], c->argv.v, c->env.v);
+fail:
+	e = errno;
+	{
+		/* report "step\0errno" to the parent; best effort */
+		char msg[64];
+		size_t n = 0;
+		for (const char *s = step; *s && n < sizeof(msg) - 12; s++)
+			msg[n++] = *s;
+		msg[n++] = '\0';
+		memcpy(msg + n, &e, sizeof(e));
+		n += sizeof(e);
+		ssize_t w = write(report_w, msg, n);
+		(void)w;
+	}
+	_exit(127);
+}
+
+int child_start(struct child *c, char **why)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, rep[2] = { -1, -1 };
+	*why = NULL;
+	if (!c->argv.n) {
+		*why = xstrdup("empty argv");
+		return -1;
+	}
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
+	    pipe2(rep, O_CLOEXEC)) {
+		*why = xasprintf("cannot create pipes: %s", strerror(errno));
+		goto fail_fds;
+	}
+	if (!c->env.v)
+		strvec_push_nodup(&c->env, NULL), c->env.n = 0;
+
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(in[1]);
+		close(out[0]);
+		close(err[0]);
+		close(rep[0]);
+		child_exec(c, in[0], out[1], err[1], rep[1], parent);
+	}
+	int fork_errno = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close_fd(&in[0]);
+	close_fd(&out[1]);
+	close_fd(&err[1]);
+	close_fd(&rep[1]);
+	if (pid < 0) {
+		*why = xasprintf("cannot fork: %s", strerror(fork_errno));
+		goto fail_fds;
+	}
+	c->pid = pid;
+	c->reaped = 0;
+	/* Also set the group from here, so a kill right after start finds it. */
+	setpgid(pid, pid);
+
+	char msg[64];
+	ssize_t n;
+	do
+		n = read(rep[0], msg, sizeof(msg));
+	while (n < 0 && errno == EINTR);
+	close_fd(&rep[0]);
+	if (n > 0) {
+		int e = 0;
+		size_t slen = strnlen(msg, (size_t)n);
+		if (slen + 1 + sizeof(e) <= (size_t)n)
+			memcpy(&e, msg + slen + 1, sizeof(e));
+		msg[slen < sizeof(msg) ? slen : sizeof(msg) - 1] = '\0';
+		if (!strcmp(msg, "execve"))
+			*why = xasprintf("cannot run '%s': %s", c->argv.v[0], strerror(e));
+		else
+			*why = xasprintf("cannot start '%s': %s failed: %s", c->argv.v[0], msg, strerror(e));
+		child_wait(c, -1);
+		close_fd(&in[1]);
+		close_fd(&out[0]);
+		close_fd(&err[0]);
+		return -1;
+	}
+	c->in_fd = in[1];
+	c->out_fd = out[0];
+	c->err_fd = err[0];
+	fcntl(c->out_fd, F_SETFL, fcntl(c->out_fd, F_GETFL) | O_NONBLOCK);
+	fcntl(c->err_fd, F_SETFL, fcntl(c->err_fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+
+fail_fds:
+	close_fd(&in[0]); close_fd(&in[1]);
+	close_fd(&out[0]); close_fd(&out[1]);
+	close_fd(&err[0]); close_fd(&err[1]);
+	close_fd(&rep[0]); close_fd(&rep[1]);
+	return -1;
+}
+
+void child_signal_group(struct child *c, int sig)
+{
+	if (c->pid <= 0)
+		return;
+	if (kill(-c->pid, sig) < 0 && !c->reaped)
+		kill(c->pid, sig);
+}
+
+void child_kill(struct child *c)
+{
+	if (c->pid <= 0)
+		return;
+	child_signal_group(c, SIGKILL);
+	child_wait(c, -1);
+	/* Anything left in the group (a grandchild that changed nothing) too. */
+	kill(-c->pid, SIGKILL);
+}
+
+int child_wait(struct child *c, double timeout_s)
+{
+	if (c->pid <= 0 || c->reaped)
+		return 1;
+	double deadline = now_s() + timeout_s;
+	for (;;) {
+		int st;
+		pid_t r = waitpid(c->pid, &st, timeout_s < 0 ? 0 : WNOHANG);
+		if (r == c->pid) {
+			c->reaped = 1;
+			c->wait_status = st;
+			return 1;
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (timeout_s >= 0 && now_s() >= deadline)
+			return 0;
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+char *child_describe_exit(const struct child *c)
+{
+	if (!c->reaped)
+		return xstrdup("still running");
+	int st = c->wait_status;
+	if (WIFEXITED(st))
+		return xasprintf("exited with status %d", WEXITSTATUS(st));
+	if (WIFSIGNALED(st))
+		return xasprintf("killed by signal %d (%s)%s", WTERMSIG(st),
+				 strsignal(WTERMSIG(st)), WCOREDUMP(st) ? ", core dumped" : "");
+	return xasprintf("ended with wait status 0x%x", st);
+}
+
+void child_release(struct child *c)
+{
+	close_fd(&c->in_fd);
+	close_fd(&c->out_fd);
+	close_fd(&c->err_fd);
+	strvec_clear(&c->argv);
+	strvec_clear(&c->env);
+}
+
+char *spawn_which(const char *cmd, const char *path_env)
+{
+	if (!cmd || !*cmd)
+		return NULL;
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) == 0 ? xstrdup(cmd) : NULL;
+	const char *p = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+	while (*p) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		char *full = len ? xasprintf("%.*s/%s", (int)len, p, cmd) : xasprintf("./%s", cmd);
+		struct stat st;
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+			return full;
+		free(full);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	return NULL;
+}

@@ -1,0 +1,75 @@
+/*
+ * stats.h - the statistics objmem reports: median, min and max over the
+ * repetitions of a cell, and per (interpreter, workload) a least-squares
+ * line of the USS delta against the object count (slope = bytes per object,
+ * intercept = fixed overhead, with R^2).
+ *
+ * Owns: struct summary, computed from a struct results and nothing else.
+ * Only cells with status ok count; a row with no ok cell has n_ok = 0 and
+ * its statistics are not valid (written as null, never as 0).
+ */
+#ifndef OBJMEM_STATS_H
+#define OBJMEM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct stat3 {
+	int valid; /* n > 0 */
+	size_t n;
+	double median, min, max;
+};
+
+/* Median (mean of the middle two for even n), min, max. v is not changed. */
+void stat3_compute(const double *v, size_t n, struct stat3 *out);
+
+struct fit {
+	int valid; /* at least two distinct x */
+	size_t n;
+	double slope, intercept, r2;
+};
+
+/* Ordinary least squares y = slope * x + intercept. */
+void linear_fit(const double *x, const double *y, size_t n, struct fit *out);
+
+struct summary_row {
+	const char *interpreter; /* borrowed from the results */
+	const char *workload;
+	uint64_t count;
+	size_t n_ok, n_failed, n_skipped;
+	struct stat3 bytes_per_object; /* (full.uss - base.uss) / count */
+	struct stat3 delta_bytes;      /* full.uss - base.uss */
+	struct stat3 absolute_bytes;   /* full.uss - start.uss: growth since start */
+	struct stat3 full_uss;         /* USS of the process at full */
+	struct stat3 peak_hwm;         /* VmHWM at the end of the fill */
+	struct stat3 getsizeof;        /* as the agent reported, when >= 0 */
+	int64_t container_bytes;       /* of the first ok cell, -1 if unknown */
+	double spread_pct;             /* (max - min) / median of bytes_per_object, in % */
+};
+
+struct summary_fit {
+	const char *interpreter;
+	const char *workload;
+	struct fit fit;
+};
+
+struct summary {
+	struct summary_row *rows;
+	size_t n_rows;
+	struct summary_fit *fits;
+	size_t n_fits;
+};
+
+/*
+ * Group the cells by (interpreter, workload, count) in first-seen order of
+ * interpreters and workloads and ascending counts, and fit each
+ * (interpreter, workload) over all its ok cells.
+ */
+void summary_compute(const struct results *r, struct summary *s);
+void summary_release(struct summary *s);
+const struct summary_row *summary_find(const struct summary *s, const char *interp,
+				       const char *workload, uint64_t count);
+
+#endif

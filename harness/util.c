@@ -1,0 +1,526 @@
+/* util.c - shared helpers; see util.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[4096];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s%s\n", prefix, msg);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("error: ", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("fatal: ", fmt, ap);
+	va_end(ap);
+	exit(2);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory allocating %zu bytes", n);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		die("out of memory allocating %zu x %zu bytes", nmemb, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		die("out of memory allocating %zu bytes", n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[256];
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("vsnprintf failed for '%s'", fmt);
+	if ((size_t)n < sizeof(tmp))
+		return xstrdup(tmp);
+	b.p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b.p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return b.p;
+}
+
+void xgrow(void **p, size_t elem, size_t need, size_t *alloc)
+{
+	if (need <= *alloc)
+		return;
+	size_t n = *alloc ? *alloc : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			die("out of memory growing an array to %zu items", need);
+		n *= 2;
+	}
+	*p = xrealloc(*p, n * elem);
+	*alloc = n;
+}
+
+void strvec_init(struct strvec *sv)
+{
+	sv->v = NULL;
+	sv->n = 0;
+	sv->alloc = 0;
+}
+
+void strvec_push_nodup(struct strvec *sv, char *s)
+{
+	xgrow((void **)&sv->v, sizeof(*sv->v), sv->n + 2, &sv->alloc);
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+}
+
+void strvec_push(struct strvec *sv, const char *s)
+{
+	strvec_push_nodup(sv, xstrdup(s));
+}
+
+void strvec_pushf(struct strvec *sv, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[1024];
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("vsnprintf failed for '%s'", fmt);
+	if ((size_t)n < sizeof(tmp)) {
+		strvec_push(sv, tmp);
+		return;
+	}
+	char *p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	strvec_push_nodup(sv, p);
+}
+
+void strvec_copy(struct strvec *dst, const struct strvec *src)
+{
+	strvec_init(dst);
+	for (size_t i = 0; i < src->n; i++)
+		strvec_push(dst, src->v[i]);
+}
+
+void strvec_clear(struct strvec *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	strvec_init(sv);
+}
+
+long strvec_find(const struct strvec *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strcmp(sv->v[i], s))
+			return (long)i;
+	return -1;
+}
+
+static long env_index(const struct strvec *sv, const char *key)
+{
+	size_t klen = strlen(key);
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strncmp(sv->v[i], key, klen) && sv->v[i][klen] == '=')
+			return (long)i;
+	return -1;
+}
+
+void strvec_setenv(struct strvec *sv, const char *key, const char *value)
+{
+	char *kv = xasprintf("%s=%s", key, value);
+	long i = env_index(sv, key);
+	if (i >= 0) {
+		free(sv->v[i]);
+		sv->v[i] = kv;
+	} else {
+		strvec_push_nodup(sv, kv);
+	}
+}
+
+const char *strvec_getenv(const struct strvec *sv, const char *key)
+{
+	long i = env_index(sv, key);
+	return i < 0 ? NULL : sv->v[i] + strlen(key) + 1;
+}
+
+void buf_add(struct buf *b, const void *data, size_t n)
+{
+	xgrow((void **)&b->p, 1, b->len + n + 1, &b->alloc);
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void buf_addstr(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("vsnprintf failed for '%s'", fmt);
+	xgrow((void **)&b->p, 1, b->len + (size_t)n + 1, &b->alloc);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->alloc = 0;
+}
+
+char *buf_detach(struct buf *b)
+{
+	char *p = b->p ? b->p : xstrdup("");
+	b->p = NULL;
+	b->len = b->alloc = 0;
+	return p;
+}
+
+#define COUNT_MAX 1000000000000ULL
+
+int parse_count(const char *s, uint64_t *out, const char **why)
+{
+	const char *p = s;
+	uint64_t v = 0;
+	if (!s || !*s) {
+		*why = "empty count";
+		return -1;
+	}
+	if (*p == '-' || *p == '+') {
+		*why = "a count is a positive whole number without sign";
+		return -1;
+	}
+	if (*p < '0' || *p > '9') {
+		*why = "a count starts with a digit (e.g. 100, 1k, 10M)";
+		return -1;
+	}
+	while (*p >= '0' && *p <= '9') {
+		if (v > COUNT_MAX) {
+			*why = "count too large (at most 1e12)";
+			return -1;
+		}
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+	}
+	uint64_t mult = 1;
+	switch (*p) {
+	case '\0': break;
+	case 'k': case 'K': mult = 1000ULL; p++; break;
+	case 'M': mult = 1000000ULL; p++; break;
+	case 'G': mult = 1000000000ULL; p++; break;
+	default:
+		*why = (*p == '.' || *p == 'e' || *p == 'E')
+			? "a count is a whole number; use a k, M or G suffix, not a fraction or exponent"
+			: "unknown suffix (use k, M or G)";
+		return -1;
+	}
+	if (*p) {
+		*why = "junk after the count (use e.g. 100, 1k, 10M)";
+		return -1;
+	}
+	if (v > COUNT_MAX / mult) {
+		*why = "count too large (at most 1e12)";
+		return -1;
+	}
+	v *= mult;
+	if (v == 0) {
+		*why = "a count must be at least 1";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int parse_count_list(const char *s, uint64_t **out, size_t *n, const char **why)
+{
+	uint64_t *v = NULL;
+	size_t nv = 0, alloc = 0;
+	const char *p = s;
+	if (!s || !*s) {
+		*why = "empty count list";
+		return -1;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char *item = xstrndup(p, len);
+		uint64_t c;
+		int rc = parse_count(item, &c, why);
+		free(item);
+		if (rc) {
+			free(v);
+			return -1;
+		}
+		xgrow((void **)&v, sizeof(*v), nv + 1, &alloc);
+		v[nv++] = c;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	qsort(v, nv, sizeof(*v), cmp_u64);
+	size_t k = 0;
+	for (size_t i = 0; i < nv; i++)
+		if (k == 0 || v[k - 1] != v[i])
+			v[k++] = v[i];
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int parse_int_range(const char *s, long min, long max, long *out)
+{
+	char *end;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	default: return -1;
+	}
+	if (*end == 'i' && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B')
+		end++;
+	if (*end || v == 0 || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int read_file(const char *path, size_t max, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	char tmp[65536];
+	for (;;) {
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			return error("cannot read '%s': %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {
+			close(fd);
+			return error("'%s' is larger than %zu bytes: is it the right file?", path, max);
+		}
+		buf_add(out, tmp, (size_t)n);
+	}
+	close(fd);
+	if (!out->p)
+		buf_add(out, "", 0);
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int e = errno;
+		error("cannot write '%s': %s (is the directory there and writable?)", tmp, strerror(e));
+		free(tmp);
+		return -1;
+	}
+	if (write_all(fd, data, len) || fsync(fd)) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		error("cannot write '%s': %s; '%s' was left as it was", tmp, strerror(e), path);
+		free(tmp);
+		return -1;
+	}
+	if (close(fd)) {
+		int e = errno;
+		unlink(tmp);
+		error("cannot write '%s': %s; '%s' was left as it was", tmp, strerror(e), path);
+		free(tmp);
+		return -1;
+	}
+	if (rename(tmp, path)) {
+		int e = errno;
+		unlink(tmp);
+		error("cannot rename '%s' to '%s': %s", tmp, path, strerror(e));
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void utc_timestamp(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *self_dir(void)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n <= 0)
+		return xstrdup(".");
+	path[n] = '\0';
+	char *slash = strrchr(path, '/');
+	if (slash)
+		*slash = '\0';
+	return xstrdup(path);
+}
+
+size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = xcalloc(lb + 1, sizeof(*row));
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t best = prev + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	size_t d = row[lb];
+	free(row);
+	return d;
+}

@@ -1,0 +1,109 @@
+/*
+ * util.h - small shared helpers: error reporting, checked allocation,
+ * string vectors, growable buffers, number parsing and atomic file writes.
+ *
+ * Errors follow one scheme: error() prints "error: ..." on stderr and returns
+ * -1, so callers write `return error("cannot read '%s': %s", path, ...)`.
+ * warning() prints "warning: ...". die() prints "fatal: ..." and exits 2.
+ * Functions that cannot fail (they die on out-of-memory) start with x.
+ */
+#ifndef OBJMEM_UTIL_H
+#define OBJMEM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define NORETURN __attribute__((noreturn))
+#else
+#define PRINTF_LIKE(f, a)
+#define NORETURN
+#endif
+
+int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
+NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* Grow *p (an array of elem-sized items holding *alloc) to hold need items. */
+void xgrow(void **p, size_t elem, size_t need, size_t *alloc);
+
+/* A NULL-terminated vector of owned strings, usable as an argv or envp. */
+struct strvec {
+	char **v;
+	size_t n;
+	size_t alloc;
+};
+#define STRVEC_INIT { NULL, 0, 0 }
+void strvec_init(struct strvec *sv);
+void strvec_push(struct strvec *sv, const char *s);
+void strvec_pushf(struct strvec *sv, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void strvec_push_nodup(struct strvec *sv, char *s);
+void strvec_copy(struct strvec *dst, const struct strvec *src);
+void strvec_clear(struct strvec *sv);
+/* Index of the entry equal to s, or -1. */
+long strvec_find(const struct strvec *sv, const char *s);
+/* For "KEY=VALUE" vectors: set (replace or append) KEY to VALUE. */
+void strvec_setenv(struct strvec *sv, const char *key, const char *value);
+/* For "KEY=VALUE" vectors: the value of KEY or NULL. */
+const char *strvec_getenv(const struct strvec *sv, const char *key);
+
+/* A growable NUL-terminated byte buffer. */
+struct buf {
+	char *p;
+	size_t len;
+	size_t alloc;
+};
+#define BUF_INIT { NULL, 0, 0 }
+void buf_add(struct buf *b, const void *data, size_t n);
+void buf_addstr(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void buf_reset(struct buf *b);
+void buf_release(struct buf *b);
+/* Detach the string; the buffer is left empty. Never NULL. */
+char *buf_detach(struct buf *b);
+
+/*
+ * Parse a positive object count: digits with an optional k, M or G suffix
+ * (powers of 1000), e.g. "100", "1k", "10M". Rejects 0, signs, overflow
+ * above 1e12, fractions and junk. Returns 0 or -1 with *why set to a
+ * static message.
+ */
+int parse_count(const char *s, uint64_t *out, const char **why);
+/* Parse a comma list of counts into a sorted, deduplicated array. */
+int parse_count_list(const char *s, uint64_t **out, size_t *n, const char **why);
+/* Parse a decimal int in [min, max]. */
+int parse_int_range(const char *s, long min, long max, long *out);
+/* Parse a size with optional K/M/G/T suffix (powers of 1024) into bytes. */
+int parse_size(const char *s, uint64_t *out);
+
+/* Read a whole file (at most max bytes) into a NUL-terminated string. */
+int read_file(const char *path, size_t max, struct buf *out);
+/*
+ * Write data to path through path.tmp.PID, fsync and rename, so readers see
+ * either the old file or the new one, never a part. Returns 0 or -1 with
+ * an error already printed.
+ */
+int write_file_atomic(const char *path, const char *data, size_t len);
+
+/* Monotonic seconds. */
+double now_s(void);
+/* UTC time as "2026-01-02T03:04:05Z" into out (at least 21 bytes). */
+void utc_timestamp(char *out, size_t n);
+
+/* Directory of the running executable, with a trailing component removed. */
+char *self_dir(void);
+/* Levenshtein distance, for "did you mean" suggestions. */
+size_t edit_distance(const char *a, const char *b);
+
+#endif
