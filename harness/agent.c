@@ -34,8 +34,9 @@ void agent_child_setup(struct child *c, const struct catalog *cat, const struct 
 }
 
 /*
- * Run the agent with args and call on_msg for every protocol line until
- * done/exit. Returns 0 when the agent said done and exited 0.
+ * Run the agent with args and call on_msg for every protocol line until it
+ * says done or exits. Returns 0 when it exited 0 after at least one line
+ * that on_msg took (or done), with no error or skip line.
  */
 typedef int (*msg_fn)(const struct proto_msg *m, void *ctx, char **why);
 
@@ -56,7 +57,7 @@ static int agent_oneshot(const struct catalog *cat, const struct interp *in,
 	struct chanio ch;
 	chanio_init(&ch, c.out_fd, c.err_fd, 4096);
 	double deadline = now_s() + timeout_s;
-	int done = 0, rc = -1;
+	int done = 0, got = 0, rc = -1;
 	for (;;) {
 		char *line;
 		enum chan_result r = chanio_next_line(&ch, deadline, 0, &line);
@@ -84,17 +85,20 @@ static int agent_oneshot(const struct catalog *cat, const struct interp *in,
 		} else if (on_msg(&m, ctx, why)) {
 			proto_msg_release(&m);
 			break;
+		} else {
+			got = 1;
 		}
 		proto_msg_release(&m);
 		if (done || *why)
 			break;
 	}
-	if (!done && !*why)
-		child_wait(&c, 2.0);
+	if (!*why)
+		child_wait(&c, timeout_s < 5 ? timeout_s : 5.0);
 	if (!c.reaped)
 		child_kill(&c);
 	chanio_drain(&ch);
-	if (done && WIFEXITED(c.wait_status) && WEXITSTATUS(c.wait_status) == 0) {
+	/* probe and prepare end with their one line; list ends with done */
+	if ((done || got) && !*why && WIFEXITED(c.wait_status) && WEXITSTATUS(c.wait_status) == 0) {
 		rc = 0;
 	} else if (!*why) {
 		char *ex = child_describe_exit(&c);

@@ -204,12 +204,21 @@ static cJSON *config_json(const struct run_config *cfg, const char *preset, int 
 	return c;
 }
 
-static int check_workloads(const struct catalog *cat, struct strvec *wls)
+static int check_workloads(struct catalog *cat, struct strvec *wls)
 {
 	if (!wls->n)
 		for (size_t i = 0; i < cat->n_workloads; i++)
 			strvec_push(wls, cat->workloads[i].name);
 	for (size_t i = 0; i < wls->n; i++) {
+		size_t len = strlen(wls->v[i]);
+		if (strchr(wls->v[i], '/') || (len > 3 && !strcmp(wls->v[i] + len - 3, ".py"))) {
+			const struct workload_info *w = catalog_add_workload_file(cat, wls->v[i]);
+			if (!w)
+				return -1;
+			free(wls->v[i]);
+			wls->v[i] = xstrdup(w->name);
+			continue;
+		}
 		if (catalog_workload(cat, wls->v[i]))
 			continue;
 		const char *sug = catalog_suggest(cat, wls->v[i], 1);
@@ -232,7 +241,7 @@ static void prepare_all(const struct catalog *cat, struct results *r, const stru
 			continue;
 		for (size_t w = 0; w < wls->n; w++) {
 			char *why = NULL;
-			if (agent_prepare(cat, in, wls->v[w], 300, &why) && !quiet && why)
+			if (agent_prepare(cat, in, workload_agent_arg(cat, wls->v[w]), 300, &why) && !quiet && why)
 				fprintf(stderr, "note: %s / %s: %s\n", in->name, wls->v[w], why);
 			free(why);
 		}

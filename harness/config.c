@@ -87,7 +87,12 @@ static void load_workloads(struct catalog *cat)
 			if (n < 4 || strcmp(e->d_name + n - 3, ".py") || e->d_name[0] == '_' ||
 			    e->d_name[0] == '.' || !strcmp(e->d_name, "agent.py"))
 				continue;
-			strvec_push_nodup(&names, xstrndup(e->d_name, n - 3));
+			/* a file spells '-' as '_' (dataclass_slots.py is dataclass-slots) */
+			char *name = xstrndup(e->d_name, n - 3);
+			for (char *p = name; *p; p++)
+				if (*p == '_')
+					*p = '-';
+			strvec_push_nodup(&names, name);
 		}
 		closedir(d);
 	}
@@ -97,8 +102,14 @@ static void load_workloads(struct catalog *cat)
 		xgrow((void **)&cat->workloads, sizeof(*cat->workloads), cat->n_workloads + 1,
 		      &cat->alloc_workloads);
 		struct workload_info *w = &cat->workloads[cat->n_workloads++];
+		memset(w, 0, sizeof(*w));
 		w->name = xstrdup(names.v[i]);
-		w->path = xasprintf("%s/%s.py", dir, names.v[i]);
+		char *file = xstrdup(names.v[i]);
+		for (char *p = file; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		w->path = xasprintf("%s/%s.py", dir, file);
+		free(file);
 		w->description = read_description(w->path);
 	}
 	strvec_clear(&names);
@@ -333,6 +344,45 @@ const struct workload_info *catalog_workload(const struct catalog *cat, const ch
 		if (!strcmp(cat->workloads[i].name, name))
 			return &cat->workloads[i];
 	return NULL;
+}
+
+const struct workload_info *catalog_add_workload_file(struct catalog *cat, const char *path)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real) || !is_file(real)) {
+		error("workload file '%s' not found", path);
+		return NULL;
+	}
+	const char *base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+	size_t n = strlen(base);
+	if (n < 4 || strcmp(base + n - 3, ".py")) {
+		error("workload file '%s' must be a .py file", path);
+		return NULL;
+	}
+	char *name = xstrndup(base, n - 3);
+	const struct workload_info *old = catalog_workload(cat, name);
+	if (old) {
+		int same = !strcmp(old->path, real);
+		if (!same)
+			error("workload '%s' from '%s' has the name of '%s': rename the file", name, path, old->path);
+		free(name);
+		return same ? old : NULL;
+	}
+	xgrow((void **)&cat->workloads, sizeof(*cat->workloads), cat->n_workloads + 1,
+	      &cat->alloc_workloads);
+	struct workload_info *w = &cat->workloads[cat->n_workloads++];
+	memset(w, 0, sizeof(*w));
+	w->name = name;
+	w->path = xstrdup(real);
+	w->description = read_description(real);
+	w->external = 1;
+	return w;
+}
+
+const char *workload_agent_arg(const struct catalog *cat, const char *name)
+{
+	const struct workload_info *w = catalog_workload(cat, name);
+	return w && w->external ? w->path : name;
 }
 
 const struct def *catalog_def(const struct catalog *cat, const char *name)

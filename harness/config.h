@@ -23,6 +23,7 @@ struct workload_info {
 	char *name;
 	char *description;
 	char *path;
+	int external;         /* given by path (-w ./my_workload.py), not from workloads/ */
 };
 
 struct def {
@@ -50,6 +51,14 @@ struct catalog {
  */
 int catalog_load(struct catalog *cat);
 void catalog_release(struct catalog *cat);
+
+/*
+ * Add a workload file given by path (-w path/to/name.py); its name is the
+ * file's stem. Returns the entry, or NULL with a message printed.
+ */
+const struct workload_info *catalog_add_workload_file(struct catalog *cat, const char *path);
+/* What the agent is given for a workload: its name, or the path of an external one. */
+const char *workload_agent_arg(const struct catalog *cat, const char *name);
 
 const struct workload_info *catalog_workload(const struct catalog *cat, const char *name);
 const struct def *catalog_def(const struct catalog *cat, const char *name);

@@ -194,7 +194,7 @@ void runner_run_cell(const struct catalog *cat, const struct interp *in,
 
 	char count[32];
 	snprintf(count, sizeof(count), "%llu", (unsigned long long)c->count);
-	const char *args[] = { "run", c->workload, count, NULL };
+	const char *args[] = { "run", workload_agent_arg(cat, c->workload), count, NULL };
 	child_init(&cr.child);
 	agent_child_setup(&cr.child, cat, in, args, &cfg->opts);
 	char *why = NULL;

@@ -1,0 +1,282 @@
+/*
+ * stats.c - median/min/max over repetitions, least-squares fits, and the
+ * summary table derived from a results document; see stats.h.
+ *
+ * A statistic that could not be computed (no value, fewer than two distinct
+ * counts, a zero median) has valid == 0 or is NAN, so writers print null.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+void stat3_compute(const double *v, size_t n, struct stat3 *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->n = n;
+	if (!n) {
+		out->median = out->min = out->max = NAN;
+		return;
+	}
+	double *s = xmalloc(n * sizeof(*s));
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	out->valid = 1;
+	out->min = s[0];
+	out->max = s[n - 1];
+	/* a / 2 + b / 2 cannot overflow where (a + b) / 2 could */
+	out->median = n % 2 ? s[n / 2] : s[n / 2 - 1] / 2 + s[n / 2] / 2;
+	free(s);
+}
+
+void linear_fit(const double *x, const double *y, size_t n, struct fit *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->n = n;
+	out->slope = out->intercept = out->r2 = NAN;
+
+	int distinct = 0, y_constant = 1;
+	for (size_t i = 1; i < n; i++) {
+		if (x[i] != x[0])
+			distinct = 1;
+		if (y[i] != y[0])
+			y_constant = 0;
+	}
+	if (!distinct)
+		return;
+
+	/* Centre first: counts reach 1e12, and raw sums of squares would
+	 * cancel catastrophically. */
+	double mx = 0, my = 0;
+	for (size_t i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	double sxx = 0, sxy = 0, syy = 0;
+	for (size_t i = 0; i < n; i++) {
+		double dx = x[i] - mx, dy = y[i] - my;
+		sxx += dx * dx;
+		sxy += dx * dy;
+		syy += dy * dy;
+	}
+	if (sxx == 0) /* distinct x whose spread underflowed: no line */
+		return;
+	out->valid = 1;
+	if (y_constant) {
+		/* Every point on one horizontal line: an exact fit, not 0/0. */
+		out->slope = 0;
+		out->intercept = y[0];
+		out->r2 = 1;
+		return;
+	}
+	out->slope = sxy / sxx;
+	out->intercept = my - out->slope * mx;
+
+	double ssres = 0;
+	for (size_t i = 0; i < n; i++) {
+		double r = y[i] - (out->slope * x[i] + out->intercept);
+		ssres += r * r;
+	}
+	if (ssres == 0 || syy == 0)
+		out->r2 = 1;
+	else
+		out->r2 = 1 - ssres / syy;
+	/* Rounding can push R^2 a hair outside [0, 1]. */
+	if (out->r2 > 1)
+		out->r2 = 1;
+	if (out->r2 < 0)
+		out->r2 = 0;
+}
+
+/* Where a cell goes in the summary: indexes into the name lists, then count. */
+struct cell_key {
+	size_t interp, workload;
+	uint64_t count;
+	size_t cell;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct cell_key *x = a, *y = b;
+	if (x->interp != y->interp)
+		return x->interp < y->interp ? -1 : 1;
+	if (x->workload != y->workload)
+		return x->workload < y->workload ? -1 : 1;
+	if (x->count != y->count)
+		return x->count < y->count ? -1 : 1;
+	return x->cell < y->cell ? -1 : x->cell > y->cell;
+}
+
+/* Index of name in a list of borrowed names, appending it if new. */
+static size_t name_index(const char ***names, size_t *n, size_t *alloc, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*names)[i], name))
+			return i;
+	xgrow((void **)names, sizeof(**names), *n + 1, alloc);
+	(*names)[*n] = name;
+	return (*n)++;
+}
+
+/* Values of one statistic, gathered over a group's ok cells. */
+struct values {
+	double *v;
+	size_t n;
+};
+
+static void values_push(struct values *vs, double v)
+{
+	vs->v[vs->n++] = v;
+}
+
+static void row_compute(const struct results *r, const struct cell_key *k, size_t n,
+			struct summary_row *row, double *scratch)
+{
+	/* One scratch area of n doubles per statistic. */
+	struct values bpo = { scratch, 0 }, delta = { scratch + n, 0 },
+		absolute = { scratch + 2 * n, 0 }, full = { scratch + 3 * n, 0 },
+		hwm = { scratch + 4 * n, 0 }, gso = { scratch + 5 * n, 0 };
+
+	row->container_bytes = -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *c = &r->cells[k[i].cell];
+		switch (c->status) {
+		case CELL_OK: row->n_ok++; break;
+		case CELL_FAILED: row->n_failed++; continue;
+		case CELL_SKIPPED: row->n_skipped++; continue;
+		default: continue;
+		}
+		const struct mem_sample *start = &c->samples[PHASE_START];
+		const struct mem_sample *base = &c->samples[PHASE_BASE];
+		const struct mem_sample *fs = &c->samples[PHASE_FULL];
+		double per;
+		if (!cell_bytes_per_object(c, &per))
+			values_push(&bpo, per);
+		if (base->valid && fs->valid)
+			values_push(&delta, (double)fs->uss - (double)base->uss);
+		if (start->valid && fs->valid)
+			values_push(&absolute, (double)fs->uss - (double)start->uss);
+		if (fs->valid)
+			values_push(&full, (double)fs->uss);
+		if (c->peak.valid)
+			values_push(&hwm, (double)c->peak.vm_hwm);
+		if (c->getsizeof >= 0)
+			values_push(&gso, (double)c->getsizeof);
+		if (row->container_bytes < 0 && c->container_bytes >= 0)
+			row->container_bytes = c->container_bytes;
+	}
+	stat3_compute(bpo.v, bpo.n, &row->bytes_per_object);
+	stat3_compute(delta.v, delta.n, &row->delta_bytes);
+	stat3_compute(absolute.v, absolute.n, &row->absolute_bytes);
+	stat3_compute(full.v, full.n, &row->full_uss);
+	stat3_compute(hwm.v, hwm.n, &row->peak_hwm);
+	stat3_compute(gso.v, gso.n, &row->getsizeof);
+
+	/* One count per row, so the spread of bytes per object is that of the
+	 * deltas, which are whole numbers: no rounding before the division. */
+	const struct stat3 *d = &row->delta_bytes;
+	row->spread_pct = NAN;
+	if (d->valid && d->median != 0)
+		row->spread_pct = (d->max - d->min) * 100 / fabs(d->median);
+}
+
+static void fit_compute(const struct results *r, const struct cell_key *k, size_t n,
+			struct fit *out, double *scratch)
+{
+	double *x = scratch, *y = scratch + n;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *c = &r->cells[k[i].cell];
+		const struct mem_sample *base = &c->samples[PHASE_BASE];
+		const struct mem_sample *fs = &c->samples[PHASE_FULL];
+		if (c->status != CELL_OK || !base->valid || !fs->valid)
+			continue;
+		x[m] = (double)c->count;
+		y[m] = (double)fs->uss - (double)base->uss;
+		m++;
+	}
+	linear_fit(x, y, m, out);
+}
+
+void summary_compute(const struct results *r, struct summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!r->n_cells)
+		return;
+
+	const char **interps = NULL, **workloads = NULL;
+	size_t n_interps = 0, a_interps = 0, n_workloads = 0, a_workloads = 0;
+	for (size_t i = 0; i < r->n_interps; i++)
+		name_index(&interps, &n_interps, &a_interps, r->interps[i].name);
+
+	struct cell_key *keys = xcalloc(r->n_cells, sizeof(*keys));
+	for (size_t i = 0; i < r->n_cells; i++) {
+		const struct cell *c = &r->cells[i];
+		keys[i].interp = name_index(&interps, &n_interps, &a_interps, c->interpreter);
+		keys[i].workload = name_index(&workloads, &n_workloads, &a_workloads, c->workload);
+		keys[i].count = c->count;
+		keys[i].cell = i;
+	}
+	qsort(keys, r->n_cells, sizeof(*keys), cmp_key);
+
+	size_t rows_alloc = 0, fits_alloc = 0;
+	double *scratch = xcalloc(6 * r->n_cells, sizeof(*scratch));
+	for (size_t i = 0; i < r->n_cells;) {
+		/* keys[i .. f) share (interpreter, workload) */
+		size_t f = i;
+		while (f < r->n_cells && keys[f].interp == keys[i].interp &&
+		       keys[f].workload == keys[i].workload)
+			f++;
+		for (size_t j = i; j < f;) {
+			size_t e = j;
+			while (e < f && keys[e].count == keys[j].count)
+				e++;
+			xgrow((void **)&s->rows, sizeof(*s->rows), s->n_rows + 1, &rows_alloc);
+			struct summary_row *row = &s->rows[s->n_rows++];
+			memset(row, 0, sizeof(*row));
+			row->interpreter = interps[keys[j].interp];
+			row->workload = workloads[keys[j].workload];
+			row->count = keys[j].count;
+			row_compute(r, keys + j, e - j, row, scratch);
+			j = e;
+		}
+		xgrow((void **)&s->fits, sizeof(*s->fits), s->n_fits + 1, &fits_alloc);
+		struct summary_fit *sf = &s->fits[s->n_fits++];
+		sf->interpreter = interps[keys[i].interp];
+		sf->workload = workloads[keys[i].workload];
+		fit_compute(r, keys + i, f - i, &sf->fit, scratch);
+		i = f;
+	}
+	free(scratch);
+	free(keys);
+	free(interps);
+	free(workloads);
+}
+
+void summary_release(struct summary *s)
+{
+	free(s->rows);
+	free(s->fits);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct summary_row *summary_find(const struct summary *s, const char *interp,
+				       const char *workload, uint64_t count)
+{
+	for (size_t i = 0; i < s->n_rows; i++) {
+		const struct summary_row *row = &s->rows[i];
+		if (row->count == count && !strcmp(row->interpreter, interp) &&
+		    !strcmp(row->workload, workload))
+			return row;
+	}
+	return NULL;
+}

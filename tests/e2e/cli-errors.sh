@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Bad input gets a clear error naming the option, exit 2, and nothing written.
+. "$(dirname "$0")/lib.sh"
+o=$TMP/never.json
+while IFS='|' read -r args msg; do
+	[ -z "$args" ] && continue
+	# shellcheck disable=SC2086
+	expect_exit 2 "$OBJMEM" run $args -o "$o" -q
+	expect_err "$msg"
+	[ ! -e "$o" ] || fail "'$args' wrote a results file"
+	pass "run $args: $msg"
+done <<'TABLE'
+-n -5|bad --counts '-5': a count is a positive whole number without sign
+-n 0|a count must be at least 1
+-n 1e99|not a fraction or exponent
+-n abc|a count starts with a digit
+-n 10Q|unknown suffix
+-n 2000G|count too large
+-r 0|--repeat takes a whole number from 1 to 1000
+-r x|--repeat takes a whole number
+-j 0|--jobs takes a whole number from 1 to 256
+-w slotz|unknown workload 'slotz'; did you mean 'slots'?
+-i no-such-python-anywhere|no interpreter definition
+-p nosuch|unknown preset 'nosuch'
+--bogus|unknown option '--bogus'
+-t -1|--timeout takes seconds
+--shard 3/2|--shard takes K/N
+--max-memory lots|--max-memory takes a size
+TABLE
+
+expect_exit 2 "$OBJMEM" frobnicate
+expect_err "unknown command 'frobnicate'"
+expect_exit 2 "$OBJMEM" show "$TMP/missing.json"
+expect_err "missing.json"
+expect_exit 0 "$OBJMEM" run --help
+grep -q -- "--counts" "$TMP/out" || fail "run --help lacks --counts"
+grep -q "example" "$TMP/out" || fail "run --help lacks an example"
+pass "unknown command, missing file, --help"

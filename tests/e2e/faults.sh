@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# A faulty child fails its own cell, with the reason in the results, and the
+# run goes on: the other workload's cells are ok.
+. "$(dirname "$0")/lib.sh"
+fake=$SRC/tests/fixtures/fake-python/fake-python
+run_fault() { # FAULT EXPECTED_REASON [extra objmem args]
+	local fault=$1 reason=$2; shift 2
+	local out=$TMP/$fault.json
+	FAKE_FAULT=$fault expect_exit 1 "$OBJMEM" run -i "$fake" -w point3d,slots -n 1k -r 1 -j 2 \
+		-o "$out" -q -t 3 "$@"
+	$CHECK "$out" schema
+	$CHECK "$out" status point3d ok
+	$CHECK "$out" status slots failed "$reason"
+	pass "$fault: '$reason'"
+}
+run_fault not-protocol "not a protocol line"
+run_fault bad-phase "expected phase 'start', got 'full'"
+run_fault bad-json "not valid JSON"
+run_fault exit "exited with status 3"
+run_fault hang "timeout"
+run_fault segv "killed by signal 11"
+run_fault flood-stdout "longer than"
+
+# stderr flooding is drained: the cell still measures, and is ok
+out=$TMP/flood-stderr.json
+FAKE_FAULT=flood-stderr expect_exit 0 "$OBJMEM" run -i "$fake" -w point3d,slots -n 1k -r 1 -o "$out" -q -t 30
+$CHECK "$out" all-ok
+pass "flood-stderr: drained, cells ok"
+
+# a grandchild left behind is killed with the child's process group
+out=$TMP/grandchild.json
+FAKE_FAULT=grandchild expect_exit 0 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q -t 30
+sleep 0.5
+if pgrep -f "fake-python .* run slots" >/dev/null; then fail "a grandchild outlived its cell"; fi
+pass "grandchild killed with the process group"
+
+# memory cap: 1M point3d objects need ~100 MB; a 40M cap kills the cell
+out=$TMP/cap.json
+expect_exit 1 "$OBJMEM" run -i python3 -w point3d -n 1M -r 1 -o "$out" -q --max-memory 40M
+$CHECK "$out" status point3d failed "max-memory"
+pass "max-memory kills the cell"
+
+# an executable that is not Python: skipped at the probe, with the reason
+out=$TMP/notpy.json
+expect_exit 2 "$OBJMEM" run -i /bin/true -w slots -n 1k -r 1 -o "$out" -q
+expect_err "no interpreter can run"
+grep -q '"skipped"' "$out" || fail "the interpreter is not listed as skipped"
+pass "not a Python: skipped with the probe's reason"

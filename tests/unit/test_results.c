@@ -1,0 +1,885 @@
+/*
+ * test_results.c - the results document as JSON: field names, null for
+ * what was not measured, exact numbers, a lossless round trip, and the
+ * messages for files that are not valid results (fixtures under
+ * tests/fixtures/results/, see the README there).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "results.h"
+#include "stats.h"
+#include "unit.h"
+
+/* ---- helpers ---- */
+
+/* Collect what the code under test prints on stderr. */
+struct capture {
+	int saved;
+	FILE *tmp;
+};
+
+static void capture_start(struct capture *c)
+{
+	fflush(stderr);
+	c->tmp = tmpfile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->tmp);
+	c->saved = dup(2);
+	dup2(fileno(c->tmp), 2);
+}
+
+static char *capture_end(struct capture *c)
+{
+	fflush(stderr);
+	dup2(c->saved, 2);
+	close(c->saved);
+	long n = ftell(c->tmp);
+	char *s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	rewind(c->tmp);
+	size_t got = n > 0 ? fread(s, 1, (size_t)n, c->tmp) : 0;
+	s[got] = '\0';
+	fclose(c->tmp);
+	return s;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int strvec_eq(const struct strvec *a, const struct strvec *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}
+
+static int json_eq(const cJSON *a, const cJSON *b)
+{
+	return (!a && !b) || (a && b && cJSON_Compare(a, b, 1));
+}
+
+static int sample_eq(const struct mem_sample *a, const struct mem_sample *b)
+{
+	if (a->valid != b->valid)
+		return 0;
+	return !a->valid || (a->rss == b->rss && a->pss == b->pss && a->uss == b->uss &&
+			     a->anon == b->anon && a->swap == b->swap);
+}
+
+/* The first field where a and b differ, or NULL (static text). */
+static const char *results_diff(const struct results *a, const struct results *b)
+{
+	static char where[256];
+	if (!str_eq(a->objmem_version, b->objmem_version)) return "objmem_version";
+	if (!str_eq(a->created, b->created)) return "created";
+	if (!str_eq(a->label, b->label)) return "label";
+	if (!json_eq(a->machine, b->machine)) return "machine";
+	if (!json_eq(a->config, b->config)) return "config";
+	if (a->n_interps != b->n_interps) return "n_interps";
+	for (size_t i = 0; i < a->n_interps; i++) {
+		const struct interp *x = &a->interps[i], *y = &b->interps[i];
+		const char *f = NULL;
+		if (!str_eq(x->name, y->name)) f = "name";
+		else if (!strvec_eq(&x->argv, &y->argv)) f = "argv";
+		else if (!strvec_eq(&x->env, &y->env)) f = "env";
+		else if (!strvec_eq(&x->tags, &y->tags)) f = "tags";
+		else if (!str_eq(x->origin, y->origin)) f = "origin";
+		else if (!str_eq(x->skip_reason, y->skip_reason)) f = "skip_reason";
+		else if (!json_eq(x->probe, y->probe)) f = "probe";
+		if (f) {
+			snprintf(where, sizeof(where), "interps[%zu].%s", i, f);
+			return where;
+		}
+	}
+	if (a->n_cells != b->n_cells) return "n_cells";
+	for (size_t i = 0; i < a->n_cells; i++) {
+		const struct cell *x = &a->cells[i], *y = &b->cells[i];
+		const char *f = NULL;
+		if (!str_eq(x->interpreter, y->interpreter)) f = "interpreter";
+		else if (!str_eq(x->workload, y->workload)) f = "workload";
+		else if (x->count != y->count) f = "count";
+		else if (x->repeat != y->repeat) f = "repeat";
+		else if (x->status != y->status) f = "status";
+		else if (!str_eq(x->reason, y->reason)) f = "reason";
+		else if (x->getsizeof != y->getsizeof) f = "getsizeof";
+		else if (x->container_bytes != y->container_bytes) f = "container_bytes";
+		else if (x->peak.valid != y->peak.valid ||
+			 (x->peak.valid && (x->peak.vm_hwm != y->peak.vm_hwm ||
+					    x->peak.rss_anon_max != y->peak.rss_anon_max ||
+					    x->peak.polls != y->peak.polls))) f = "peak";
+		else if (memcmp(&x->wall_s, &y->wall_s, sizeof(double))) f = "wall_s (bits)";
+		else if (x->pid != y->pid) f = "pid";
+		else if (!strvec_eq(&x->warnings, &y->warnings)) f = "warnings";
+		else if (!str_eq(x->stderr_tail, y->stderr_tail)) f = "stderr_tail";
+		else if (!str_eq(x->note, y->note)) f = "note";
+		for (int p = 0; !f && p < PHASE_COUNT; p++)
+			if (!sample_eq(&x->samples[p], &y->samples[p]))
+				f = phase_name(p);
+		if (f) {
+			snprintf(where, sizeof(where), "cells[%zu].%s", i, f);
+			return where;
+		}
+	}
+	return NULL;
+}
+
+static void set_sample(struct mem_sample *s, uint64_t rss, uint64_t pss, uint64_t uss,
+		       uint64_t anon, uint64_t swap)
+{
+	s->valid = 1;
+	s->rss = rss;
+	s->pss = pss;
+	s->uss = uss;
+	s->anon = anon;
+	s->swap = swap;
+}
+
+/* 2^53 - 1: the largest integer every JSON reader keeps exactly. */
+#define BIG 9007199254740991ULL
+
+/* A document with every field set, and every kind of null. */
+static void make_full(struct results *r)
+{
+	results_init(r);
+	r->objmem_version = xstrdup("0.1.0");
+	r->created = xstrdup("2026-11-22T03:04:05Z");
+	r->label = xstrdup("rev-abc \"quoted\"");
+	r->machine = cJSON_Parse("{\"hostname\":\"h\u00f6st\",\"cpus\":2,\"mem_total\":3500000000,"
+				 "\"page_size\":4096,\"thp_enabled\":\"madvise\",\"nested\":"
+				 "{\"a\":[1,2.5,null,true,\"x\"]},\"big\":1e15,\"frac\":0.1}");
+	r->config = cJSON_Parse("{\"counts\":[100,1000000000000],\"repeat\":3,\"jobs\":2,"
+				"\"memory_cap\":null}");
+
+	struct interp *in = results_add_interp(r);
+	in->name = xstrdup("cpython-3.13-ft");
+	strvec_push(&in->argv, "/opt/py/bin/python3.13t");
+	strvec_push(&in->argv, "-X");
+	strvec_push(&in->argv, "gil=0");
+	strvec_push(&in->env, "PYTHON_GIL=0");
+	strvec_push(&in->env, "ODD=a=b=c");
+	strvec_push(&in->env, "EMPTY=");
+	strvec_push(&in->tags, "cpython");
+	strvec_push(&in->tags, "free-threaded");
+	in->origin = xstrdup("interpreters/cpython-3.13-ft.json");
+	in->probe = cJSON_Parse("{\"implementation\":\"cpython\",\"version\":\"3.13.0\","
+				"\"pointer_bits\":64,\"debug\":false,\"gil_disabled\":true,"
+				"\"compiler\":\"GCC 12\"}");
+
+	in = results_add_interp(r);
+	in->name = xstrdup("python2.7");
+	strvec_push(&in->argv, "python2.7");
+	in->skip_reason = xstrdup("'python2.7' not found on PATH");
+
+	struct cell *c = results_add_cell(r);
+	c->interpreter = xstrdup("cpython-3.13-ft");
+	c->workload = xstrdup("point3d");
+	c->count = 1000000000000ULL;
+	c->repeat = 1;
+	c->status = CELL_OK;
+	c->getsizeof = 0;
+	c->container_bytes = 8000000000056LL;
+	set_sample(&c->samples[PHASE_START], 10620928, 8658944, 7348224, 6299648, 0);
+	set_sample(&c->samples[PHASE_BASE], 3500000000ULL, 3400000001ULL, 3300000002ULL,
+		   3200000003ULL, 0);
+	set_sample(&c->samples[PHASE_FULL], BIG, BIG - 1, BIG - 2, BIG - 3, 4096);
+	set_sample(&c->samples[PHASE_FREED], 1000000000000000ULL, 0, 0, 0, 0);
+	c->peak.valid = 1;
+	c->peak.vm_hwm = BIG;
+	c->peak.rss_anon_max = 123456789012ULL;
+	c->peak.polls = 4000000000U;
+	c->wall_s = 0.1 + 0.2; /* 0.30000000000000004: cJSON alone prints 0.3 */
+	c->pid = 2147483647;
+	strvec_push(&c->warnings, "swap in use at full: 4096 bytes");
+	strvec_push(&c->warnings, "tab\there, \"quotes\", back\\slash, \u00e9\u20ac\U0001F600");
+	c->note = xstrdup("__slots__ ignored on micropython");
+
+	c = results_add_cell(r);
+	c->interpreter = xstrdup("cpython-3.13-ft");
+	c->workload = xstrdup("point3d");
+	c->count = 100;
+	c->repeat = 2;
+	c->status = CELL_FAILED;
+	c->reason = xstrdup("agent exited with status 1 before 'full'");
+	c->getsizeof = 56;
+	set_sample(&c->samples[PHASE_START], 1, 2, 3, 4, 5);
+	c->wall_s = 1.0 / 3;
+	c->pid = 4242;
+	c->stderr_tail = xstrdup("Traceback (most recent call last):\n"
+				 "  File \"agent.py\", line 1, in <module>\r\n"
+				 "ValueError: caf\u00e9 \u2018x\u2019 \\n \x01\x1f \x7f\n");
+
+	c = results_add_cell(r);
+	c->interpreter = xstrdup("cpython-3.13-ft");
+	c->workload = xstrdup("record");
+	c->count = 100;
+	c->repeat = 1;
+	c->status = CELL_SKIPPED;
+	c->reason = xstrdup("record: no C compiler / Python.h not found for this interpreter");
+	c->wall_s = 1e-9;
+	c->pid = 1;
+
+	c = results_add_cell(r); /* pending: everything unset */
+	c->interpreter = xstrdup("python2.7");
+	c->workload = xstrdup("point3d");
+	c->count = 100;
+	c->repeat = 1;
+	c->status = CELL_PENDING;
+}
+
+static char *tmp_path(char **dir, const char *name)
+{
+	*dir = unit_tmpdir();
+	return xasprintf("%s/%s", *dir, name);
+}
+
+/* ---- writing ---- */
+
+/* The premise of the number handling: what cJSON itself prints. */
+static const struct cjson_print_case {
+	double v;
+	const char *cjson; /* cJSON_PrintUnformatted, libcjson 1.7.15 */
+} cjson_print_cases[] = {
+	{ 3500000000.0, "3500000000" },
+	{ 1e12, "1000000000000" },
+	{ 96.0, "96" },
+	{ -4096.0, "-4096" },
+};
+
+static void test_cjson_number_printing(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cjson_print_cases); i++) {
+		cJSON *n = cJSON_CreateNumber(cjson_print_cases[i].v);
+		char *s = cJSON_PrintUnformatted(n);
+		CU_ASSERT_STRING_EQUAL(s, cjson_print_cases[i].cjson);
+		cJSON_free(s);
+		cJSON_Delete(n);
+	}
+}
+
+/* What results_write puts in the file for the full document. */
+static const char *const written_texts[] = {
+	"\"count\":\t1000000000000,",
+	"\"container_bytes\":\t8000000000056,",
+	"\"rss\":\t3500000000,",
+	"\"rss\":\t9007199254740991,",     /* cJSON: 9.00719925474099e+15 */
+	"\"rss\":\t1000000000000000,",     /* cJSON: 1e+15 */
+	"\"vm_hwm\":\t9007199254740991,",
+	"\"polls\":\t4000000000",
+	"\"wall_s\":\t0.30000000000000004,", /* cJSON: 0.3 */
+	"\"wall_s\":\t0.3333333333333333,",      /* shortest exact */
+	"\"wall_s\":\t1e-09,",
+	"\"pid\":\t2147483647,",
+	"\"big\":\t1000000000000000,",
+	"\"frac\":\t0.1",
+	"\"getsizeof\":\t0,",
+	"\"PYTHON_GIL\":\t\"0\"",
+	"\"ODD\":\t\"a=b=c\"",
+	"\"EMPTY\":\t\"\"",
+	"\\\"agent.py\\\", line 1, in <module>\\r\\n",
+	"caf\u00e9 \u2018x\u2019 \\\\n \\u0001\\u001f \x7f\\n",
+};
+
+static char *write_and_read_text(const struct results *r, size_t *len)
+{
+	char *dir;
+	char *path = tmp_path(&dir, "run.json");
+	CU_ASSERT_EQUAL(results_write(r, path), 0);
+	struct buf b = BUF_INIT;
+	CU_ASSERT_EQUAL(read_file(path, 1 << 24, &b), 0);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+static void test_write_text(void)
+{
+	struct results r;
+	make_full(&r);
+	size_t len;
+	char *text = write_and_read_text(&r, &len);
+	CU_ASSERT(len > 0 && text[len - 1] == '\n');
+	for (size_t i = 0; i < ARRAY_SIZE(written_texts); i++) {
+		int found = strstr(text, written_texts[i]) != NULL;
+		if (!found)
+			fprintf(stderr, "\nnot in the written text: %s\n", written_texts[i]);
+		CU_ASSERT(found);
+	}
+	/* no exponent on any integral value */
+	CU_ASSERT_PTR_NULL(strstr(text, "e+"));
+	/* the text is valid JSON that cJSON reads back */
+	cJSON *doc = cJSON_Parse(text);
+	CU_ASSERT_PTR_NOT_NULL(doc);
+	cJSON_Delete(doc);
+	free(text);
+	results_release(&r);
+}
+
+static void test_round_trip(void)
+{
+	struct results r, back;
+	make_full(&r);
+	char *dir;
+	char *path = tmp_path(&dir, "run.json");
+	CU_ASSERT_EQUAL_FATAL(results_write(&r, path), 0);
+	results_init(&back);
+	CU_ASSERT_EQUAL_FATAL(results_load(path, &back), 0);
+	const char *d = results_diff(&r, &back);
+	if (d)
+		fprintf(stderr, "\nround trip differs at %s\n", d);
+	CU_ASSERT_PTR_NULL(d);
+
+	/* and again: writing what was read gives the same bytes */
+	char *path2 = xasprintf("%s/again.json", dir);
+	CU_ASSERT_EQUAL(results_write(&back, path2), 0);
+	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
+	CU_ASSERT_EQUAL(read_file(path, 1 << 24, &b1), 0);
+	CU_ASSERT_EQUAL(read_file(path2, 1 << 24, &b2), 0);
+	CU_ASSERT(b1.len == b2.len && !memcmp(b1.p, b2.p, b1.len));
+	buf_release(&b1);
+	buf_release(&b2);
+
+	/* the temporary file is gone */
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	CU_ASSERT_NOT_EQUAL(access(tmp, F_OK), 0);
+	free(tmp);
+	free(path2);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+	results_release(&back);
+	results_release(&r);
+}
+
+static void test_round_trip_empty(void)
+{
+	struct results r, back;
+	results_init(&r); /* no version, no date, no machine, nothing */
+	char *dir;
+	char *path = tmp_path(&dir, "empty.json");
+	CU_ASSERT_EQUAL_FATAL(results_write(&r, path), 0);
+	results_init(&back);
+	CU_ASSERT_EQUAL_FATAL(results_load(path, &back), 0);
+	CU_ASSERT_PTR_NULL(results_diff(&r, &back));
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+	results_release(&back);
+	results_release(&r);
+}
+
+/* Field names, exactly as TEAM.md gives them, in each kind of object. */
+static const struct keys_case {
+	const char *where; /* path in the document of the full results */
+	const char *keys[24];
+} keys_cases[] = {
+	{ "", { "schema", "objmem_version", "created", "label", "machine", "config",
+		"interpreters", "cells", "summary", "fits" } },
+	{ "interpreters/0", { "name", "argv", "env", "tags", "origin", "skipped", "probe" } },
+	{ "cells/0", { "interpreter", "workload", "count", "repeat", "status", "reason",
+		       "getsizeof", "container_bytes", "samples", "peak", "wall_s", "pid",
+		       "warnings", "stderr_tail", "note" } },
+	{ "cells/0/samples", { "start", "base", "full", "freed" } },
+	{ "cells/0/samples/full", { "rss", "pss", "uss", "anon", "swap" } },
+	{ "cells/0/peak", { "vm_hwm", "rss_anon_max", "polls" } },
+	{ "summary/0", { "interpreter", "workload", "count", "n_ok", "n_failed", "n_skipped",
+			 "bytes_per_object", "delta_bytes", "absolute_bytes", "full_uss",
+			 "peak_hwm", "getsizeof", "container_bytes", "spread_pct" } },
+	{ "summary/1/bytes_per_object", { "median", "min", "max", "n" } },
+	{ "fits/0", { "interpreter", "workload", "slope", "intercept", "r2", "n" } },
+};
+
+/* Follow "a/0/b" from doc. */
+static const cJSON *json_at(const cJSON *doc, const char *where)
+{
+	char *copy = xstrdup(where), *save = NULL;
+	const cJSON *v = doc;
+	for (char *t = strtok_r(copy, "/", &save); t && v; t = strtok_r(NULL, "/", &save))
+		v = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, atoi(t))
+				     : cJSON_GetObjectItemCaseSensitive(v, t);
+	free(copy);
+	return v;
+}
+
+static void test_field_names(void)
+{
+	struct results r;
+	make_full(&r);
+	cJSON *doc = results_to_json(&r);
+	for (size_t i = 0; i < ARRAY_SIZE(keys_cases); i++) {
+		const struct keys_case *t = &keys_cases[i];
+		const cJSON *o = json_at(doc, t->where);
+		CU_ASSERT_FATAL(cJSON_IsObject(o));
+		const cJSON *e = o->child;
+		size_t k = 0;
+		for (; t->keys[k]; k++, e = e ? e->next : NULL) {
+			int ok = e && !strcmp(e->string, t->keys[k]);
+			if (!ok)
+				fprintf(stderr, "\n%s: expected key '%s' at %zu, got '%s'\n", t->where,
+					t->keys[k], k, e ? e->string : "(end)");
+			CU_ASSERT(ok);
+		}
+		CU_ASSERT_PTR_NULL(e); /* no more keys than TEAM.md lists */
+	}
+	cJSON_Delete(doc);
+	results_release(&r);
+}
+
+/* What was not measured is null, never 0. */
+static const struct null_case {
+	const char *where;
+	int is_null;
+} null_cases[] = {
+	{ "label", 0 },
+	{ "interpreters/0/skipped", 1 },
+	{ "interpreters/1/skipped", 0 },
+	{ "interpreters/1/probe", 1 },
+	{ "interpreters/1/origin", 1 },
+	{ "cells/0/getsizeof", 0 },       /* 0 is a value */
+	{ "cells/0/reason", 1 },
+	{ "cells/0/stderr_tail", 1 },
+	{ "cells/1/container_bytes", 1 }, /* -1 */
+	{ "cells/1/samples/base", 1 },
+	{ "cells/1/samples/start", 0 },
+	{ "cells/1/peak", 1 },
+	{ "cells/1/note", 1 },
+	{ "cells/3/getsizeof", 1 },
+	{ "cells/3/samples/start", 1 },
+	{ "cells/3/wall_s", 1 },
+	{ "cells/3/pid", 1 },
+	{ "cells/3/reason", 1 },
+	/* summary rows: cpython/point3d/100, cpython/point3d/1e12, cpython/record/100,
+	 * python2.7/point3d/100 */
+	{ "summary/0/bytes_per_object", 1 }, /* only a failed cell */
+	{ "summary/0/delta_bytes", 1 },
+	{ "summary/0/spread_pct", 1 },
+	{ "summary/0/container_bytes", 1 },
+	{ "summary/1/bytes_per_object", 0 },
+	{ "summary/1/spread_pct", 0 },
+	{ "summary/1/getsizeof", 0 },
+	{ "summary/2/full_uss", 1 },
+	{ "summary/3/peak_hwm", 1 },
+	{ "fits/0/slope", 1 },               /* one point: no line */
+	{ "fits/0/intercept", 1 },
+	{ "fits/0/r2", 1 },
+	{ "fits/0/n", 0 },
+};
+
+static void test_nulls(void)
+{
+	struct results r;
+	make_full(&r);
+	cJSON *doc = results_to_json(&r);
+	for (size_t i = 0; i < ARRAY_SIZE(null_cases); i++) {
+		const cJSON *v = json_at(doc, null_cases[i].where);
+		int ok = v && cJSON_IsNull(v) == null_cases[i].is_null;
+		if (!ok)
+			fprintf(stderr, "\n%s: expected %s\n", null_cases[i].where,
+				null_cases[i].is_null ? "null" : "a value");
+		CU_ASSERT(ok);
+	}
+	/* summary counts and the row order: counts ascending */
+	CU_ASSERT_EQUAL(cJSON_GetNumberValue(json_at(doc, "summary/0/count")), 100);
+	CU_ASSERT_EQUAL(cJSON_GetNumberValue(json_at(doc, "summary/0/n_failed")), 1);
+	CU_ASSERT_EQUAL(cJSON_GetNumberValue(json_at(doc, "summary/1/count")), 1e12);
+	CU_ASSERT_EQUAL(cJSON_GetNumberValue(json_at(doc, "summary/2/n_skipped")), 1);
+	CU_ASSERT_EQUAL(cJSON_GetNumberValue(json_at(doc, "summary/3/n_ok")), 0);
+	CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(json_at(doc, "cells/1/status")), "failed");
+	cJSON_Delete(doc);
+	results_release(&r);
+}
+
+/* Text from a child need not be UTF-8; the file must be. */
+static const struct utf8_case {
+	const char *in, *out;
+} utf8_cases[] = {
+	{ "plain ascii", "plain ascii" },
+	{ "caf\u00e9 \u20ac \U0001F600", "caf\u00e9 \u20ac \U0001F600" },
+	{ "\xa9 cut mid-character", "\xef\xbf\xbd cut mid-character" },
+	{ "latin-1 caf\xe9!", "latin-1 caf\xef\xbf\xbd!" },
+	{ "\xff\xfe", "\xef\xbf\xbd\xef\xbf\xbd" },
+	{ "overlong \xc0\xaf", "overlong \xef\xbf\xbd\xef\xbf\xbd" },
+	{ "surrogate \xed\xa0\x80", "surrogate \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+	{ "truncated at the end \xe2\x82", "truncated at the end \xef\xbf\xbd\xef\xbf\xbd" },
+};
+
+static void test_utf8(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(utf8_cases); i++) {
+		struct results r, back;
+		results_init(&r);
+		struct cell *c = results_add_cell(&r);
+		c->interpreter = xstrdup("py");
+		c->workload = xstrdup("w");
+		c->count = 1;
+		c->repeat = 1;
+		c->stderr_tail = xstrdup(utf8_cases[i].in);
+		char *dir;
+		char *path = tmp_path(&dir, "u.json");
+		CU_ASSERT_EQUAL(results_write(&r, path), 0);
+		results_init(&back);
+		CU_ASSERT_EQUAL_FATAL(results_load(path, &back), 0);
+		CU_ASSERT_STRING_EQUAL(back.cells[0].stderr_tail, utf8_cases[i].out);
+		free(path);
+		unit_rmtree(dir);
+		free(dir);
+		results_release(&back);
+		results_release(&r);
+	}
+}
+
+static void test_write_errors(void)
+{
+	struct results r;
+	results_init(&r);
+	struct capture cap;
+	capture_start(&cap);
+	int rc = results_write(&r, "/nonexistent-objmem-dir/run.json");
+	char *msg = capture_end(&cap);
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "error: cannot write '/nonexistent-objmem-dir/run.json"));
+	free(msg);
+	results_release(&r);
+}
+
+/* ---- reading ---- */
+
+static const struct fixture_case {
+	const char *file;
+	int ok;
+	const char *message; /* fragment of what is printed; NULL when ok */
+} fixture_cases[] = {
+	{ "small.json", 1, NULL },
+	{ "minimal.json", 1, NULL },
+	{ "empty.json", 0, "error: results/empty.json: the file is empty" },
+	{ "blank.json", 0, "error: results/blank.json: the file is empty" },
+	{ "other-schema.json", 0, "error: 'results/other-schema.json' is a results file of schema "
+	  "'objmem-results/2'; this objmem reads objmem-results/1" },
+	{ "not-results.json", 0, "not-results.json: no \"schema\" field: is it an objmem results file?" },
+	{ "schema-number.json", 0, "schema-number.json: schema: expected a string, got a number" },
+	{ "top-array.json", 0, "expected a JSON object at the top level, got an array" },
+	{ "truncated.json", 0, "truncated.json:78:15: unexpected end of file: is the file truncated?" },
+	{ "truncated-in-string.json", 0, "unexpected end of file: is the file truncated?" },
+	{ "garbage.json", 0, "garbage.json:1:1: invalid JSON: expected a value, at "
+	  "'objmem: 24 cells, 1 '" },
+	{ "syntax-error.json", 0, "syntax-error.json:6:14: invalid JSON: a comma before '}' "
+	  "(JSON has no trailing commas), at ','" },
+	{ "trailing-text.json", 0, "trailing-text.json:3:1: text after the end of the JSON document: '}'" },
+	{ "wrong-uss.json", 0, "error: results/wrong-uss.json: cells[0].samples.full.uss: "
+	  "expected a number, got a string" },
+	{ "missing-uss.json", 0, "missing-uss.json: cells[0].samples.base.uss: required field missing" },
+	{ "negative-swap.json", 0, "cells[0].samples.start.swap: expected a whole number from 0 to "
+	  "9007199254740992, got -4096" },
+	{ "wrong-status.json", 0, "cells[1].status: unknown status 'done' (expected ok, failed, "
+	  "skipped or pending)" },
+	{ "wrong-count.json", 0, "cells[0].count: expected a whole number from 1 to 9007199254740992, "
+	  "got 1.5" },
+	{ "zero-count.json", 0, "cells[1].count: expected a whole number from 1" },
+	{ "missing-workload.json", 0, "cells[1].workload: required field missing" },
+	{ "wrong-argv.json", 0, "interpreters[0].argv: expected an array of strings, got a string" },
+	{ "wrong-argv-item.json", 0, "interpreters[0].argv[1]: expected a string, got a number" },
+	{ "wrong-env.json", 0, "interpreters[0].env.N: expected a string, got a number" },
+	{ "wrong-probe.json", 0, "interpreters[0].probe: expected an object, got a string" },
+	{ "wrong-cells.json", 0, "wrong-cells.json: cells: expected an array, got an object" },
+	{ "missing-cells.json", 0, "missing-cells.json: cells: required field missing" },
+	{ "wrong-peak.json", 0, "cells[0].peak: expected an object or null, got an array" },
+	{ "wrong-warnings.json", 0, "cells[0].warnings: expected an array of strings, got a string" },
+	{ "wrong-created.json", 0, "wrong-created.json: created: expected a string, got a number" },
+	{ "duplicate-cell.json", 0, "cells[1]: same interpreter, workload, count and repeat as "
+	  "cells[0] ('python3', 'point3d', 1000, repeat 1)" },
+	{ "duplicate-interp.json", 0, "interpreters[1]: name 'python3' is already used by "
+	  "interpreters[0]" },
+};
+
+static void test_fixtures(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fixture_cases); i++) {
+		const struct fixture_case *t = &fixture_cases[i];
+		char *rel = xasprintf("results/%s", t->file);
+		size_t len;
+		char *text = unit_read_fixture(rel, &len);
+		struct results r;
+		results_init(&r);
+		struct capture cap;
+		capture_start(&cap);
+		int rc = results_parse(text, len, &r, rel);
+		char *msg = capture_end(&cap);
+		int ok;
+		if (t->ok)
+			ok = rc == 0 && !*msg;
+		else /* one line, and nothing kept from a rejected file */
+			ok = rc == -1 && strstr(msg, t->message) && r.n_cells == 0 &&
+			     r.n_interps == 0 && strchr(msg, '\n') == msg + strlen(msg) - 1;
+		if (!ok)
+			fprintf(stderr, "\nfixture %s: rc %d, message: %s", t->file, rc, msg);
+		CU_ASSERT(ok);
+		free(msg);
+		free(text);
+		free(rel);
+		results_release(&r);
+	}
+}
+
+static void test_load(void)
+{
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL(results_load(unit_fixture("results/small.json"), &r), 0);
+	CU_ASSERT_EQUAL(r.n_interps, 2);
+	CU_ASSERT_EQUAL(r.n_cells, 24);
+	results_release(&r);
+
+	struct capture cap;
+	capture_start(&cap);
+	int rc = results_load("/nonexistent-objmem/run.json", &r);
+	char *msg = capture_end(&cap);
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "error: cannot open '/nonexistent-objmem/run.json': "
+				     "No such file or directory"));
+	free(msg);
+	results_release(&r);
+}
+
+/* Parsing details that need no file: positions are line:column in characters. */
+static const struct parse_case {
+	const char *name, *text;
+	const char *message;
+} parse_cases[] = {
+	{ "cut after a key", "{\"schema\"", "t:1:10: unexpected end of file" },
+	{ "cut after a colon", "{\n \"schema\":", "t:2:11: unexpected end of file" },
+	{ "cut in an escape", "{\"a\": \"x\\", "t:1:10: unexpected end of file" },
+	{ "cut in a number", "{\"a\": [1, 2", "t:1:12: unexpected end of file" },
+	{ "cut in a literal", "[true, fal", "t:1:11: unexpected end of file" },
+	{ "cut in a \\u escape", "[\"\\u00", "t:1:7: unexpected end of file" },
+	{ "bad literal", "{\"a\": tru}", "t:1:7: invalid JSON: expected a value, at 'tru}'" },
+	{ "column counts characters", "{\"\u00e9\u00e9\": x}",
+	  "t:1:8: invalid JSON: expected a value, at 'x}'" },
+	{ "unbalanced close", "{\"a\": [1}", "t:1:9: invalid JSON: expected ',' or ']', at '}'" },
+	{ "trailing comma in an array", "{\"a\": [1, 2, ]}",
+	  "t:1:12: invalid JSON: a comma before ']' (JSON has no trailing commas), at ', ]}'" },
+	{ "key without quotes", "{\n  a: 1}",
+	  "t:2:3: invalid JSON: expected a string in double quotes (a key), at 'a: 1}'" },
+	{ "missing colon", "{\"a\" 1}", "t:1:6: invalid JSON: expected ':' after the key, at '1}'" },
+	{ "bad escape", "{\"a\": \"\\q\"}", "t:1:8: invalid JSON: invalid escape in a string" },
+	{ "missing comma", "{\"a\": 1\n \"b\": 2}",
+	  "t:2:2: invalid JSON: expected ',' or '}', at '\"b\": 2}'" },
+	{ "excerpt cut at a character", "{\"a\": \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9}",
+	  "t:1:7: invalid JSON: expected a value, at '\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9'\n" },
+	{ "NUL byte", "{\"a\"\0: 1}", "t:1:5: NUL byte in the text" },
+	{ "control byte", "{\"a\": \x01x}", "t:1:7: invalid JSON: expected a value, at '\\x01x}'" },
+	{ "two documents", "{}\n{}", "t:2:1: text after the end of the JSON document: '{}'" },
+	{ "no schema", "{}", "t: no \"schema\" field" },
+	{ "string", "\"objmem-results/1\"", "t: expected a JSON object at the top level, got a string" },
+};
+
+static void test_parse_table(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(parse_cases); i++) {
+		const struct parse_case *t = &parse_cases[i];
+		/* the NUL case is one byte longer than strlen says */
+		size_t len = strlen(t->text);
+		if (!strcmp(t->name, "NUL byte"))
+			len += 1 + strlen(t->text + len + 1);
+		struct results r;
+		results_init(&r);
+		struct capture cap;
+		capture_start(&cap);
+		int rc = results_parse(t->text, len, &r, "t");
+		char *msg = capture_end(&cap);
+		int ok = rc == -1 && strstr(msg, t->message);
+		if (!ok)
+			fprintf(stderr, "\nparse case '%s': rc %d, message: %s", t->name, rc, msg);
+		CU_ASSERT(ok);
+		free(msg);
+		results_release(&r);
+	}
+}
+
+static void test_parse_bom(void)
+{
+	static const char text[] = "\xef\xbb\xbf{\"schema\": \"objmem-results/1\", "
+		"\"objmem_version\": null, \"created\": null, \"interpreters\": [], \"cells\": []}\n";
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL(results_parse(text, sizeof(text) - 1, &r, "bom"), 0);
+	results_release(&r);
+}
+
+/* Fields that may be left out read as "not measured". */
+static void test_minimal_defaults(void)
+{
+	size_t len;
+	char *text = unit_read_fixture("results/minimal.json", &len);
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL_FATAL(results_parse(text, len, &r, "minimal.json"), 0);
+	CU_ASSERT_PTR_NULL(r.label);
+	CU_ASSERT_PTR_NULL(r.machine);
+	CU_ASSERT_PTR_NOT_NULL(r.config);
+	CU_ASSERT_PTR_NULL(r.interps[0].probe);
+	CU_ASSERT_EQUAL(r.n_cells, 2);
+	const struct cell *c = &r.cells[0];
+	CU_ASSERT(c->samples[PHASE_FULL].valid && c->samples[PHASE_FULL].uss == 8646656);
+	CU_ASSERT(!c->samples[PHASE_FREED].valid);
+	CU_ASSERT(c->peak.valid && c->peak.polls == 2);
+	c = &r.cells[1];
+	CU_ASSERT_EQUAL(c->status, CELL_PENDING);
+	CU_ASSERT_EQUAL(c->getsizeof, -1);
+	CU_ASSERT_EQUAL(c->container_bytes, -1);
+	for (int p = 0; p < PHASE_COUNT; p++)
+		CU_ASSERT(!c->samples[p].valid);
+	CU_ASSERT(!c->peak.valid);
+	CU_ASSERT(c->wall_s == 0 && c->pid == 0 && c->warnings.n == 0);
+	CU_ASSERT(!c->reason && !c->stderr_tail && !c->note);
+	free(text);
+	results_release(&r);
+}
+
+/* The small fixture's details, as written by hand. */
+static void test_small_fixture(void)
+{
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL_FATAL(results_load(unit_fixture("results/small.json"), &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.label, "rev-abc123");
+	CU_ASSERT_STRING_EQUAL(strvec_getenv(&r.interps[0].env, "PYTHONMALLOC"), "pymalloc");
+	CU_ASSERT_EQUAL(r.interps[1].env.n, 0);
+	CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(r.interps[1].probe,
+									"implementation")), "pypy");
+	const struct cell *c = results_find_cell(&r, "pypy3.10", "slots", 100000, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->status, CELL_FAILED);
+	CU_ASSERT(c->samples[PHASE_BASE].valid && !c->samples[PHASE_FULL].valid);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c->stderr_tail, "KeyboardInterrupt: caf\u00e9 "
+				      "\u2018quoted\u2019 \\ tab\t\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c->stderr_tail, "File \"workloads/agent.py\""));
+	c = results_find_cell(&r, "cpython-3.12", "slots", 1000, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->status, CELL_SKIPPED);
+	c = results_find_cell(&r, "cpython-3.12", "point3d", 100000, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->warnings.n, 1);
+	CU_ASSERT_EQUAL(c->samples[PHASE_FULL].swap, 4096);
+	c = results_find_cell(&r, "pypy3.10", "point3d", 1000, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->getsizeof, -1);
+	CU_ASSERT_STRING_EQUAL(c->note, "getsizeof not available on PyPy");
+	results_release(&r);
+}
+
+/* |a - b| small against b, for numbers the fixture's script computed */
+static int json_close(const cJSON *a, const cJSON *b, const char *path)
+{
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
+		double x = a->valuedouble, y = b->valuedouble;
+		if (fabs(x - y) <= 1e-9 * (fabs(y) > 1 ? fabs(y) : 1))
+			return 1;
+		fprintf(stderr, "\n%s: %.17g, expected %.17g\n", path, x, y);
+		return 0;
+	}
+	if ((a ? a->type & 0xFF : -1) != (b ? b->type & 0xFF : -1)) {
+		fprintf(stderr, "\n%s: types differ\n", path);
+		return 0;
+	}
+	if (cJSON_IsString(a))
+		return !strcmp(a->valuestring, b->valuestring);
+	if (cJSON_IsArray(a) || cJSON_IsObject(a)) {
+		if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b)) {
+			fprintf(stderr, "\n%s: sizes differ\n", path);
+			return 0;
+		}
+		const cJSON *x = a->child, *y = b->child;
+		for (int i = 0; x && y; x = x->next, y = y->next, i++) {
+			if (cJSON_IsObject(a) && strcmp(x->string, y->string)) {
+				fprintf(stderr, "\n%s: key %s, expected %s\n", path, x->string, y->string);
+				return 0;
+			}
+			char *sub = cJSON_IsObject(a) ? xasprintf("%s.%s", path, x->string)
+						      : xasprintf("%s[%d]", path, i);
+			int ok = json_close(x, y, sub);
+			free(sub);
+			if (!ok)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* The summary and fits stats.c derives match those in the fixture, which
+ * a separate script computed with exact fractions. */
+static void test_small_summary(void)
+{
+	size_t len;
+	char *text = unit_read_fixture("results/small.json", &len);
+	cJSON *expect = cJSON_Parse(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(expect);
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL_FATAL(results_parse(text, len, &r, "small.json"), 0);
+	cJSON *got = results_to_json(&r);
+	CU_ASSERT(json_close(cJSON_GetObjectItem(got, "summary"),
+			     cJSON_GetObjectItem(expect, "summary"), "summary"));
+	CU_ASSERT(json_close(cJSON_GetObjectItem(got, "fits"),
+			     cJSON_GetObjectItem(expect, "fits"), "fits"));
+	/* and the cells come back out as they went in */
+	CU_ASSERT(json_close(cJSON_GetObjectItem(got, "cells"),
+			     cJSON_GetObjectItem(expect, "cells"), "cells"));
+	CU_ASSERT(json_close(cJSON_GetObjectItem(got, "interpreters"),
+			     cJSON_GetObjectItem(expect, "interpreters"), "interpreters"));
+	cJSON_Delete(got);
+	cJSON_Delete(expect);
+	free(text);
+	results_release(&r);
+}
+
+/* A summary or fits that disagree with the cells are ignored, not trusted. */
+static void test_summary_ignored(void)
+{
+	static const char text[] = "{\"schema\": \"objmem-results/1\", \"objmem_version\": \"0\", "
+		"\"created\": null, \"interpreters\": [], \"cells\": [], "
+		"\"summary\": \"not even an array\", \"fits\": [{\"slope\": \"x\"}]}";
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL(results_parse(text, sizeof(text) - 1, &r, "s"), 0);
+	results_release(&r);
+}
+
+static const struct unit_test write_tests[] = {
+	{ "cJSON number printing", test_cjson_number_printing },
+	{ "written text: exact numbers, escapes", test_write_text },
+	{ "field names", test_field_names },
+	{ "null for what was not measured", test_nulls },
+	{ "invalid UTF-8 in child text", test_utf8 },
+	{ "write errors", test_write_errors },
+};
+
+static const struct unit_test read_tests[] = {
+	{ "round trip of every field", test_round_trip },
+	{ "round trip of an empty document", test_round_trip_empty },
+	{ "fixture files", test_fixtures },
+	{ "results_load", test_load },
+	{ "parse errors", test_parse_table },
+	{ "byte order mark", test_parse_bom },
+	{ "optional fields", test_minimal_defaults },
+	{ "small fixture", test_small_fixture },
+	{ "small fixture summary", test_small_summary },
+	{ "summary and fits ignored on reading", test_summary_ignored },
+};
+
+static const struct unit_suite suites[] = {
+	UNIT_SUITE("results write", write_tests),
+	UNIT_SUITE("results read", read_tests),
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return unit_main(argv[0], suites, ARRAY_SIZE(suites));
+}
