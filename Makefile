@@ -50,7 +50,7 @@ help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
 
 objmem: $(BUILD)/objmem
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 # Every object is linked (not the archive), so that the weak subcommand
 # entries of harness/commands.h resolve to whatever is built.

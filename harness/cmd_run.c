@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "commands.h"
 #include "config.h"
+#include "guard.h"
 #include "jsonutil.h"
 #include "results.h"
 #include "runner.h"
@@ -398,6 +399,8 @@ int cmd_run(int argc, char **argv)
 		catalog_release(&cat);
 		goto out;
 	}
+	/* from here on a SIGINT or SIGTERM stops the run cleanly */
+	runner_install_signals();
 	int lock_fd = lock_output(output);
 	if (lock_fd < 0) {
 		catalog_release(&cat);
@@ -462,7 +465,7 @@ int cmd_run(int argc, char **argv)
 	}
 	prepare_all(&cat, &r, &cfg.workloads, cfg.quiet);
 
-	runner_install_signals();
+	guard_start();
 	size_t done = 0, total = 0;
 	int run_rc = runner_run(&cat, &r, &cfg, &done, &total);
 	if (run_rc < 0) {

@@ -324,6 +324,34 @@ static void task_label(const struct task *t, char *out, size_t n)
 	snprintf(out, n, "%s %s %s #%d", t->in->name, t->workload, cnt, t->repeat);
 }
 
+static long interp_index(const struct results *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_interps; i++)
+		if (!strcmp(r->interps[i].name, name))
+			return (long)i;
+	return (long)r->n_interps;
+}
+
+/* Cells in matrix order (interpreter, workload, count, repeat), not in the order they ended. */
+static int cmp_cells(const void *a, const void *b, void *ctx)
+{
+	const struct pool *p = ctx;
+	const struct cell *x = a, *y = b;
+	long ix = interp_index(p->r, x->interpreter), iy = interp_index(p->r, y->interpreter);
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	long wx = strvec_find(&p->cfg->workloads, x->workload);
+	long wy = strvec_find(&p->cfg->workloads, y->workload);
+	if (wx != wy)
+		return (unsigned long)wx < (unsigned long)wy ? -1 : 1;
+	int c = strcmp(x->workload, y->workload);
+	if (c)
+		return c;
+	if (x->count != y->count)
+		return x->count < y->count ? -1 : 1;
+	return (x->repeat > y->repeat) - (x->repeat < y->repeat);
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -368,11 +396,13 @@ static void *worker(void *arg)
 		else
 			slot = results_add_cell(p->r);
 		*slot = c; /* ownership moves into the results */
+		enum cell_status st = c.status;
+		qsort_r(p->r->cells, p->r->n_cells, sizeof(*p->r->cells), cmp_cells, p);
 		p->done++;
 		if (p->cfg->output && results_write(p->r, p->cfg->output))
 			p->write_failed = 1;
 		pthread_mutex_unlock(&p->lock);
-		progress_done(p->prog, label, task_weight(t), cell_status_name(slot->status), detail);
+		progress_done(p->prog, label, task_weight(t), cell_status_name(st), detail);
 	}
 }
 

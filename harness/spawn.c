@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "spawn.h"
 
 #ifndef PR_SET_THP_DISABLE
@@ -143,6 +144,7 @@ int child_start(struct child *c, char **why)
 	c->reaped = 0;
 	/* Also set the group from here, so a kill right after start finds it. */
 	setpgid(pid, pid);
+	guard_add(pid);
 
 	char msg[64];
 	ssize_t n;
@@ -239,6 +241,8 @@ char *child_describe_exit(const struct child *c)
 
 void child_release(struct child *c)
 {
+	if (c->pid > 0)
+		guard_remove(c->pid);
 	close_fd(&c->in_fd);
 	close_fd(&c->out_fd);
 	close_fd(&c->err_fd);
