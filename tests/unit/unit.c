@@ -101,3 +101,29 @@ void unit_rmtree(const char *dir)
 	if (dir)
 		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+static int saved_stderr = -1;
+static FILE *capture;
+
+void unit_stderr_begin(void)
+{
+	fflush(stderr);
+	capture = tmpfile();
+	saved_stderr = dup(2);
+	dup2(fileno(capture), 2);
+}
+
+char *unit_stderr_end(void)
+{
+	fflush(stderr);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	long n = ftell(capture);
+	char *s = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
+	rewind(capture);
+	if (n > 0 && fread(s, 1, (size_t)n, capture) != (size_t)n)
+		s[0] = '\0';
+	fclose(capture);
+	capture = NULL;
+	return s;
+}

@@ -34,6 +34,11 @@ const char *unit_fixture(const char *rel);
 /* Read a fixture file into a malloc'ed NUL-terminated string (CU_FAIL on error). */
 char *unit_read_fixture(const char *rel, size_t *len);
 
+/* Capture what the code under test prints on stderr (error() messages). */
+void unit_stderr_begin(void);
+/* Stop capturing; returns the text (malloc'ed, never NULL). */
+char *unit_stderr_end(void);
+
 /* A fresh temporary directory (removed by the caller with unit_rmtree). */
 char *unit_tmpdir(void);
 void unit_rmtree(const char *dir);

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# agent-protocol: workloads/agent.py speaks TEAM.md's protocol on every
+# interpreter this machine has: the system python3 always, pyenv builds and
+# pypy3 when present (never required), plus any listed in
+# $OBJMEM_TEST_PYTHONS (colon-separated paths).  For each, tests/e2e/
+# drive_agent.py plays the driver: probe, list, prepare record, every
+# workload at 1000 objects (protocol lines, phase order, getsizeof), prints
+# going to stderr, skip/error lines, quit, argument errors, and on CPython
+# the USS physics of `slots`.  One line per check; exit 77 only when no
+# interpreter can run at all.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+DRIVER="$SRC/tests/e2e/drive_agent.py"
+command -v python3 >/dev/null 2>&1 || skip "no python3 to run the driver"
+
+# The record extension must build without a warning on every interpreter.
+export OBJMEM_EXT_CFLAGS="-O2 -Werror -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wshadow"
+
+candidates() {
+	if [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else command -v python3 || true; fi
+	extra_interpreters
+	local IFS=:
+	for p in ${OBJMEM_TEST_PYTHONS:-}; do [ -n "$p" ] && echo "$p"; done
+}
+
+# One entry per real executable, in discovery order.
+declare -A seen=()
+interps=()
+while read -r py; do
+	[ -x "$py" ] || continue
+	# The executable itself, not a wrapper or a pyenv shim.
+	real=$("$py" -c 'import os, sys; print(os.path.realpath(sys.executable))' 2>/dev/null) ||
+		real=$(readlink -f "$py")
+	[ -n "${seen[$real]:-}" ] && continue
+	seen[$real]=1
+	interps+=("$py")
+done < <(candidates)
+[ ${#interps[@]} -gt 0 ] || skip "no Python interpreter found"
+
+label_of() {
+	"$1" -c 'import sys, platform
+impl = getattr(sys, "implementation", None)
+name = impl.name if impl else platform.python_implementation().lower()
+print("%s-%d.%d.%d%s" % ((name,) + tuple(sys.version_info[:3]) + (getattr(sys, "abiflags", ""),)))' 2>/dev/null || basename "$1"
+}
+
+ran=0 failed=()
+for py in "${interps[@]}"; do
+	label="$(label_of "$py") ($py)"
+	if ! "$py" -c 'pass' >/dev/null 2>&1; then
+		echo "skip $label: does not start"
+		continue
+	fi
+	ran=$((ran + 1))
+	log="$TMP/$ran.log"
+	set +e
+	python3 "$DRIVER" --python "$py" --label "$label" all --count 1000 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	[ "$rc" -eq 0 ] || failed+=("$label")
+done
+[ "$ran" -gt 0 ] || skip "no interpreter could start"
+
+echo
+grep -h '^FAIL ' "$TMP"/*.log || true
+echo "agent-protocol: $ran interpreters, ${#failed[@]} with failures${failed:+: ${failed[*]}}"
+[ ${#failed[@]} -eq 0 ]
