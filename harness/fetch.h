@@ -72,7 +72,7 @@ void http_response_release(struct http_response *resp);
 
 /* 1 when s starts with http:// or https:// (case-insensitive). */
 int url_is_remote(const char *s);
-/* The URL for messages: "https://***@host/p?***" when it had credentials or a query. */
+/* The URL for messages, with any user:password@ and query string shown as "***". */
 char *url_redact(const char *url);
 /* The first line of a server's answer, printable, at most max characters. */
 char *http_body_excerpt(const struct buf *body, size_t max);

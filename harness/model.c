@@ -162,7 +162,8 @@ int cell_bytes_per_object(const struct cell *c, double *out)
 	if (c->status != CELL_OK || c->count == 0 ||
 	    !c->samples[PHASE_BASE].valid || !c->samples[PHASE_FULL].valid)
 		return -1;
-	double d = (double)c->samples[PHASE_FULL].uss - (double)c->samples[PHASE_BASE].uss;
+	double d = (double)mem_sample_owned(&c->samples[PHASE_FULL]) -
+		   (double)mem_sample_owned(&c->samples[PHASE_BASE]);
 	*out = d / (double)c->count;
 	return 0;
 }

@@ -297,6 +297,7 @@ static int smaps_finish(struct smaps_ctx *c, struct lines *l, struct mem_sample 
 	out->uss = uss;
 	out->anon = c->sum[SF_ANON];
 	out->swap = c->sum[SF_SWAP];
+	out->private_clean = c->sum[SF_PRIV_CLEAN];
 	return 0;
 }
 

@@ -127,6 +127,7 @@ static cJSON *json_sample(const struct mem_sample *s)
 	cJSON_AddNumberToObject(o, "uss", (double)s->uss);
 	cJSON_AddNumberToObject(o, "anon", (double)s->anon);
 	cJSON_AddNumberToObject(o, "swap", (double)s->swap);
+	cJSON_AddNumberToObject(o, "private_clean", (double)s->private_clean);
 	return o;
 }
 
@@ -574,7 +575,8 @@ static int read_sample(const char *what, const cJSON *samples, const char *path,
 	    read_u64(what, o, sp, "pss", F_REQUIRED, &s->pss) < 0 ||
 	    read_u64(what, o, sp, "uss", F_REQUIRED, &s->uss) < 0 ||
 	    read_u64(what, o, sp, "anon", F_REQUIRED, &s->anon) < 0 ||
-	    read_u64(what, o, sp, "swap", F_REQUIRED, &s->swap) < 0)
+	    read_u64(what, o, sp, "swap", F_REQUIRED, &s->swap) < 0 ||
+	    read_u64(what, o, sp, "private_clean", 0, &s->private_clean) < 0)
 		goto out;
 	s->valid = 1;
 	rc = 0;

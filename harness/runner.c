@@ -107,6 +107,21 @@ static int take_sample(struct cell_run *cr, int phase)
 	return 0;
 }
 
+/*
+ * Clean library pages that changed sharing between base and full (another
+ * process of the same build started or ended) would move USS by megabytes;
+ * the figures leave them out, and the cell says it happened.
+ */
+static void note_clean_change(struct cell_run *cr)
+{
+	const struct mem_sample *b = &cr->c->samples[PHASE_BASE], *f = &cr->c->samples[PHASE_FULL];
+	long long d = (long long)f->private_clean - (long long)b->private_clean;
+	if (d > 65536 || d < -65536)
+		strvec_pushf(&cr->c->warnings, "private clean pages changed by %lld kB between base and "
+			     "full (another process mapped the same library); left out of the deltas",
+			     d / 1024);
+}
+
 /* Handle one protocol message; returns 1 when the conversation is over. */
 static int on_message(struct cell_run *cr, struct proto_msg *m, int *expect, int *filling)
 {
@@ -127,6 +142,8 @@ static int on_message(struct cell_run *cr, struct proto_msg *m, int *expect, int
 		}
 		if (take_sample(cr, m->phase))
 			return 1;
+		if (m->phase == PHASE_FULL)
+			note_clean_change(cr);
 		if (m->phase == PHASE_BASE) {
 			if (!proto_int(m, "getsizeof", &v))
 				c->getsizeof = v;

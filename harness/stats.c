@@ -162,9 +162,9 @@ static void row_compute(const struct results *r, const struct cell_key *k, size_
 		if (!cell_bytes_per_object(c, &per))
 			values_push(&bpo, per);
 		if (base->valid && fs->valid)
-			values_push(&delta, (double)fs->uss - (double)base->uss);
+			values_push(&delta, (double)mem_sample_owned(fs) - (double)mem_sample_owned(base));
 		if (start->valid && fs->valid)
-			values_push(&absolute, (double)fs->uss - (double)start->uss);
+			values_push(&absolute, (double)mem_sample_owned(fs) - (double)mem_sample_owned(start));
 		if (fs->valid)
 			values_push(&full, (double)fs->uss);
 		if (c->peak.valid)
@@ -201,7 +201,7 @@ static void fit_compute(const struct results *r, const struct cell_key *k, size_
 		if (c->status != CELL_OK || !base->valid || !fs->valid)
 			continue;
 		x[m] = (double)c->count;
-		y[m] = (double)fs->uss - (double)base->uss;
+		y[m] = (double)mem_sample_owned(fs) - (double)mem_sample_owned(base);
 		m++;
 	}
 	linear_fit(x, y, m, out);

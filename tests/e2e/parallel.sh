@@ -17,4 +17,5 @@ for k in sa:
     print("%s: -j1 %.2f  -j2 %.2f  (%.3f%%)" % (k, sa[k], sb[k], d))
     assert d < 0.5, "differs by %.3f%%" % d
 PY
-pass "-j1 and -j2 agree within 0.5%"
+$CHECK "$TMP/j2.json" spread 0.5
+pass "-j1 and -j2 agree within 0.5%, repetitions within 0.5% under -j2"

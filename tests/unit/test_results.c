@@ -387,7 +387,7 @@ static const struct keys_case {
 		       "getsizeof", "container_bytes", "samples", "peak", "wall_s", "pid",
 		       "warnings", "stderr_tail", "note" } },
 	{ "cells/0/samples", { "start", "base", "full", "freed" } },
-	{ "cells/0/samples/full", { "rss", "pss", "uss", "anon", "swap" } },
+	{ "cells/0/samples/full", { "rss", "pss", "uss", "anon", "swap", "private_clean" } },
 	{ "cells/0/peak", { "vm_hwm", "rss_anon_max", "polls" } },
 	{ "summary/0", { "interpreter", "workload", "count", "n_ok", "n_failed", "n_skipped",
 			 "bytes_per_object", "delta_bytes", "absolute_bytes", "full_uss",

@@ -1,0 +1,90 @@
+/*
+ * trend.h - bytes per object over a series of results files (nightly runs,
+ * revisions), and `objmem trend`.
+ *
+ * Owns: ordering the files (by their "created" date, or as given), the
+ * lines (one per interpreter, workload and count, matched by name across
+ * files), marking each point against the point before it on its line with
+ * compare.h's verdict rule, the tables of the series (text, markdown, csv,
+ * json), and the figure: a data file and a standalone gnuplot script made
+ * from the template plots/trend.gp, drawn by running gnuplot with an argv
+ * (spawn.h), never through a shell.
+ *
+ * Steps: trend_build from loaded results, trend_print and/or trend_plot,
+ * trend_release.
+ */
+#ifndef OBJMEM_TREND_H
+#define OBJMEM_TREND_H
+
+#include <stdio.h>
+#include <stdint.h>
+
+#include "compare.h"
+#include "model.h"
+#include "stats.h"
+
+struct trend_file {
+	char *source;   /* path or redacted URL */
+	char *created;  /* may be NULL */
+	char *label;    /* may be NULL */
+	char *x_label;  /* label, else the date "2026-11-22 03:04", else the source */
+};
+
+struct trend_point {
+	size_t file;            /* index into trend.files (the x position) */
+	struct stat3 bpo;       /* bytes per object over the ok repetitions */
+	enum verdict verdict;   /* against the previous point with data; SAME for the first */
+	double change_pct;      /* against that point; NAN for the first */
+};
+
+struct trend_line {
+	char *interpreter, *workload;
+	uint64_t count;
+	struct trend_point *points;
+	size_t n_points, alloc_points;
+};
+
+struct trend {
+	struct trend_file *files;
+	size_t n_files;
+	struct trend_line *lines;
+	size_t n_lines, alloc_lines;
+	double threshold;
+	size_t n_larger, n_smaller;
+};
+
+struct trend_opts {
+	double threshold;               /* fraction, as compare */
+	int keep_order;                 /* 1: the files' order as given, not by date */
+	uint64_t count;                 /* 0: the largest count of the newest file */
+	int all_counts;                 /* a line per count */
+	const struct strvec *interpreters; /* only these (empty: all) */
+	const struct strvec *workloads;
+};
+
+/*
+ * Build the series from n results (sources names them). The results are
+ * only read. Returns 0.
+ */
+int trend_build(const struct results *rs, const char *const *sources, size_t n,
+		const struct trend_opts *o, struct trend *t);
+void trend_release(struct trend *t);
+
+enum trend_format { TREND_TEXT, TREND_MARKDOWN, TREND_CSV, TREND_JSON };
+
+/* Print the series as a table. Returns 0 or -1 when writing failed. */
+int trend_print(FILE *out, const struct trend *t, enum trend_format f);
+
+/* Write the gnuplot data file (blocks as plots/trend.gp describes). */
+int trend_write_data(const struct trend *t, const char *path);
+
+/*
+ * Fill the template's @NAME@ fields: the values are made safe for the
+ * quotes the template puts around them. Returns the script (malloc'ed).
+ */
+struct trend_plot_vars {
+	const char *terminal, *output, *data, *title;
+};
+char *trend_fill_template(const char *tmpl, const struct trend *t, const struct trend_plot_vars *v);
+
+#endif
