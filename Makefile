@@ -44,7 +44,12 @@ UNIT_SUPPORT_OBJ = $(BUILD)/tests/unit/unit.o
 DEPFILES = $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 .PHONY: all check unit e2e run deps install clean interpreters bench help
+# ./objmem is the default build; a sanitizer build stays in its own directory.
+ifeq ($(FLAVOR),default)
 all: objmem
+else
+all: $(BUILD)/objmem
+endif
 
 help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -72,11 +77,11 @@ unit: $(UNIT_BIN)
 
 # Every test: unit binaries, then end-to-end scripts; the last line is
 # "N passed, N failed".
-check: objmem $(UNIT_BIN)
-	OBJMEM_BUILD=$(BUILD) OBJMEM_FLAVOR=$(FLAVOR) tests/run-tests $(UNIT_BIN)
+check: all $(UNIT_BIN)
+	OBJMEM=$(CURDIR)/$(BUILD)/objmem OBJMEM_FLAVOR=$(FLAVOR) tests/run-tests $(UNIT_BIN)
 
-e2e: objmem
-	OBJMEM_BUILD=$(BUILD) OBJMEM_FLAVOR=$(FLAVOR) tests/run-tests --e2e-only
+e2e: all
+	OBJMEM=$(CURDIR)/$(BUILD)/objmem OBJMEM_FLAVOR=$(FLAVOR) tests/run-tests --e2e-only
 
 deps:
 	scripts/install-deps
@@ -89,7 +94,10 @@ interpreters: objmem
 	interpreters/provision
 
 bench: objmem
-	bench/run
+	BUILD=$(BUILD) bench/run
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libobjmem.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 install: objmem
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/objmem/workloads $(DESTDIR)$(PREFIX)/share/objmem/plots
