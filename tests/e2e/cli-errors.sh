@@ -36,3 +36,25 @@ expect_exit 0 "$OBJMEM" run --help
 grep -q -- "--counts" "$TMP/out" || fail "run --help lacks --counts"
 grep -q "example" "$TMP/out" || fail "run --help lacks an example"
 pass "unknown command, missing file, --help"
+
+# results files of another schema, truncated, or not JSON: a message naming the file
+fx=$SRC/tests/fixtures/results
+expect_exit 2 "$OBJMEM" show "$fx/other-schema.json"
+expect_err "other-schema.json"
+expect_err "objmem-results/1"
+expect_exit 2 "$OBJMEM" show "$fx/truncated.json"
+expect_err "truncated"
+expect_exit 2 "$OBJMEM" show "$fx/garbage.json"
+expect_err "garbage.json:1:"
+pass "show: another schema, truncated, garbage"
+
+# a malformed definition stops the run with file:line:col
+defs=$TMP/defs; mkdir -p "$defs"
+printf '{"name": "x",\n  "argv": ["python3"],,\n}\n' > "$defs/bad.json"
+OBJMEM_INTERPRETERS=$defs expect_exit 2 "$OBJMEM" run -w slots -n 1k -o "$o" -q
+expect_err "bad.json:2:"
+printf '{"name": "x", "argv": [], "colour": 1}\n' > "$defs/bad.json"
+OBJMEM_INTERPRETERS=$defs expect_exit 2 "$OBJMEM" list interpreters
+expect_err "unknown key"
+[ ! -e "$o" ] || fail "a bad definition wrote a results file"
+pass "bad definitions: file, line and column; nothing written"

@@ -46,3 +46,20 @@ expect_exit 2 "$OBJMEM" run -i /bin/true -w slots -n 1k -r 1 -o "$out" -q
 expect_err "no interpreter can run"
 grep -q '"skipped"' "$out" || fail "the interpreter is not listed as skipped"
 pass "not a Python: skipped with the probe's reason"
+
+# workloads that misbehave fail their own cell only (-w takes a file path)
+wl=$SRC/tests/fixtures/workloads
+out=$TMP/workloads.json
+expect_exit 1 "$OBJMEM" run -i python3 -w slots,"$wl/raises.py","$wl/prints.py","$wl/hangs.py" -n 1k -r 1 -j 2 \
+	-o "$out" -q -t 3
+$CHECK "$out" status slots ok
+$CHECK "$out" status raises failed "ValueError: workload gave up at object 500"
+$CHECK "$out" status prints ok
+$CHECK "$out" status hangs failed "timeout"
+python3 - "$out" <<'PY'
+import json, sys
+cells = {c["workload"]: c for c in json.load(open(sys.argv[1]))["cells"]}
+tail = cells["raises"]["stderr_tail"] or ""
+assert "Traceback" in tail and "raises.py" in tail, "traceback not kept: %r" % tail
+PY
+pass "a raising workload fails with its traceback kept; one printing protocol text on stdout is ok; a hanging one times out"

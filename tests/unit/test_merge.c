@@ -1,0 +1,373 @@
+/*
+ * test_merge.c - joining results documents: disjoint shards give the union,
+ * the same cell twice with the same measurement is kept once, with
+ * different values it is a conflict that names both inputs and the field
+ * and never overwrites the first copy; pending cells give way; interpreters
+ * with one name and different probes conflict; dates, labels, machines and
+ * configurations are joined or warned about.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "merge.h"
+#include "results.h"
+#include "unit.h"
+
+static struct cell *add_cell(struct results *r, const char *interp, const char *workload,
+			     uint64_t count, int repeat, uint64_t full_uss)
+{
+	struct cell *c = results_add_cell(r);
+	c->interpreter = xstrdup(interp);
+	c->workload = xstrdup(workload);
+	c->count = count;
+	c->repeat = repeat;
+	c->status = CELL_OK;
+	c->getsizeof = 56;
+	c->container_bytes = 8056;
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		struct mem_sample *s = &c->samples[p];
+		s->valid = 1;
+		s->rss = 16000000;
+		s->pss = 11000000;
+		s->uss = p == PHASE_FULL || p == PHASE_FREED ? full_uss : 9000000;
+		s->anon = 8000000;
+	}
+	c->peak.valid = 1;
+	c->peak.vm_hwm = 17000000;
+	c->peak.rss_anon_max = 9000000;
+	c->peak.polls = 3;
+	c->wall_s = 0.5;
+	c->pid = 1000 + repeat;
+	return c;
+}
+
+static void add_interp(struct results *r, const char *name, const char *version)
+{
+	struct interp *in = results_add_interp(r);
+	in->name = xstrdup(name);
+	strvec_push(&in->argv, "/usr/bin/python3");
+	in->probe = cJSON_CreateObject();
+	cJSON_AddStringToObject(in->probe, "implementation", "cpython");
+	cJSON_AddStringToObject(in->probe, "version", version);
+}
+
+static void set_top(struct results *r, const char *created, const char *label, const char *kernel,
+		    const char *shard)
+{
+	r->created = xstrdup(created);
+	r->label = label ? xstrdup(label) : NULL;
+	r->objmem_version = xstrdup("0.1.0");
+	r->machine = cJSON_CreateObject();
+	cJSON_AddStringToObject(r->machine, "hostname", "bench1");
+	cJSON_AddStringToObject(r->machine, "kernel", kernel);
+	r->config = cJSON_CreateObject();
+	cJSON *counts = cJSON_AddArrayToObject(r->config, "counts");
+	cJSON_AddItemToArray(counts, cJSON_CreateNumber(1000));
+	cJSON_AddItemToArray(counts, cJSON_CreateNumber(100000));
+	cJSON_AddNumberToObject(r->config, "repeat", 2);
+	if (shard)
+		cJSON_AddStringToObject(r->config, "shard", shard);
+}
+
+static int has_text(const struct strvec *sv, const char *needle)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strstr(sv->v[i], needle))
+			return 1;
+	return 0;
+}
+
+static void test_disjoint_shards(void)
+{
+	struct results a, b;
+	results_init(&a);
+	results_init(&b);
+	set_top(&a, "2026-11-22T03:00:00Z", "rev1", "6.1.0", "1/2");
+	set_top(&b, "2026-11-22T02:59:00Z", "rev1", "6.1.0", "2/2");
+	add_interp(&a, "py", "3.12.1");
+	add_interp(&b, "py", "3.12.1");
+	add_cell(&a, "py", "slots", 100000, 2, 15000000);
+	add_cell(&a, "py", "point3d", 1000, 1, 9100000);
+	add_cell(&b, "py", "point3d", 1000, 2, 9104096);
+	add_cell(&b, "py", "slots", 100000, 1, 15004096);
+
+	struct merge m;
+	merge_init(&m);
+	merge_add(&m, &a, "a.json");
+	merge_add(&m, &b, "b.json");
+	merge_sort(&m);
+	CU_ASSERT_EQUAL(m.conflicts.n, 0);
+	CU_ASSERT_EQUAL(m.warnings.n, 0);
+	CU_ASSERT_EQUAL(m.n_inputs, 2);
+	CU_ASSERT_EQUAL(m.n_duplicates, 0);
+	CU_ASSERT_EQUAL(m.out.n_interps, 1);
+	CU_ASSERT_EQUAL_FATAL(m.out.n_cells, 4);
+	/* interpreter, workload in first-seen order, count, repeat */
+	CU_ASSERT_STRING_EQUAL(m.out.cells[0].workload, "slots");
+	CU_ASSERT_EQUAL(m.out.cells[0].repeat, 1);
+	CU_ASSERT_STRING_EQUAL(m.out.cells[1].workload, "slots");
+	CU_ASSERT_EQUAL(m.out.cells[1].repeat, 2);
+	CU_ASSERT_STRING_EQUAL(m.out.cells[2].workload, "point3d");
+	CU_ASSERT_EQUAL(m.out.cells[2].repeat, 1);
+	CU_ASSERT_EQUAL(m.out.cells[3].samples[PHASE_FULL].uss, 9104096);
+	/* the earliest date, the shard marker gone, where each part came from */
+	CU_ASSERT_STRING_EQUAL(m.out.created, "2026-11-22T02:59:00Z");
+	CU_ASSERT_STRING_EQUAL(m.out.label, "rev1");
+	CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(m.out.config, "shard"));
+	cJSON *from = cJSON_GetObjectItem(m.out.config, "merged_from");
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(from), 2);
+	cJSON *shard = cJSON_GetObjectItem(cJSON_GetArrayItem(from, 1), "shard");
+	CU_ASSERT(cJSON_IsString(shard) && !strcmp(shard->valuestring, "2/2"));
+
+	/* the merged document reads back */
+	cJSON *doc = results_to_json(&m.out);
+	struct results back;
+	results_init(&back);
+	CU_ASSERT_EQUAL(results_from_json(doc, &back, "merged"), 0);
+	CU_ASSERT_EQUAL(back.n_cells, 4);
+	results_release(&back);
+	cJSON_Delete(doc);
+
+	merge_release(&m);
+	results_release(&a);
+	results_release(&b);
+}
+
+/* Variations of one cell against the same cell as made by add_cell. */
+enum tweak { T_NONE, T_FULL_USS, T_STATUS, T_GETSIZEOF, T_PEAK, T_SAMPLE_NULL, T_PROCESS_ONLY,
+	     T_REASON };
+
+static const struct agree_case {
+	const char *name;
+	enum tweak tweak;
+	int agree;
+	const char *why; /* part of the reason when they do not */
+} agree_cases[] = {
+	{ "identical", T_NONE, 1, NULL },
+	{ "pid, wall_s, warnings, stderr_tail, note differ", T_PROCESS_ONLY, 1, NULL },
+	{ "full.uss differs", T_FULL_USS, 0, "samples.full.uss 15000000 vs 15004096" },
+	{ "status differs", T_STATUS, 0, "status ok vs failed" },
+	{ "getsizeof differs", T_GETSIZEOF, 0, "getsizeof 56 vs 64" },
+	{ "peak differs", T_PEAK, 0, "peak.vm_hwm 17000000 vs 17004096" },
+	{ "a sample missing", T_SAMPLE_NULL, 0, "samples.freed measured vs null" },
+	{ "reason differs", T_REASON, 0, "reason 'null' vs 'odd'" },
+};
+
+static void apply(struct cell *c, enum tweak t)
+{
+	switch (t) {
+	case T_NONE: break;
+	case T_FULL_USS: c->samples[PHASE_FULL].uss += 4096; break;
+	case T_STATUS: c->status = CELL_FAILED; break;
+	case T_GETSIZEOF: c->getsizeof = 64; break;
+	case T_PEAK: c->peak.vm_hwm += 4096; break;
+	case T_SAMPLE_NULL: c->samples[PHASE_FREED].valid = 0; break;
+	case T_REASON: c->reason = xstrdup("odd"); break;
+	case T_PROCESS_ONLY:
+		c->pid = 99999;
+		c->wall_s = 9.5;
+		c->peak.polls = 100;
+		strvec_push(&c->warnings, "swap in use");
+		c->stderr_tail = xstrdup("hello");
+		c->note = xstrdup("a note");
+		break;
+	}
+}
+
+static void test_cells_agree_table(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(agree_cases); i++) {
+		const struct agree_case *t = &agree_cases[i];
+		struct results r;
+		results_init(&r);
+		add_cell(&r, "py", "slots", 100000, 1, 15000000);
+		add_cell(&r, "py", "slots", 100000, 1, 15000000);
+		apply(&r.cells[1], t->tweak);
+		char *why = NULL;
+		int agree = merge_cells_agree(&r.cells[0], &r.cells[1], &why);
+		int ok = agree == t->agree && (agree ? !why : why && strstr(why, t->why));
+		if (!ok)
+			fprintf(stderr, "\nagree case '%s': agree %d why '%s'\n", t->name, agree,
+				why ? why : "(none)");
+		CU_ASSERT(ok);
+		free(why);
+		results_release(&r);
+	}
+}
+
+static void test_conflict_is_reported_not_overwritten(void)
+{
+	struct results a, b;
+	results_init(&a);
+	results_init(&b);
+	set_top(&a, "2026-11-22T03:00:00Z", NULL, "6.1.0", NULL);
+	set_top(&b, "2026-11-23T03:00:00Z", NULL, "6.1.0", NULL);
+	add_interp(&a, "py", "3.12.1");
+	add_interp(&b, "py", "3.12.1");
+	add_cell(&a, "py", "slots", 100000, 1, 15000000);
+	add_cell(&a, "py", "slots", 100000, 2, 15000000);
+	add_cell(&b, "py", "slots", 100000, 1, 15000000);  /* the same: a duplicate */
+	add_cell(&b, "py", "slots", 100000, 2, 15409600);  /* different: a conflict */
+	add_cell(&b, "py", "slots", 100000, 3, 15000000);  /* new */
+
+	struct merge m;
+	merge_init(&m);
+	merge_add(&m, &a, "monday.json");
+	merge_add(&m, &b, "tuesday.json");
+	CU_ASSERT_EQUAL(m.n_duplicates, 1);
+	CU_ASSERT_EQUAL_FATAL(m.conflicts.n, 1);
+	CU_ASSERT(has_text(&m.conflicts, "cell 'py' slots 100k #2"));
+	CU_ASSERT(has_text(&m.conflicts, "'monday.json' and 'tuesday.json' differ"));
+	CU_ASSERT(has_text(&m.conflicts, "samples.full.uss 15000000 vs 15409600"));
+	CU_ASSERT_EQUAL(m.out.n_cells, 3);
+	struct cell *c = results_find_cell(&m.out, "py", "slots", 100000, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->samples[PHASE_FULL].uss, 15000000); /* the first copy stays */
+	merge_release(&m);
+
+	/* the conflict names the input that holds the first copy, whichever it was */
+	struct results d;
+	results_init(&d);
+	add_cell(&d, "py", "slots", 100000, 2, 15000001);
+	merge_init(&m);
+	merge_add(&m, &a, "monday.json");
+	merge_add(&m, &b, "tuesday.json");
+	merge_add(&m, &d, "wednesday.json");
+	CU_ASSERT_EQUAL(m.conflicts.n, 2);
+	CU_ASSERT(has_text(&m.conflicts, "'monday.json' and 'wednesday.json' differ"));
+	merge_release(&m);
+	results_release(&a);
+	results_release(&b);
+	results_release(&d);
+}
+
+static void test_pending_gives_way(void)
+{
+	struct results a, b;
+	results_init(&a);
+	results_init(&b);
+	struct cell *p = add_cell(&a, "py", "slots", 1000, 1, 9100000);
+	p->status = CELL_PENDING;
+	for (int i = 0; i < PHASE_COUNT; i++)
+		p->samples[i].valid = 0;
+	add_cell(&a, "py", "slots", 1000, 2, 9100000);
+	add_cell(&b, "py", "slots", 1000, 1, 9104096);
+	struct cell *q = add_cell(&b, "py", "slots", 1000, 2, 0);
+	q->status = CELL_PENDING;
+
+	struct merge m;
+	merge_init(&m);
+	merge_add(&m, &a, "a.json");
+	merge_add(&m, &b, "b.json");
+	CU_ASSERT_EQUAL(m.conflicts.n, 0);
+	CU_ASSERT_EQUAL(m.out.n_cells, 2);
+	struct cell *c1 = results_find_cell(&m.out, "py", "slots", 1000, 1);
+	struct cell *c2 = results_find_cell(&m.out, "py", "slots", 1000, 2);
+	CU_ASSERT(c1 && c1->status == CELL_OK && c1->samples[PHASE_FULL].uss == 9104096);
+	CU_ASSERT(c2 && c2->status == CELL_OK && c2->samples[PHASE_FULL].uss == 9100000);
+	merge_release(&m);
+	results_release(&a);
+	results_release(&b);
+}
+
+static void test_interpreter_conflict(void)
+{
+	struct results a, b, c;
+	results_init(&a);
+	results_init(&b);
+	results_init(&c);
+	add_interp(&a, "cpython-main", "3.14.0a1");
+	add_interp(&b, "cpython-main", "3.14.0a2");
+	add_interp(&c, "cpython-main", "3.14.0a1");
+	strvec_push(&c.interps[0].env, "PYTHONMALLOC=malloc");
+
+	struct merge m;
+	merge_init(&m);
+	merge_add(&m, &a, "night1.json");
+	merge_add(&m, &b, "night2.json");
+	merge_add(&m, &c, "night3.json");
+	CU_ASSERT_EQUAL(m.conflicts.n, 2);
+	CU_ASSERT(has_text(&m.conflicts, "interpreter 'cpython-main': 'night1.json' and "
+			   "'night2.json' differ: probe.version \"3.14.0a1\" vs \"3.14.0a2\""));
+	CU_ASSERT(has_text(&m.conflicts, "'night1.json' and 'night3.json' differ: a different environment"));
+	CU_ASSERT_EQUAL(m.out.n_interps, 1);
+	merge_release(&m);
+	results_release(&a);
+	results_release(&b);
+	results_release(&c);
+}
+
+static void test_top_level(void)
+{
+	struct results a, b;
+	results_init(&a);
+	results_init(&b);
+	set_top(&a, "2026-11-22T03:00:00Z", "rev1", "6.1.0", NULL);
+	set_top(&b, "2026-11-21T03:00:00Z", "rev2", "6.8.0", NULL);
+	cJSON *counts = cJSON_GetObjectItem(b.config, "counts");
+	cJSON_AddItemToArray(counts, cJSON_CreateNumber(10));
+	cJSON_AddItemToArray(counts, cJSON_CreateNumber(1000000));
+	cJSON_ReplaceItemInObject(b.config, "repeat", cJSON_CreateNumber(5));
+
+	struct merge m;
+	merge_init(&m);
+	merge_add(&m, &a, "a.json");
+	merge_add(&m, &b, "b.json");
+	CU_ASSERT_STRING_EQUAL(m.out.created, "2026-11-21T03:00:00Z");
+	CU_ASSERT_STRING_EQUAL(m.out.label, "rev1");
+	CU_ASSERT(has_text(&m.warnings, "'b.json' has label 'rev2'"));
+	CU_ASSERT(has_text(&m.warnings, "different kernel: base '6.1.0', new '6.8.0'"));
+	char *counts_text = cJSON_PrintUnformatted(cJSON_GetObjectItem(m.out.config, "counts"));
+	CU_ASSERT_STRING_EQUAL(counts_text, "[10,1000,100000,1000000]");
+	cJSON_free(counts_text);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(m.out.config, "repeat")->valuedouble, 5);
+	merge_release(&m);
+	results_release(&a);
+	results_release(&b);
+}
+
+static void test_fixture_with_itself(void)
+{
+	struct results r;
+	results_init(&r);
+	size_t len;
+	char *text = unit_read_fixture("results/small.json", &len);
+	CU_ASSERT_EQUAL_FATAL(results_parse(text, len, &r, "small.json"), 0);
+	free(text);
+	struct merge m;
+	merge_init(&m);
+	merge_add(&m, &r, "small.json");
+	merge_add(&m, &r, "small.json again");
+	CU_ASSERT_EQUAL(m.conflicts.n, 0);
+	CU_ASSERT_EQUAL(m.n_duplicates, r.n_cells);
+	CU_ASSERT_EQUAL(m.out.n_cells, r.n_cells);
+	CU_ASSERT_EQUAL(m.out.n_interps, r.n_interps);
+	for (size_t i = 0; i < r.n_cells; i++) {
+		const struct cell *c = &r.cells[i];
+		struct cell *o = results_find_cell(&m.out, c->interpreter, c->workload, c->count,
+						   c->repeat);
+		CU_ASSERT(o && merge_cells_agree(o, c, NULL));
+	}
+	merge_release(&m);
+	results_release(&r);
+}
+
+static const struct unit_test merge_tests[] = {
+	{ "disjoint shards", test_disjoint_shards },
+	{ "when two cells agree (table)", test_cells_agree_table },
+	{ "a conflict is reported, not overwritten", test_conflict_is_reported_not_overwritten },
+	{ "pending cells give way", test_pending_gives_way },
+	{ "interpreter conflicts", test_interpreter_conflict },
+	{ "dates, labels, machines, configurations", test_top_level },
+	{ "a fixture merged with itself", test_fixture_with_itself },
+};
+
+static const struct unit_suite suites[] = {
+	UNIT_SUITE("merge", merge_tests),
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return unit_main(argv[0], suites, ARRAY_SIZE(suites));
+}
