@@ -1,4 +1,5 @@
 /* agent.c - one-shot calls into workloads/agent.py; see agent.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -188,16 +189,22 @@ char *agent_probe_name(const cJSON *probe)
 {
 	const char *impl = probe_str(probe, "implementation");
 	const char *ver = probe_str(probe, "version");
+	const char *impl_ver = probe_str(probe, "implementation_version");
 	if (!impl)
 		impl = "python";
 	if (!ver)
 		ver = "unknown";
-	const char *pyver = probe_str(probe, "python_version");
 	char *name;
-	if (!strcmp(impl, "pypy") && pyver)
-		name = xasprintf("pypy%s-%s", pyver, ver);
-	else
+	if (impl_ver && strcmp(impl_ver, ver)) {
+		/* PyPy 7.3.11 implementing Python 3.9.16: "pypy3.9-7.3.11" */
+		int major = 0, minor = 0;
+		if (sscanf(ver, "%d.%d", &major, &minor) == 2)
+			name = xasprintf("%s%d.%d-%s", impl, major, minor, impl_ver);
+		else
+			name = xasprintf("%s-%s", impl, impl_ver);
+	} else {
 		name = xasprintf("%s-%s", impl, ver);
+	}
 	if (probe_true(probe, "gil_disabled")) {
 		char *n = xasprintf("%st", name);
 		free(name);

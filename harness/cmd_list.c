@@ -36,15 +36,15 @@ static int list_interpreters(const struct catalog *cat)
 		results_release(&r);
 		return 2;
 	}
-	printf("%-26s %-10s %s\n", "NAME", "ORIGIN", "WHAT");
+	printf("%-26s %-22s %s\n", "NAME", "ORIGIN", "WHAT");
 	for (size_t i = 0; i < r.n_interps; i++) {
 		struct interp *in = &r.interps[i];
 		const char *origin = in->origin;
 		const char *slash = strrchr(origin, '/');
 		char *what = in->skip_reason ? xasprintf("cannot run: %s", in->skip_reason)
 					     : agent_probe_summary(in->probe);
-		printf("%-26s %-10s %s\n", in->name, slash ? slash + 1 : origin, what);
-		printf("%-26s %-10s   %s", "", "", in->argv.v[0]);
+		printf("%-26s %-22s %s\n", in->name, slash ? slash + 1 : origin, what);
+		printf("%-26s %-22s   %s", "", "", in->argv.v[0]);
 		for (size_t e = 0; e < in->env.n; e++)
 			printf(" %s", in->env.v[e]);
 		putchar('\n');

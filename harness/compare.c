@@ -1,5 +1,7 @@
 /* compare.c - two results documents side by side, and `objmem compare`; see compare.h. */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -688,6 +690,29 @@ static const char compare_usage[] =
 	"exit status: 0 nothing grew beyond the threshold, 1 something did (or, with\n"
 	"--strict, went missing), 2 bad usage or an input that cannot be read.\n";
 
+/*
+ * Print the usage text: on stdout for --help (returns 0), else after
+ * "error: ..." on stderr (returns 2). Like main.c's usage_error, which the
+ * unit tests cannot link (they link the library, not main.o).
+ */
+static int usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+static int usage(const char *fmt, ...)
+{
+	if (!fmt) {
+		fputs(compare_usage, stdout);
+		return 0;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\n", stderr);
+	va_end(ap);
+	fputs(compare_usage, stderr);
+	return 2;
+}
+
 enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_INSECURE };
 
 static const struct option compare_options[] = {
@@ -728,7 +753,7 @@ int cmd_compare(int argc, char **argv)
 		switch (opt) {
 		case 't':
 			if (compare_parse_threshold(optarg, &co.threshold)) {
-				rc = usage_error(compare_usage, "--threshold takes a percentage from 0 to "
+				rc = usage("--threshold takes a percentage from 0 to "
 						 "1000 like 1%% or 0.5, not '%s'", optarg);
 				goto out;
 			}
@@ -741,14 +766,14 @@ int cmd_compare(int argc, char **argv)
 			else if (!strcmp(optarg, "json"))
 				fmt = COMPARE_JSON;
 			else {
-				rc = usage_error(compare_usage, "unknown format '%s' (text, markdown, json)", optarg);
+				rc = usage("unknown format '%s' (text, markdown, json)", optarg);
 				goto out;
 			}
 			break;
 		case 'p': {
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || !eq[1] || strchr(eq + 1, '=')) {
-				rc = usage_error(compare_usage, "--pair takes OLD=NEW, two interpreter "
+				rc = usage("--pair takes OLD=NEW, two interpreter "
 						 "names, not '%s'", optarg);
 				goto out;
 			}
@@ -763,7 +788,7 @@ int cmd_compare(int argc, char **argv)
 		case OPT_STRICT: strict = 1; break;
 		case OPT_TIMEOUT:
 			if (parse_seconds(optarg, &ho.timeout_s)) {
-				rc = usage_error(compare_usage, "--timeout takes seconds between 0 and "
+				rc = usage("--timeout takes seconds between 0 and "
 						 "86400, not '%s'", optarg);
 				goto out;
 			}
@@ -771,17 +796,17 @@ int cmd_compare(int argc, char **argv)
 				ho.connect_timeout_s = ho.timeout_s;
 			break;
 		case OPT_INSECURE: ho.insecure = 1; break;
-		case 'h': rc = usage_error(compare_usage, NULL); goto out;
+		case 'h': rc = usage(NULL); goto out;
 		case ':':
-			rc = usage_error(compare_usage, "option '%s' needs a value", argv[optind - 1]);
+			rc = usage("option '%s' needs a value", argv[optind - 1]);
 			goto out;
 		default:
-			rc = usage_error(compare_usage, "unknown option '%s'", argv[optind - 1]);
+			rc = usage("unknown option '%s'", argv[optind - 1]);
 			goto out;
 		}
 	}
 	if (argc - optind != 2) {
-		rc = usage_error(compare_usage, argc - optind < 2
+		rc = usage(argc - optind < 2
 				 ? "give two results files: BASE and NEW"
 				 : "give two results files (BASE and NEW), not %d", argc - optind);
 		goto out;

@@ -352,7 +352,8 @@ enum http_outcome http_perform(const struct http_request *req, const struct http
 		double delay = http_backoff_s(o, k + 1);
 		if (t.retry_after > delay)
 			delay = t.retry_after > BACKOFF_CAP_S ? BACKOFF_CAP_S : t.retry_after;
-		fprintf(stderr, "note: %s; retrying in %.1f s (%d of %d)\n", *why, delay, k + 1, o->retries);
+		fprintf(stderr, "note: attempt %d of %d failed: %s; retrying in %.1f s\n", k + 1,
+			o->retries + 1, *why, delay);
 		sleep_s(delay);
 	}
 	if (outcome != HTTP_OK && resp->attempts > 1) {

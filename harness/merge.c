@@ -84,9 +84,10 @@ int merge_cells_agree(const struct cell *a, const struct cell *b, char **why)
 				      x->valid ? "measured" : "null", y->valid ? "measured" : "null");
 		if (!x->valid)
 			continue;
-		static const char *const names[] = { "rss", "pss", "uss", "anon", "swap" };
-		const uint64_t xv[] = { x->rss, x->pss, x->uss, x->anon, x->swap };
-		const uint64_t yv[] = { y->rss, y->pss, y->uss, y->anon, y->swap };
+		static const char *const names[] = { "rss", "pss", "uss", "anon", "swap",
+						     "private_clean" };
+		const uint64_t xv[] = { x->rss, x->pss, x->uss, x->anon, x->swap, x->private_clean };
+		const uint64_t yv[] = { y->rss, y->pss, y->uss, y->anon, y->swap, y->private_clean };
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 			if (xv[i] != yv[i])
 				return differ(why, "samples.%s.%s %llu vs %llu", phase_name(p), names[i],
@@ -469,6 +470,29 @@ static const char merge_usage[] =
 	"exit status: 0 written, 1 conflicts (nothing written without --keep-first),\n"
 	"2 bad usage or an input that cannot be read.\n";
 
+/*
+ * Print the usage text: on stdout for --help (returns 0), else after
+ * "error: ..." on stderr (returns 2). Like main.c's usage_error, which the
+ * unit tests cannot link (they link the library, not main.o).
+ */
+static int usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+static int usage(const char *fmt, ...)
+{
+	if (!fmt) {
+		fputs(merge_usage, stdout);
+		return 0;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\n", stderr);
+	va_end(ap);
+	fputs(merge_usage, stderr);
+	return 2;
+}
+
 enum { OPT_KEEP_FIRST = 256, OPT_LABEL };
 
 static const struct option merge_options[] = {
@@ -492,15 +516,15 @@ int cmd_merge(int argc, char **argv)
 		case OPT_KEEP_FIRST: keep_first = 1; break;
 		case OPT_LABEL: label = optarg; break;
 		case 'q': quiet = 1; break;
-		case 'h': return usage_error(merge_usage, NULL);
-		case ':': return usage_error(merge_usage, "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error(merge_usage, "unknown option '%s'", argv[optind - 1]);
+		case 'h': return usage(NULL);
+		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
+		default: return usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (!output)
-		return usage_error(merge_usage, "give the merged file with -o FILE");
+		return usage("give the merged file with -o FILE");
 	if (optind >= argc)
-		return usage_error(merge_usage, "give the results files to merge");
+		return usage("give the results files to merge");
 
 	struct http_opts ho;
 	http_opts_init(&ho);

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -218,6 +219,8 @@ void plot_format_number(char *out, size_t size, double v)
 {
 	if (!isfinite(v))
 		snprintf(out, size, "NaN");
+	else if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(out, size, "%.0f", v); /* whole numbers without an exponent */
 	else
 		snprintf(out, size, "%.10g", v);
 }
@@ -1217,9 +1220,12 @@ int plot_write_figures(const struct results *r, const struct plot_opts *o, struc
 	if (o->render) {
 		const char *prog = o->gnuplot ? o->gnuplot : "gnuplot";
 		gnuplot = spawn_which(prog, getenv("PATH"));
+		if (!gnuplot && strchr(prog, '/'))
+			return error("cannot run '%s': no such executable file; give --gnuplot the "
+				     "path of gnuplot", prog);
 		if (!gnuplot)
-			return error("cannot find '%s'%s; install it (Debian: apt-get install gnuplot-nox) "
-				     "or give --gnuplot PATH", prog, strchr(prog, '/') ? "" : " on PATH");
+			return error("cannot find '%s' on PATH; install it (Debian: apt-get install "
+				     "gnuplot-nox), give --gnuplot PATH, or use --scripts-only", prog);
 	}
 	char *tdir = o->templates ? xstrdup(o->templates) : plot_find_templates();
 	if (!tdir) {
@@ -1383,6 +1389,29 @@ static const char plot_usage[] =
 	"\n"
 	"exit status: 0 figures written, 2 bad usage, unreadable results, or gnuplot failed\n";
 
+/*
+ * The usage text: on stdout for --help (returns 0), else after "error: ..."
+ * on stderr (returns 2). Like main.c's usage_error, which the unit tests
+ * cannot link (they link the library, not main.o).
+ */
+static int usage_plot(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+static int usage_plot(const char *fmt, ...)
+{
+	if (!fmt) {
+		fputs(plot_usage, stdout);
+		return 0;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\n", stderr);
+	va_end(ap);
+	fputs(plot_usage, stderr);
+	return 2;
+}
+
 enum { OPT_TEMPLATES = 256, OPT_GNUPLOT, OPT_SCRIPTS_ONLY };
 
 static const struct option plot_options[] = {
@@ -1422,7 +1451,7 @@ int cmd_plot(int argc, char **argv)
 		case 'f': {
 			char *bad;
 			if (plot_formats_parse(optarg, &o.formats, &bad)) {
-				int rc = usage_error(plot_usage, "unknown format '%s' (png, svg, pdf)", bad);
+				int rc = usage_plot("unknown format '%s' (png, svg, pdf)", bad);
 				free(bad);
 				return rc;
 			}
@@ -1430,11 +1459,11 @@ int cmd_plot(int argc, char **argv)
 		}
 		case 'n':
 			if (parse_count(optarg, &o.count, &why))
-				return usage_error(plot_usage, "bad --count '%s': %s", optarg, why);
+				return usage_plot("bad --count '%s': %s", optarg, why);
 			break;
 		case 't':
 			if (parse_int_range(optarg, 1, 86400, &tmo))
-				return usage_error(plot_usage, "bad --timeout '%s': give seconds, 1 to 86400",
+				return usage_plot("bad --timeout '%s': give seconds, 1 to 86400",
 						   optarg);
 			o.timeout_s = (double)tmo;
 			break;
@@ -1442,13 +1471,13 @@ int cmd_plot(int argc, char **argv)
 		case OPT_GNUPLOT: o.gnuplot = optarg; break;
 		case OPT_SCRIPTS_ONLY: o.render = 0; break;
 		case 'q': quiet = 1; break;
-		case 'h': return usage_error(plot_usage, NULL);
-		case ':': return usage_error(plot_usage, "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error(plot_usage, "unknown option '%s'", argv[optind - 1]);
+		case 'h': return usage_plot(NULL);
+		case ':': return usage_plot("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_plot("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return usage_error(plot_usage, optind >= argc ? "give one results file" :
+		return usage_plot(optind >= argc ? "give one results file" :
 				   "give one results file, not several");
 	const char *path = argv[optind];
 	struct results r;

@@ -1,6 +1,8 @@
 /* trend.c - bytes per object over a series of results files, and `objmem trend`; see trend.h. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <math.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "commands.h"
 #include "fetch.h"
 #include "jsonutil.h"
+#include "plot.h"
 #include "progress.h"
 #include "spawn.h"
 #include "trend.h"
@@ -418,134 +421,133 @@ int trend_print(FILE *out, const struct trend *t, enum trend_format f)
 /* The figure                                                         */
 /* ------------------------------------------------------------------ */
 
-/* A title for a gnuplot data file: in double quotes, so no '"' and no control bytes. */
-static void add_data_title(struct buf *b, const char *s)
+/*
+ * The data file: one block per line, one row per results file:
+ * x median min max status mark change (see plots/trend.gp).
+ */
+int trend_write_data(const struct trend *t, FILE *f)
 {
-	buf_addstr(b, "\"");
-	for (; *s; s++) {
-		char c = *s;
-		if (c == '"')
-			c = '\'';
-		else if ((unsigned char)c < 0x20)
-			c = ' ';
-		buf_add(b, &c, 1);
-	}
-	buf_addstr(b, "\"");
-}
-
-int trend_write_data(const struct trend *t, const char *path)
-{
-	struct buf b = BUF_INIT;
-	buf_addstr(&b, "# objmem trend: bytes per object over a series of results files\n"
-		   "# one block per line: a header row (title median min max), then\n"
-		   "# position median min max; then the LARGER and the smaller points\n");
+	fprintf(f, "# objmem trend: bytes per object over %zu results files, oldest first\n"
+		"# one block per line (gnuplot index i-1), one row per results file:\n"
+		"# x median min max status mark change\n"
+		"# status: ok, no-data (no ok repetition), missing (not in that file)\n"
+		"# mark: 1 LARGER than the point before, -1 smaller, 0 neither\n", t->n_files);
 	for (size_t i = 0; i < t->n_lines; i++) {
 		const struct trend_line *l = &t->lines[i];
 		char cnt[32];
 		format_count(l->count, cnt, sizeof(cnt));
-		char *title = xasprintf("%s %s %s", l->interpreter, l->workload, cnt);
-		add_data_title(&b, title);
-		free(title);
-		buf_addstr(&b, "\tmedian\tmin\tmax\n");
-		for (size_t j = 0; j < l->n_points; j++) {
-			const struct trend_point *p = &l->points[j];
-			if (p->bpo.valid)
-				buf_addf(&b, "%zu\t%.17g\t%.17g\t%.17g\n", p->file, p->bpo.median,
-					 p->bpo.min, p->bpo.max);
-		}
-		buf_addstr(&b, "\n\n");
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		enum verdict want = pass ? VERDICT_SMALLER : VERDICT_LARGER;
-		buf_addstr(&b, pass ? "\"smaller\"\ty\tlabel\n" : "\"LARGER\"\ty\tlabel\n");
-		for (size_t i = 0; i < t->n_lines; i++)
-			for (size_t j = 0; j < t->lines[i].n_points; j++) {
-				const struct trend_point *p = &t->lines[i].points[j];
-				if (p->verdict != want || !p->bpo.valid)
-					continue;
-				char pct[32] = "";
-				if (!isnan(p->change_pct))
-					snprintf(pct, sizeof(pct), "%+.1f%%", p->change_pct);
-				buf_addf(&b, "%zu\t%.17g\t\"%s\"\n", p->file, p->bpo.median, pct);
+		fprintf(f, "%s# %s %s %s\n", i ? "\n\n" : "", l->interpreter, l->workload, cnt);
+		size_t j = 0;
+		for (size_t x = 0; x < t->n_files; x++) {
+			while (j < l->n_points && l->points[j].file < x)
+				j++;
+			const struct trend_point *p = j < l->n_points && l->points[j].file == x
+				? &l->points[j] : NULL;
+			if (!p || !p->bpo.valid) {
+				fprintf(f, "%zu NaN NaN NaN %s 0 \"-\"\n", x, p ? "no-data" : "missing");
+				continue;
 			}
-		buf_addstr(&b, "\n\n");
+			char med[32], lo[32], hi[32], change[32] = "-";
+			plot_format_number(med, sizeof(med), p->bpo.median);
+			plot_format_number(lo, sizeof(lo), p->bpo.min);
+			plot_format_number(hi, sizeof(hi), p->bpo.max);
+			if (!isnan(p->change_pct))
+				snprintf(change, sizeof(change), "%+.1f%%", p->change_pct);
+			fprintf(f, "%zu %s %s %s ok %d \"%s\"\n", x, med, lo, hi,
+				p->verdict == VERDICT_LARGER ? 1 : p->verdict == VERDICT_SMALLER ? -1 : 0,
+				change);
+		}
 	}
-	int rc = write_file_atomic(path, b.p, b.len);
-	buf_release(&b);
-	return rc;
+	return fflush(f) || ferror(f) ? -1 : 0;
 }
 
-/* s inside a single-quoted gnuplot string: '' is a quote, no newline. */
-static void add_single_quoted(struct buf *b, const char *s)
+/* An array of names for the script's @DEFS@, each in a gnuplot '...' string. */
+static void defs_names(struct buf *b, const char *var, const char *const *names, size_t n)
 {
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_addstr(b, "''");
-		else if (*s == '\n' || *s == '\r')
-			buf_addstr(b, " ");
-		else
-			buf_add(b, s, 1);
+	buf_addf(b, "array %s[%zu] = [", var, n);
+	for (size_t i = 0; i < n; i++) {
+		buf_addstr(b, i ? ", '" : "'");
+		plot_gp_escape(b, names[i]);
+		buf_addstr(b, "'");
 	}
+	buf_addstr(b, "]\n");
 }
 
-/* s as a double-quoted gnuplot string, with its quotes. */
-static void add_double_quoted(struct buf *b, const char *s)
-{
-	buf_addstr(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_addf(b, "\\%c", *s);
-		else if (*s == '\n' || *s == '\r')
-			buf_addstr(b, " ");
-		else
-			buf_add(b, s, 1);
-	}
-	buf_addstr(b, "\"");
-}
-
-char *trend_fill_template(const char *tmpl, const struct trend *t, const struct trend_plot_vars *v)
+static void set_string(struct strvec *vars, const char *key, const char *value)
 {
 	struct buf b = BUF_INIT;
-	const char *p = tmpl;
-	while (*p) {
-		const char *at = strchr(p, '@');
-		if (!at) {
-			buf_addstr(&b, p);
-			break;
-		}
-		buf_add(&b, p, (size_t)(at - p));
-		const char *end = strchr(at + 1, '@');
-		size_t len = end ? (size_t)(end - at - 1) : 0;
-		char name[32] = "";
-		if (end && len > 0 && len < sizeof(name) && strspn(at + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == len)
-			memcpy(name, at + 1, len);
-		if (!strcmp(name, "TERMINAL")) {
-			buf_addstr(&b, v->terminal); /* trusted: chosen by objmem */
-		} else if (!strcmp(name, "OUTPUT")) {
-			add_single_quoted(&b, v->output);
-		} else if (!strcmp(name, "DATA")) {
-			add_single_quoted(&b, v->data);
-		} else if (!strcmp(name, "TITLE")) {
-			add_single_quoted(&b, v->title);
-		} else if (!strcmp(name, "XTICS")) {
-			for (size_t i = 0; i < t->n_files; i++) {
-				if (i)
-					buf_addstr(&b, ", ");
-				add_double_quoted(&b, t->files[i].x_label);
-				buf_addf(&b, " %zu", i);
-			}
-		} else if (!strcmp(name, "XMAX")) {
-			buf_addf(&b, "%zu", t->n_files ? t->n_files - 1 : 0);
-		} else if (!strcmp(name, "LINES")) {
-			buf_addf(&b, "%zu", t->n_lines);
-		} else {
-			buf_addstr(&b, "@"); /* not a field: keep the text */
-			p = at + 1;
-			continue;
-		}
-		p = end + 1;
+	plot_gp_escape(&b, value);
+	strvec_setenv(vars, key, b.p);
+	buf_release(&b);
+}
+
+int trend_script_vars(const struct trend *t, const struct trend_figure *fig, struct strvec *vars)
+{
+	const char **series = xcalloc(t->n_lines + 1, sizeof(*series));
+	const char **xl = xcalloc(t->n_files + 1, sizeof(*xl));
+	size_t longest = 0, longest_x = 0;
+	for (size_t i = 0; i < t->n_lines; i++) {
+		char cnt[32];
+		format_count(t->lines[i].count, cnt, sizeof(cnt));
+		series[i] = xasprintf("%s %s %s", t->lines[i].interpreter, t->lines[i].workload, cnt);
+		if (strlen(series[i]) > longest)
+			longest = strlen(series[i]);
 	}
-	return buf_detach(&b);
+	for (size_t k = 0; k < t->n_files; k++) {
+		xl[k] = t->files[k].x_label;
+		if (strlen(xl[k]) > longest_x)
+			longest_x = strlen(xl[k]);
+	}
+	/* the legend's text: the longest series name or the marks' explanation */
+	if (longest < 28)
+		longest = 28;
+	long keyw = 52 + 8 * (long)longest + 30;
+	long per_x = 8 * (long)longest_x + 16;
+	int xticrot = t->n_files > 1 && per_x > 90;
+	long plot_w = (long)t->n_files * (xticrot ? 48 : per_x);
+	if (plot_w < 760)
+		plot_w = 760;
+	if (plot_w > 2400)
+		plot_w = 2400;
+	long w = 120 + plot_w + keyw;
+	long bottom = 70 + (xticrot ? (long)(5.5 * (double)longest_x) : 0);
+	long h = 520 + bottom;
+
+	struct buf d = BUF_INIT;
+	buf_addf(&d, "NL = %zu    # lines: one per interpreter, workload and count\n", t->n_lines);
+	defs_names(&d, "SERIES", series, t->n_lines);
+	buf_addf(&d, "NX = %zu    # results files, oldest first, at x = 0 .. NX-1\n", t->n_files);
+	defs_names(&d, "XLABELS", xl, t->n_files);
+	buf_addf(&d, "NLARGER = %zu    # points LARGER than the point before\n", t->n_larger);
+	buf_addf(&d, "NSMALLER = %zu    # points smaller than the point before\n", t->n_smaller);
+	buf_addf(&d, "KEYW = %ld    # pixels the legend needs\n", keyw);
+	buf_addf(&d, "XTICROT = %d    # 1: file labels slanted\n", xticrot);
+	buf_addf(&d, "BOTTOM = %ld    # pixels under the plot: tics and label\n", bottom);
+	strvec_setenv(vars, "DEFS", d.p);
+	buf_release(&d);
+	char num[32];
+	snprintf(num, sizeof(num), "%ld", w);
+	strvec_setenv(vars, "WIDTH", num);
+	snprintf(num, sizeof(num), "%ld", h);
+	strvec_setenv(vars, "HEIGHT", num);
+	set_string(vars, "DATA", "trend.dat");
+	set_string(vars, "NAME", "trend");
+	set_string(vars, "TITLE", fig->title);
+	set_string(vars, "YLABEL", "bytes per object (median; bars: min..max of the repetitions)");
+	set_string(vars, "XLABEL", "results file: revision label or date, oldest left");
+	struct buf f = BUF_INIT;
+	for (unsigned bit = 1; bit <= PLOT_PDF; bit <<= 1)
+		if (fig->formats & bit)
+			buf_addf(&f, "%s%s", f.len ? " " : "", plot_format_name(bit));
+	if (!f.len)
+		buf_addstr(&f, "png");
+	strvec_setenv(vars, "FORMATS", f.p);
+	buf_release(&f);
+	for (size_t i = 0; i < t->n_lines; i++)
+		free((char *)series[i]);
+	free(series);
+	free(xl);
+	return 0;
 }
 
 /* Read the child's stdout and stderr until both close or the deadline passes. */
@@ -586,31 +588,28 @@ static void print_gnuplot_stderr(const struct buf *err)
 		return;
 	char *copy = xstrndup(err->p, err->len), *save = NULL;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (!strstr(line, "Skipping data file with no valid points") && *line)
+		if (*line && !strstr(line, "Skipping data file with no valid points"))
 			fprintf(stderr, "  gnuplot: %s\n", line);
 	free(copy);
 }
 
-/* gnuplot -e "cd 'DIR'" SCRIPT, with an argv; 0, -1 (message printed), 1 (no gnuplot). */
-static int run_gnuplot(const char *dir, const char *script)
+/* gnuplot -e "cd 'DIR'" SCRIPT, with an argv, never a shell. 0 or -1 (message printed). */
+static int run_gnuplot(const char *gnuplot, const char *dir, const char *script, double timeout_s)
 {
-	char *exe = spawn_which("gnuplot", getenv("PATH"));
-	if (!exe)
-		return 1;
 	struct child c;
 	child_init(&c);
-	strvec_push(&c.argv, exe);
+	strvec_push(&c.argv, gnuplot);
 	strvec_push(&c.argv, "-e");
 	struct buf cd = BUF_INIT;
 	buf_addstr(&cd, "cd '");
-	add_single_quoted(&cd, dir);
+	plot_gp_escape(&cd, dir);
 	buf_addstr(&cd, "'");
 	strvec_push(&c.argv, cd.p);
 	buf_release(&cd);
 	strvec_push(&c.argv, script);
 	for (char **e = environ; e && *e; e++)
 		strvec_push(&c.env, *e);
-	free(exe);
+	strvec_setenv(&c.env, "LC_NUMERIC", "C");
 
 	char *why = NULL;
 	if (child_start(&c, &why)) {
@@ -623,13 +622,13 @@ static int run_gnuplot(const char *dir, const char *script)
 	c.in_fd = -1;
 	struct buf err = BUF_INIT;
 	int rc = 0;
-	if (drain_child(&c, &err, now_s() + GNUPLOT_TIMEOUT_S) || child_wait(&c, 5) != 1) {
+	if (drain_child(&c, &err, now_s() + timeout_s) || child_wait(&c, 5) != 1) {
 		child_kill(&c);
-		rc = error("gnuplot did not finish '%s/%s' within %d s; it was stopped", dir, script,
-			   GNUPLOT_TIMEOUT_S);
+		rc = error("gnuplot did not finish '%s/%s' within %.0f s; it was stopped", dir, script,
+			   timeout_s);
 	} else if (!WIFEXITED(c.wait_status) || WEXITSTATUS(c.wait_status)) {
 		char *how = child_describe_exit(&c);
-		rc = error("gnuplot failed on '%s/%s' (%s); its messages:", dir, script, how);
+		rc = error("gnuplot %s on '%s/%s'; what it said:", how, dir, script);
 		free(how);
 		print_gnuplot_stderr(&err);
 	}
@@ -638,127 +637,126 @@ static int run_gnuplot(const char *dir, const char *script)
 	return rc;
 }
 
-static int is_file(const char *p)
+static int write_trend_file(const char *dir, const char *name, const char *text, size_t len)
 {
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* plots/trend.gp: from OBJMEM_SRCDIR, beside the executable, or installed. */
-static char *find_template(void)
-{
-	const char *src = getenv("OBJMEM_SRCDIR");
-	if (src && *src) {
-		char *p = xasprintf("%s/plots/trend.gp", src);
-		if (is_file(p))
-			return p;
-		free(p);
-	}
-	char *self = self_dir();
-	static const char *const rel[] = { "/plots", "/../plots", "/../../plots", "/../share/objmem/plots" };
-	for (size_t i = 0; self && i < ARRAY_SIZE(rel); i++) {
-		char *p = xasprintf("%s%s/trend.gp", self, rel[i]);
-		if (is_file(p)) {
-			free(self);
-			return p;
-		}
-		free(p);
-	}
-	free(self);
-	return NULL;
-}
-
-static int make_dir(const char *dir)
-{
-	char *d = xstrdup(dir);
-	for (char *p = d + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(d, 0755);
-		*p = '/';
-	}
-	int rc = 0;
-	struct stat st;
-	if (mkdir(d, 0755) && errno != EEXIST)
-		rc = error("cannot create directory '%s': %s", d, strerror(errno));
-	else if (stat(d, &st) || !S_ISDIR(st.st_mode))
-		rc = error("'%s' is not a directory: give -o a directory for the figure and its data", d);
-	free(d);
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = write_file_atomic(path, text, len);
+	free(path);
 	return rc;
 }
 
-struct plot_request {
-	const char *dir, *template_path, *image, *title;
-	int no_plot;
-};
-
-static int trend_plot(const struct trend *t, const struct plot_request *pr)
+/* Which of the formats gnuplot made, non-empty. */
+static unsigned drawn_formats(const char *dir, unsigned formats)
 {
-	if (make_dir(pr->dir))
-		return -1;
-	char *tmpl_path = pr->template_path ? xstrdup(pr->template_path) : find_template();
-	if (!tmpl_path)
-		return error("cannot find the template plots/trend.gp: set OBJMEM_SRCDIR to the objmem "
-			     "source directory, or give one with --template FILE");
-	struct buf tmpl = BUF_INIT;
-	if (read_file(tmpl_path, 1 << 20, &tmpl)) {
-		free(tmpl_path);
-		buf_release(&tmpl);
-		return -1;
+	unsigned got = 0;
+	for (unsigned bit = 1; bit <= PLOT_PDF; bit <<= 1) {
+		if (!(formats & bit))
+			continue;
+		char *path = xasprintf("%s/trend.%s", dir, plot_format_name(bit));
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+			got |= bit;
+		free(path);
 	}
-	free(tmpl_path);
+	return got;
+}
 
-	int svg = !strcmp(pr->image, "svg");
-	char *image = xasprintf("trend.%s", svg ? "svg" : "png");
-	struct trend_plot_vars v = {
-		svg ? "svg size 1200,700 dynamic font 'sans,11' background rgb 'white'"
-		    : "pngcairo size 1200,700 font 'sans,10'",
-		image, "trend.dat", pr->title,
-	};
-	char *script = trend_fill_template(tmpl.p, t, &v);
-	buf_release(&tmpl);
-	char *dat = xasprintf("%s/trend.dat", pr->dir);
-	char *gp = xasprintf("%s/trend.gp", pr->dir);
-	char *md = xasprintf("%s/trend.md", pr->dir);
+static char *memstream_text(const struct trend *t, int data, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	if (!f)
+		die("out of memory");
+	if (data)
+		trend_write_data(t, f);
+	else
+		trend_print(f, t, TREND_MARKDOWN);
+	fclose(f);
+	return text;
+}
+
+static int load_template(const char *dir, const char *name, struct buf *out)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = read_file(path, 1 << 20, out);
+	free(path);
+	return rc;
+}
+
+int trend_figure_write(const struct trend *t, const struct trend_figure *fig)
+{
+	if (plot_prepare_dir(fig->dir))
+		return -1;
+	char *gnuplot = NULL;
+	if (fig->render) {
+		const char *prog = fig->gnuplot ? fig->gnuplot : "gnuplot";
+		gnuplot = spawn_which(prog, getenv("PATH"));
+		if (!gnuplot)
+			return error("cannot find '%s'%s; install it (Debian: apt-get install gnuplot-nox), "
+				     "give --gnuplot PATH, or write the script alone with --scripts-only",
+				     prog, strchr(prog, '/') ? "" : " on PATH");
+	}
+	char *tdir = fig->templates ? xstrdup(fig->templates) : plot_find_templates();
+	if (!tdir) {
+		free(gnuplot);
+		return error("cannot find objmem's gnuplot templates (plots/trend.gp); set "
+			     "OBJMEM_SRCDIR to the directory that holds plots/, or give --templates DIR");
+	}
+	struct buf common = BUF_INIT, tmpl = BUF_INIT, gp = BUF_INIT;
+	struct strvec vars = STRVEC_INIT;
+	char *data = NULL, *md = NULL, *why = NULL;
+	size_t data_len = 0, md_len = 0;
 	int rc = -1;
-	if (trend_write_data(t, dat) || write_file_atomic(gp, script, strlen(script)))
+	if (load_template(tdir, "common.gp", &common) || load_template(tdir, "trend.gp", &tmpl))
 		goto out;
-	FILE *f = fopen(md, "w");
-	if (!f) {
-		error("cannot write '%s': %s", md, strerror(errno));
+	trend_script_vars(t, fig, &vars);
+	strvec_setenv(&vars, "COMMON", common.p);
+	buf_addf(&gp, "# trend.gp - made by objmem trend from the template %s/trend.gp.\n"
+		 "# Run `gnuplot trend.gp` in this directory to draw the figure again\n"
+		 "# from trend.dat; edit either (or the template) to change it.\n", tdir);
+	if (plot_subst(tmpl.p, &vars, &gp, &why)) {
+		error("template '%s/trend.gp': %s", tdir, why);
 		goto out;
 	}
-	trend_print(f, t, TREND_MARKDOWN);
-	if (fclose(f)) {
-		error("cannot write '%s': %s", md, strerror(errno));
+	data = memstream_text(t, 1, &data_len);
+	md = memstream_text(t, 0, &md_len);
+	if (write_trend_file(fig->dir, "trend.dat", data, data_len) ||
+	    write_trend_file(fig->dir, "trend.gp", gp.p, gp.len) ||
+	    write_trend_file(fig->dir, "trend.md", md, md_len))
 		goto out;
-	}
-	if (pr->no_plot || !t->n_lines) {
-		if (!t->n_lines)
-			warning("no line to draw: no results file has a row for the interpreters, "
-				"workloads and count asked for");
-		fprintf(stderr, "wrote '%s', '%s' and '%s'\n", dat, gp, md);
+	if (!fig->render || !t->n_lines) {
+		if (!fig->quiet)
+			fprintf(stderr, "wrote %s/trend.dat, trend.gp and trend.md%s\n", fig->dir,
+				t->n_lines ? "" : " (no line to draw)");
 		rc = 0;
 		goto out;
 	}
-	int g = run_gnuplot(pr->dir, "trend.gp");
-	if (g == 1) {
-		warning("gnuplot is not installed: wrote '%s' and '%s' but no image; install it "
-			"(apt-get install gnuplot-nox) and run: cd '%s' && gnuplot trend.gp", dat, gp,
-			pr->dir);
-		rc = 0;
-	} else if (g == 0) {
-		fprintf(stderr, "wrote '%s/%s' (data '%s', script '%s', table '%s')\n", pr->dir, image,
-			dat, gp, md);
-		rc = 0;
+	if (run_gnuplot(gnuplot, fig->dir, "trend.gp", fig->timeout_s))
+		goto out;
+	unsigned got = drawn_formats(fig->dir, fig->formats ? fig->formats : PLOT_PNG);
+	if (!got) {
+		error("gnuplot ran but made no image in '%s'; run 'gnuplot trend.gp' there to see why",
+		      fig->dir);
+		goto out;
 	}
+	if (!fig->quiet) {
+		fprintf(stderr, "wrote %s/trend.dat, trend.gp, trend.md", fig->dir);
+		for (unsigned bit = 1; bit <= PLOT_PDF; bit <<= 1)
+			if (got & bit)
+				fprintf(stderr, ", trend.%s", plot_format_name(bit));
+		fputc('\n', stderr);
+	}
+	rc = 0;
 out:
-	free(script);
-	free(image);
-	free(dat);
-	free(gp);
+	free(why);
+	free(data);
 	free(md);
+	strvec_clear(&vars);
+	buf_release(&common);
+	buf_release(&tmpl);
+	buf_release(&gp);
+	free(tdir);
+	free(gnuplot);
 	return rc;
 }
 
@@ -777,31 +775,57 @@ static const char trend_usage[] =
 	"LARGER ones are marked. Prints the series as a table; with -o, also draws it.\n"
 	"FILES may be http:// or https:// URLs.\n"
 	"\n"
-	"  -o, --output DIR        write DIR/trend.png (or .svg), its data DIR/trend.dat,\n"
-	"                          the standalone script DIR/trend.gp and DIR/trend.md\n"
+	"  -o, --output DIR        write DIR/trend.png (and the other --image formats),\n"
+	"                          its data DIR/trend.dat, the standalone gnuplot script\n"
+	"                          DIR/trend.gp and the table DIR/trend.md\n"
 	"  -n, --count N|all       the object count to follow (default: the largest count\n"
 	"                          of the newest file); all: a line per count\n"
 	"  -i, --interpreter NAME  only these interpreters (repeat or commas)\n"
 	"  -w, --workload NAME     only these workloads (repeat or commas)\n"
 	"  -t, --threshold PCT     as in compare (default 1%)\n"
 	"  -f, --format F          the table on stdout: text (default), markdown, csv, json\n"
-	"      --image png|svg     the figure's format (default png)\n"
+	"      --image LIST        the figure's formats: png, svg, pdf (default png)\n"
 	"      --title TEXT        the figure's title\n"
-	"      --template FILE     a gnuplot template instead of plots/trend.gp\n"
-	"      --no-plot           write the data and the script, do not run gnuplot\n"
+	"      --templates DIR     the gnuplot templates (default: objmem's plots/)\n"
+	"      --gnuplot PATH      the gnuplot to run (default: gnuplot on PATH)\n"
+	"      --scripts-only      write data, script and table, do not run gnuplot\n"
 	"      --keep-order        the files in the order given, not by date\n"
 	"      --timeout SECONDS   for URL inputs (default 30)\n"
 	"      --insecure          for https URL inputs: do not verify the TLS certificate\n"
+	"  -q, --quiet             do not list the files written\n"
 	"  -h, --help              this text\n"
 	"\n"
 	"example:\n"
 	"  objmem trend history/*.json -o results/trend --count 1M -w point3d,slots\n"
 	"\n"
-	"exit status: 0 done (regressions are shown, not an error: use 'objmem compare'\n"
-	"to gate), 2 bad usage, an input that cannot be read, or a figure that failed.\n";
+	"exit status: 0 done (a regression is shown, not an error: 'objmem compare' is\n"
+	"the gate), 2 bad usage, an input that cannot be read, or gnuplot failed.\n";
 
-enum { OPT_IMAGE = 256, OPT_TITLE, OPT_TEMPLATE, OPT_NO_PLOT, OPT_KEEP_ORDER, OPT_TIMEOUT,
-       OPT_INSECURE };
+/*
+ * Print the usage text: on stdout for --help (returns 0), else after
+ * "error: ..." on stderr (returns 2). Like main.c's usage_error, which the
+ * unit tests cannot link (they link the library, not main.o).
+ */
+static int usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+static int usage(const char *fmt, ...)
+{
+	if (!fmt) {
+		fputs(trend_usage, stdout);
+		return 0;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\n", stderr);
+	va_end(ap);
+	fputs(trend_usage, stderr);
+	return 2;
+}
+
+enum { OPT_IMAGE = 256, OPT_TITLE, OPT_TEMPLATES, OPT_GNUPLOT, OPT_SCRIPTS_ONLY, OPT_KEEP_ORDER,
+       OPT_TIMEOUT, OPT_INSECURE };
 
 static const struct option trend_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -812,11 +836,13 @@ static const struct option trend_options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "image", required_argument, NULL, OPT_IMAGE },
 	{ "title", required_argument, NULL, OPT_TITLE },
-	{ "template", required_argument, NULL, OPT_TEMPLATE },
-	{ "no-plot", no_argument, NULL, OPT_NO_PLOT },
+	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	{ "gnuplot", required_argument, NULL, OPT_GNUPLOT },
+	{ "scripts-only", no_argument, NULL, OPT_SCRIPTS_ONLY },
 	{ "keep-order", no_argument, NULL, OPT_KEEP_ORDER },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -834,7 +860,7 @@ int cmd_trend(int argc, char **argv)
 {
 	struct strvec interps = STRVEC_INIT, workloads = STRVEC_INIT;
 	struct trend_opts to = { 0.01, 0, 0, 0, &interps, &workloads };
-	struct plot_request pr = { NULL, NULL, "png", NULL, 0 };
+	struct trend_figure fig = { NULL, PLOT_PNG, NULL, NULL, NULL, 60, 1, 0 };
 	enum trend_format fmt = TREND_TEXT;
 	struct http_opts ho;
 	http_opts_init(&ho);
@@ -843,14 +869,14 @@ int cmd_trend(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:n:i:w:t:f:h", trend_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:n:i:w:t:f:qh", trend_options, NULL)) != -1) {
 		switch (opt) {
-		case 'o': pr.dir = optarg; break;
+		case 'o': fig.dir = optarg; break;
 		case 'n':
 			if (!strcmp(optarg, "all")) {
 				to.all_counts = 1;
 			} else if (parse_count(optarg, &to.count, &why)) {
-				rc = usage_error(trend_usage, "bad --count '%s': %s (or 'all')", optarg, why);
+				rc = usage("bad --count '%s': %s (or 'all')", optarg, why);
 				goto out;
 			}
 			break;
@@ -858,8 +884,8 @@ int cmd_trend(int argc, char **argv)
 		case 'w': split_push(&workloads, optarg); break;
 		case 't':
 			if (compare_parse_threshold(optarg, &to.threshold)) {
-				rc = usage_error(trend_usage, "--threshold takes a percentage from 0 to 1000 "
-						 "like 1%% or 0.5, not '%s'", optarg);
+				rc = usage("--threshold takes a percentage from 0 to 1000 like 1%% or 0.5, "
+					   "not '%s'", optarg);
 				goto out;
 			}
 			break;
@@ -873,28 +899,30 @@ int cmd_trend(int argc, char **argv)
 			else if (!strcmp(optarg, "json"))
 				fmt = TREND_JSON;
 			else {
-				rc = usage_error(trend_usage, "unknown format '%s' (text, markdown, csv, json)",
-						 optarg);
+				rc = usage("unknown format '%s' (text, markdown, csv, json; the figure's "
+					   "formats go to --image)", optarg);
 				goto out;
 			}
 			break;
-		case OPT_IMAGE:
-			if (strcmp(optarg, "png") && strcmp(optarg, "svg")) {
-				rc = usage_error(trend_usage, "--image takes png or svg, not '%s'", optarg);
+		case OPT_IMAGE: {
+			char *bad = NULL;
+			if (plot_formats_parse(optarg, &fig.formats, &bad)) {
+				rc = usage("unknown image format '%s' (png, svg, pdf)", bad);
+				free(bad);
 				goto out;
 			}
-			pr.image = optarg;
 			break;
-		case OPT_TITLE: pr.title = optarg; break;
-		case OPT_TEMPLATE: pr.template_path = optarg; break;
-		case OPT_NO_PLOT: pr.no_plot = 1; break;
+		}
+		case OPT_TITLE: fig.title = optarg; break;
+		case OPT_TEMPLATES: fig.templates = optarg; break;
+		case OPT_GNUPLOT: fig.gnuplot = optarg; break;
+		case OPT_SCRIPTS_ONLY: fig.render = 0; break;
 		case OPT_KEEP_ORDER: to.keep_order = 1; break;
 		case OPT_TIMEOUT: {
 			char *end;
 			double v = strtod(optarg, &end);
 			if (end == optarg || *end || !(v > 0 && v <= 86400)) {
-				rc = usage_error(trend_usage, "--timeout takes seconds between 0 and 86400, "
-						 "not '%s'", optarg);
+				rc = usage("--timeout takes seconds between 0 and 86400, not '%s'", optarg);
 				goto out;
 			}
 			ho.timeout_s = v;
@@ -903,17 +931,14 @@ int cmd_trend(int argc, char **argv)
 			break;
 		}
 		case OPT_INSECURE: ho.insecure = 1; break;
-		case 'h': rc = usage_error(trend_usage, NULL); goto out;
-		case ':':
-			rc = usage_error(trend_usage, "option '%s' needs a value", argv[optind - 1]);
-			goto out;
-		default:
-			rc = usage_error(trend_usage, "unknown option '%s'", argv[optind - 1]);
-			goto out;
+		case 'q': fig.quiet = 1; break;
+		case 'h': rc = usage(NULL); goto out;
+		case ':': rc = usage("option '%s' needs a value", argv[optind - 1]); goto out;
+		default: rc = usage("unknown option '%s'", argv[optind - 1]); goto out;
 		}
 	}
 	if (optind >= argc) {
-		rc = usage_error(trend_usage, "give the results files of the series");
+		rc = usage("give the results files of the series");
 		goto out;
 	}
 	size_t n = (size_t)(argc - optind);
@@ -938,19 +963,19 @@ int cmd_trend(int argc, char **argv)
 		goto out_results;
 	}
 	rc = 0;
-	if (pr.dir) {
+	if (fig.dir) {
 		char title[256];
-		if (!pr.title) {
-			if (to.all_counts || !t.n_lines)
+		if (!fig.title) {
+			if (to.all_counts || !t.n_lines) {
 				snprintf(title, sizeof(title), "Bytes per object over time");
-			else {
+			} else {
 				char cnt[32];
 				format_count(t.lines[0].count, cnt, sizeof(cnt));
 				snprintf(title, sizeof(title), "Bytes per object over time, %s objects", cnt);
 			}
-			pr.title = title;
+			fig.title = title;
 		}
-		if (trend_plot(&t, &pr))
+		if (trend_figure_write(&t, &fig))
 			rc = 2;
 	}
 	trend_release(&t);

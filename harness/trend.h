@@ -7,11 +7,12 @@
  * files), marking each point against the point before it on its line with
  * compare.h's verdict rule, the tables of the series (text, markdown, csv,
  * json), and the figure: a data file and a standalone gnuplot script made
- * from the template plots/trend.gp, drawn by running gnuplot with an argv
- * (spawn.h), never through a shell.
+ * from the templates plots/common.gp and plots/trend.gp (plot.h's
+ * placeholders), drawn by running gnuplot with an argv (spawn.h), never
+ * through a shell.
  *
- * Steps: trend_build from loaded results, trend_print and/or trend_plot,
- * trend_release.
+ * Steps: trend_build from loaded results, trend_print and/or
+ * trend_figure_write, trend_release.
  */
 #ifndef OBJMEM_TREND_H
 #define OBJMEM_TREND_H
@@ -75,16 +76,33 @@ enum trend_format { TREND_TEXT, TREND_MARKDOWN, TREND_CSV, TREND_JSON };
 /* Print the series as a table. Returns 0 or -1 when writing failed. */
 int trend_print(FILE *out, const struct trend *t, enum trend_format f);
 
-/* Write the gnuplot data file (blocks as plots/trend.gp describes). */
-int trend_write_data(const struct trend *t, const char *path);
+/* The gnuplot data file: blocks as plots/trend.gp describes. 0 or -1 (write error). */
+int trend_write_data(const struct trend *t, FILE *f);
+
+/* The figure: where, in which formats, from which templates. */
+struct trend_figure {
+	const char *dir;        /* made if missing */
+	unsigned formats;       /* PLOT_* mask (plot.h); 0: png */
+	const char *templates;  /* directory with common.gp and trend.gp; NULL: found */
+	const char *gnuplot;    /* NULL: gnuplot on PATH */
+	const char *title;
+	double timeout_s;
+	int render;             /* 0: data, script and table only */
+	int quiet;
+};
 
 /*
- * Fill the template's @NAME@ fields: the values are made safe for the
- * quotes the template puts around them. Returns the script (malloc'ed).
+ * The template's placeholders for this series (DEFS, WIDTH, HEIGHT, DATA,
+ * NAME, TITLE, YLABEL, XLABEL, FORMATS) as "KEY=VALUE" entries of vars, for
+ * plot_subst. Returns 0.
  */
-struct trend_plot_vars {
-	const char *terminal, *output, *data, *title;
-};
-char *trend_fill_template(const char *tmpl, const struct trend *t, const struct trend_plot_vars *v);
+int trend_script_vars(const struct trend *t, const struct trend_figure *fig, struct strvec *vars);
+
+/*
+ * Write DIR/trend.dat, DIR/trend.gp (standalone, from plots/common.gp and
+ * plots/trend.gp), DIR/trend.md (the markdown table), then run gnuplot on
+ * the script (fork/exec with an argv). Returns 0 or -1 (message printed).
+ */
+int trend_figure_write(const struct trend *t, const struct trend_figure *fig);
 
 #endif
