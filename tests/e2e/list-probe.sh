@@ -30,6 +30,7 @@ grep -q "^python3-malloc .* malloc" "$TMP/out" || { cat "$TMP/out"; fail "an env
 pass "list interpreters: missing builds say how to get them; env variants are their own rows"
 
 # the same build under two names is measured once, with a warning
+printf '{"name": "twin", "argv": ["python3"]}\n' > "$defs/twin.json"
 printf '{"name": "twin2", "argv": ["python3"]}\n' > "$defs/twin2.json"
 OBJMEM_INTERPRETERS=$defs expect_exit 0 "$OBJMEM" run -i twin -i twin2 -w slots -n 1k -r 1 -o "$TMP/t.json" -q
 expect_err "is the same build as 'twin'"
