@@ -421,7 +421,8 @@ int cmd_run(int argc, char **argv)
 
 	struct results fresh;
 	results_init(&fresh);
-	struct select_opts so = { &names, preset == &presets[1], cfg.quiet, 60 };
+	/* warnings (duplicate builds) are shown even with --quiet */
+	struct select_opts so = { &names, preset == &presets[1], 0, 60 };
 	if (select_interpreters(&cat, &so, &fresh)) {
 		results_release(&fresh);
 		goto out_results;

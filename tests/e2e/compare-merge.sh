@@ -97,7 +97,7 @@ $EDIT rename "$new" "$tonight" python3 cpython-tonight
 expect_exit 1 "$OBJMEM" compare "$base" "$tonight"
 grep -q "note: no interpreter name is in both files: comparing the only interpreter" "$TMP/out" \
 	|| fail "one interpreter each: no note"
-grep -q '^python3 -> cpython-tonight +point3d +100k .*LARGER$' "$TMP/out" || { cat "$TMP/out"; fail "auto pair"; }
+grep -qE '^python3 -> cpython-tonight +point3d +100k .*LARGER$' "$TMP/out" || { cat "$TMP/out"; fail "auto pair"; }
 expect_exit 1 "$OBJMEM" compare "$base" "$tonight" --pair python3=cpython-tonight
 grep -q "note:" "$TMP/out" && fail "--pair: a note about guessing"
 expect_exit 2 "$OBJMEM" compare "$base" "$tonight" --pair python3=nope
