@@ -23,7 +23,5 @@ int cmd_upload(int argc, char **argv) __attribute__((weak));
 
 #define OBJMEM_VERSION "0.1.0"
 
-/* Shared by the commands: print "usage" text and return 2 (or 0 for --help). */
-int usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,8 +1,8 @@
 /* compare.c - two results documents side by side, and `objmem compare`; see compare.h. */
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,13 +388,15 @@ static void describe_source(struct buf *b, const struct compare_source *s)
 
 static void print_rule(FILE *out, double threshold, const char *prefix)
 {
-	fprintf(out, "%sLARGER/smaller: the median moved by more than %g%% of the base (and more "
-		"than one page over the container), and the min..max ranges of the repetitions "
-		"do not overlap; anything else is same\n", prefix, threshold * 100);
+	fprintf(out, "%sverdict: LARGER (smaller) when the median grew (shrank) by more than %g%% of "
+		"the base and by more than one page over the container, and the min..max ranges of "
+		"the repetitions do not overlap; else same, as run-to-run noise\n", prefix,
+		threshold * 100);
 }
 
-static void print_totals(FILE *out, const struct comparison *c, const char *bold)
+static void print_totals(FILE *out, const struct comparison *c, int markdown)
 {
+	const char *bold = markdown && c->n_verdict[VERDICT_LARGER] ? "**" : "";
 	fprintf(out, "%zu rows: %s%zu LARGER%s, %zu smaller, %zu same, %zu no-data, %zu only in base, "
 		"%zu only in new\n", c->n_rows, bold, c->n_verdict[VERDICT_LARGER], bold,
 		c->n_verdict[VERDICT_SMALLER], c->n_verdict[VERDICT_SAME],
@@ -449,7 +451,7 @@ static void print_text(FILE *out, const struct comparison *c, const struct compa
 		free(v);
 	}
 	fputc('\n', out);
-	print_totals(out, c, "");
+	print_totals(out, c, 0);
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const struct compare_row *row = &c->rows[i];
 		if (row->verdict != VERDICT_LARGER)
@@ -527,7 +529,7 @@ static void print_markdown(FILE *out, const struct comparison *c,
 		free(v);
 	}
 	fputc('\n', out);
-	print_totals(out, c, "**");
+	print_totals(out, c, 1);
 }
 
 static cJSON *side_json(const struct stat3 *s, size_t failed, size_t skipped, int present)
@@ -690,28 +692,7 @@ static const char compare_usage[] =
 	"exit status: 0 nothing grew beyond the threshold, 1 something did (or, with\n"
 	"--strict, went missing), 2 bad usage or an input that cannot be read.\n";
 
-/*
- * Print the usage text: on stdout for --help (returns 0), else after
- * "error: ..." on stderr (returns 2). Like main.c's usage_error, which the
- * unit tests cannot link (they link the library, not main.o).
- */
-static int usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int usage(const char *fmt, ...)
-{
-	if (!fmt) {
-		fputs(compare_usage, stdout);
-		return 0;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n", stderr);
-	va_end(ap);
-	fputs(compare_usage, stderr);
-	return 2;
-}
+#define usage(...) usage_error(compare_usage, __VA_ARGS__)
 
 enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_INSECURE };
 

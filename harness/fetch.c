@@ -1,5 +1,4 @@
 /* fetch.c - HTTP with libcurl: options, retries, results from a URL; see fetch.h. */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -71,7 +70,9 @@ char *url_redact(const char *url)
 	size_t path_len = strcspn(host, "?#");
 	buf_add(&b, host, path_len);
 	if (host[path_len] == '?')
-		buf_addstr(&b, "?***");
+		buf_addstr(&b, "?***"); /* a query may hold a key; its fragment goes with it */
+	else
+		buf_addstr(&b, host + path_len);
 	return buf_detach(&b);
 }
 

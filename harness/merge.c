@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "compare.h"
@@ -13,6 +12,8 @@
 #include "merge.h"
 #include "progress.h"
 #include "results.h"
+
+#define MAX_CONFLICTS_SHOWN 20
 
 void merge_init(struct merge *m)
 {
@@ -470,28 +471,7 @@ static const char merge_usage[] =
 	"exit status: 0 written, 1 conflicts (nothing written without --keep-first),\n"
 	"2 bad usage or an input that cannot be read.\n";
 
-/*
- * Print the usage text: on stdout for --help (returns 0), else after
- * "error: ..." on stderr (returns 2). Like main.c's usage_error, which the
- * unit tests cannot link (they link the library, not main.o).
- */
-static int usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int usage(const char *fmt, ...)
-{
-	if (!fmt) {
-		fputs(merge_usage, stdout);
-		return 0;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n", stderr);
-	va_end(ap);
-	fputs(merge_usage, stderr);
-	return 2;
-}
+#define usage(...) usage_error(merge_usage, __VA_ARGS__)
 
 enum { OPT_KEEP_FIRST = 256, OPT_LABEL };
 
@@ -545,8 +525,11 @@ int cmd_merge(int argc, char **argv)
 	}
 	for (size_t i = 0; i < m.warnings.n; i++)
 		warning("%s", m.warnings.v[i]);
-	for (size_t i = 0; i < m.conflicts.n; i++)
+	/* enough to see the pattern; all of them would bury the summary */
+	for (size_t i = 0; i < m.conflicts.n && i < MAX_CONFLICTS_SHOWN; i++)
 		fprintf(stderr, "conflict: %s\n", m.conflicts.v[i]);
+	if (m.conflicts.n > MAX_CONFLICTS_SHOWN)
+		fprintf(stderr, "conflict: ... and %zu more\n", m.conflicts.n - MAX_CONFLICTS_SHOWN);
 	if (m.conflicts.n && !keep_first) {
 		error("%zu conflict%s: '%s' was not written; keep the copies from the earlier "
 		      "inputs with --keep-first, or leave out the file that does not belong",

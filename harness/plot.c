@@ -565,6 +565,9 @@ static size_t note_expr(struct buf *out, const char *note, long width_px)
 				n--;
 			if (p[n] != ' ')
 				n = per_line;
+			/* never inside a UTF-8 sequence */
+			while (n > 1 && ((unsigned char)p[n] & 0xC0) == 0x80)
+				n--;
 		}
 		char *part = xstrndup(p, n);
 		buf_addstr(out, lines ? " . \"\\n\" . '" : "'");
@@ -663,9 +666,12 @@ static void bars_job(struct job *j, const struct plot_opts *o, const struct plot
 	if (h < 560)
 		h = 560;
 	if (xticrot)
-		h += 20 + 6 * (long)max_len(b->groups, b->n_groups);
+		h += 20 + 4 * (long)max_len(b->groups, b->n_groups);
 	if (w < 760)
 		w = 760;
+	/* not too flat: at least 0.38 of the width, up to 820 pixels */
+	if (h < w * 38 / 100)
+		h = w * 38 / 100 < 820 ? w * 38 / 100 : 820;
 
 	double ymax = 0;
 	for (size_t i = 0; i < b->n_groups * b->n_series; i++)
@@ -687,7 +693,7 @@ static void bars_job(struct job *j, const struct plot_opts *o, const struct plot
 	size_t lines = note_expr(&ne, note, w);
 	strvec_setenv(&j->vars, "NOTE", ne.p);
 	buf_release(&ne);
-	long xticpx = xticrot ? 6 * (long)max_len(b->groups, b->n_groups) : 0;
+	long xticpx = xticrot ? 4 * (long)max_len(b->groups, b->n_groups) : 0;
 	buf_addf(&d, "NOTELINES = %zu\nBOTTOM = %ld    # pixels under the plot: tics, label, note\n",
 		 lines, 64 + xticpx + 13 * (long)lines + 8);
 	if (lines)
@@ -832,8 +838,9 @@ static void versions_jobs(const struct results *r, const struct grid *g, uint64_
 			       (const char *const *)g->interps.v, mb, st, 2, NULL };
 	char *title = xasprintf("Memory for %s objects, by interpreter", cnt);
 	char *ylabel = xasprintf("memory for %s objects (MB = 10⁶ bytes)", cnt);
-	char *note = xasprintf("USS growth from base (list allocated) to full (list filled): the objects "
-			       "alone; %s. Source: %s", med, o->source ? o->source : "results");
+	char *note = xasprintf("USS growth (clean pages left out) from base, the list allocated, to "
+			       "full, the list filled: the objects alone; %s. Source: %s", med,
+			       o->source ? o->source : "results");
 	b.header = xasprintf("objmem figure 'versions': %s\nvalue: MB (10^6 bytes), median USS delta "
 			     "(full - base) at %llu objects\nsource: %s\nNaN: not measured, see status",
 			     title, (unsigned long long)count, o->source ? o->source : "");
@@ -852,8 +859,9 @@ static void versions_jobs(const struct results *r, const struct grid *g, uint64_
 	b.small_decimals = 1;
 	title = xasprintf("Bytes per object at %s objects, by interpreter", cnt);
 	ylabel = xasprintf("bytes per object (USS growth / %s)", cnt);
-	note = xasprintf("(USS at full - USS at base) / count, the list's own 8 bytes per slot "
-			 "excluded; %s. Source: %s", med, o->source ? o->source : "results");
+	note = xasprintf("(USS at full - USS at base) / count, clean pages left out, the list's own "
+			 "8 bytes per slot excluded; %s. Source: %s", med,
+			 o->source ? o->source : "results");
 	b.header = xasprintf("objmem figure 'bytes-per-object': %s\nvalue: bytes per object, median "
 			     "of (full.uss - base.uss) / count at %llu objects\nsource: %s\n"
 			     "NaN: not measured, see status",
@@ -952,6 +960,14 @@ static int scaling_job(const struct results *r, const struct grid *g, size_t w,
 		strvec_push(&series, in);
 	}
 	note_gaps_end(&note, n_gaps);
+	size_t n_nonpos = 0;
+	for (size_t i = 0; i < series.n * nx; i++)
+		if (!strcmp(st[i], "ok") && (!(y1[i] > 0) || !(y2[i] > 0)))
+			n_nonpos++;
+	if (n_nonpos)
+		buf_addf(&note, "%s%zu point%s of 0 MB or less left out: a log axis cannot show "
+			 "them (USS moves in 4 kB pages)", note.len ? ". " : "", n_nonpos,
+			 n_nonpos == 1 ? "" : "s");
 	int made = series.n > 0;
 	if (made) {
 		struct plot_lines l = { nx, series.n, g->counts, (const char *const *)series.v, y1, y2,
@@ -1314,7 +1330,8 @@ int plot_write_figures(const struct results *r, const struct plot_opts *o, struc
 		buf_addf(&notes, "memory-kinds: no figure, RSS and PSS equal USS in every cell\n");
 	}
 
-	for (size_t i = 0; i < n_jobs && !rc; i++) {
+	/* a figure gnuplot cannot draw does not stop the others; a write error does */
+	for (size_t i = 0; i < n_jobs; i++) {
 		struct job *j = &jobs[i];
 		if (job_write(j, tdir, common.p, o->outdir)) {
 			rc = -1;
@@ -1491,15 +1508,16 @@ int cmd_plot(int argc, char **argv)
 	o.source = path;
 	struct plot_set set;
 	int rc = plot_write_figures(&r, &o, &set) ? 2 : 0;
-	if (!quiet) {
-		for (size_t i = 0; i < set.n; i++) {
-			const struct plot_figure *f = &set.v[i];
-			printf("%s/%s.gp", dir, f->name);
-			for (unsigned bit = 1; bit <= PLOT_PDF; bit <<= 1)
-				if (f->drawn & bit)
-					printf(" %s.%s", f->name, plot_format_name(bit));
-			printf("  %s\n", f->title);
-		}
+	if (!quiet && set.n) {
+		printf("%s %zu figure%s in %s (", o.render ? "drew" : "wrote the scripts of", set.n,
+		       set.n == 1 ? "" : "s", dir);
+		for (unsigned bit = 1, n = 0; bit <= PLOT_PDF && o.render; bit <<= 1)
+			if (o.formats & bit)
+				printf("%s%s", n++ ? ", " : "", plot_format_name(bit));
+		printf("%sNAME.dat and NAME.gp):\n", o.render ? "; " : "");
+		for (size_t i = 0; i < set.n; i++)
+			printf("  %-24s %s%s\n", set.v[i].name, set.v[i].title,
+			       o.render && set.v[i].drawn != o.formats ? " (not drawn)" : "");
 		if (set.notes)
 			fputs(set.notes, stdout);
 	}

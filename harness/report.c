@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "plot.h"
@@ -271,7 +272,7 @@ static void figure_html(struct buf *out, const char *alt, const char *file, cons
 	char *svg = NULL;
 	if (plain) {
 		char *path = xasprintf("%s/%s", figdir, file);
-		if (read_file(path, 64u << 20, &text) == 0) {
+		if (access(path, R_OK) == 0 && read_file(path, 64u << 20, &text) == 0) {
 			char prefix[32];
 			snprintf(prefix, sizeof(prefix), "f%u-", ++*n_fig);
 			/* the alt text without its Markdown escapes; inline_svg escapes it */
@@ -792,8 +793,11 @@ static void md_machine(struct buf *md, const struct results *r)
 		       "Private_Clean + Private_Dirty + Private_Hugetlb: the memory that is the "
 		       "process's alone. Bytes per object = (USS at full - USS at base) / count, so "
 		       "the list's own 8 bytes per slot are not counted. AbsoluteUsage = USS at full "
-		       "- USS at start; Delta = USS at full - USS at base. Each figure is the median "
-		       "over the repetitions that ended ok.\n\n**Configuration of the run**\n\n");
+		       "- USS at start; Delta = USS at full - USS at base. These differences leave "
+		       "out Private_Clean pages: a library's clean pages count as private only while "
+		       "no other process maps the same file, which moved USS by megabytes between "
+		       "repetitions. Each figure is the median over the repetitions that ended "
+		       "ok.\n\n**Configuration of the run**\n\n");
 	md_kv_table(md, r->config, "configuration");
 }
 

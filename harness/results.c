@@ -198,8 +198,9 @@ static cJSON *json_stat3(const struct stat3 *s)
 static cJSON *json_summary_row(const struct summary_row *row)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "interpreter", row->interpreter);
-	cJSON_AddStringToObject(o, "workload", row->workload);
+	/* names as the cells write them: a byte that is not UTF-8 becomes U+FFFD */
+	cJSON_AddItemToObject(o, "interpreter", json_string(row->interpreter));
+	cJSON_AddItemToObject(o, "workload", json_string(row->workload));
 	cJSON_AddNumberToObject(o, "count", (double)row->count);
 	cJSON_AddNumberToObject(o, "n_ok", (double)row->n_ok);
 	cJSON_AddNumberToObject(o, "n_failed", (double)row->n_failed);
@@ -220,8 +221,8 @@ static cJSON *json_fit(const struct summary_fit *sf)
 {
 	const struct fit *f = &sf->fit;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "interpreter", sf->interpreter);
-	cJSON_AddStringToObject(o, "workload", sf->workload);
+	cJSON_AddItemToObject(o, "interpreter", json_string(sf->interpreter));
+	cJSON_AddItemToObject(o, "workload", json_string(sf->workload));
 	cJSON_AddItemToObject(o, "slope", f->valid ? json_num(f->slope) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "intercept", f->valid ? json_num(f->intercept) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "r2", f->valid ? json_num(f->r2) : cJSON_CreateNull());

@@ -1,10 +1,10 @@
 /* trend.c - bytes per object over a series of results files, and `objmem trend`; see trend.h. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <math.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -145,6 +145,7 @@ int trend_build(const struct results *rs, const char *const *sources, size_t n,
 			struct trend_line *l = find_line(t, row->interpreter, row->workload, row->count);
 			xgrow((void **)&l->points, sizeof(*l->points), l->n_points + 1, &l->alloc_points);
 			struct trend_point *p = &l->points[l->n_points++];
+			memset(p, 0, sizeof(*p));
 			p->file = k;
 			p->bpo = row->bytes_per_object;
 			p->verdict = VERDICT_SAME;
@@ -154,6 +155,7 @@ int trend_build(const struct results *rs, const char *const *sources, size_t n,
 				const struct trend_point *prev = &l->points[j];
 				if (!prev->bpo.valid)
 					continue;
+				p->compared = 1;
 				if (!p->bpo.valid) {
 					p->verdict = VERDICT_NO_DATA;
 					break;
@@ -200,15 +202,12 @@ void trend_release(struct trend *t)
 /* Tables                                                             */
 /* ------------------------------------------------------------------ */
 
-static const char *point_verdict(const struct trend_point *p, size_t index_in_line)
+/* The verdict column: empty for a point with nothing before it to compare with. */
+static const char *point_verdict(const struct trend_point *p)
 {
 	if (!p->bpo.valid)
 		return "no-data";
-	if (!index_in_line || isnan(p->change_pct)) {
-		/* the first point, or one after only points without data */
-		return p->verdict == VERDICT_SAME && !index_in_line ? "" : verdict_name(p->verdict);
-	}
-	return verdict_name(p->verdict);
+	return p->compared ? verdict_name(p->verdict) : "";
 }
 
 static void print_text(FILE *out, const struct trend *t)
@@ -237,8 +236,13 @@ static void print_text(FILE *out, const struct trend *t)
 			}
 			if (!isnan(p->change_pct))
 				snprintf(pct, sizeof(pct), "%+.2f%%", p->change_pct);
-			fprintf(out, "%3zu  %-20s  %9s  %-17s  %9s  %s\n", p->file + 1,
-				t->files[p->file].x_label, med, range, pct, point_verdict(p, j));
+			char row[512];
+			snprintf(row, sizeof(row), "%3zu  %-20s  %9s  %-17s  %9s  %s", p->file + 1,
+				 t->files[p->file].x_label, med, range, pct, point_verdict(p));
+			size_t n = strlen(row);
+			while (n && row[n - 1] == ' ')
+				row[--n] = '\0';
+			fprintf(out, "%s\n", row);
 		}
 	}
 	fprintf(out, "\n%zu line%s, %zu point%s LARGER than the point before, %zu smaller\n",
@@ -290,7 +294,7 @@ static void print_markdown(FILE *out, const struct trend *t)
 				fprintf(out, " | %+.2f%%", p->change_pct);
 			else
 				fputs(" | ", out);
-			const char *v = point_verdict(p, j);
+			const char *v = point_verdict(p);
 			fprintf(out, p->verdict == VERDICT_LARGER ? " | **%s** |\n" : " | %s |\n", v);
 		}
 	}
@@ -342,7 +346,7 @@ static void print_csv(FILE *out, const struct trend *t)
 				fprintf(out, ",%.6f", p->change_pct);
 			else
 				fputc(',', out);
-			fprintf(out, ",%s\n", point_verdict(p, j));
+			fprintf(out, ",%s\n", point_verdict(p));
 		}
 	}
 }
@@ -390,7 +394,7 @@ static void print_json(FILE *out, const struct trend *t)
 			cJSON_AddNumberToObject(po, "n", (double)p->bpo.n);
 			cJSON_AddItemToObject(po, "change_pct", isnan(p->change_pct) ? cJSON_CreateNull()
 					      : cJSON_CreateNumber(p->change_pct));
-			const char *v = point_verdict(p, j);
+			const char *v = point_verdict(p);
 			cJSON_AddItemToObject(po, "verdict", *v ? cJSON_CreateString(v) : cJSON_CreateNull());
 			cJSON_AddItemToArray(pts, po);
 		}
@@ -801,28 +805,7 @@ static const char trend_usage[] =
 	"exit status: 0 done (a regression is shown, not an error: 'objmem compare' is\n"
 	"the gate), 2 bad usage, an input that cannot be read, or gnuplot failed.\n";
 
-/*
- * Print the usage text: on stdout for --help (returns 0), else after
- * "error: ..." on stderr (returns 2). Like main.c's usage_error, which the
- * unit tests cannot link (they link the library, not main.o).
- */
-static int usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int usage(const char *fmt, ...)
-{
-	if (!fmt) {
-		fputs(trend_usage, stdout);
-		return 0;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n", stderr);
-	va_end(ap);
-	fputs(trend_usage, stderr);
-	return 2;
-}
+#define usage(...) usage_error(trend_usage, __VA_ARGS__)
 
 enum { OPT_IMAGE = 256, OPT_TITLE, OPT_TEMPLATES, OPT_GNUPLOT, OPT_SCRIPTS_ONLY, OPT_KEEP_ORDER,
        OPT_TIMEOUT, OPT_INSECURE };

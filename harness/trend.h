@@ -34,8 +34,9 @@ struct trend_file {
 struct trend_point {
 	size_t file;            /* index into trend.files (the x position) */
 	struct stat3 bpo;       /* bytes per object over the ok repetitions */
-	enum verdict verdict;   /* against the previous point with data; SAME for the first */
-	double change_pct;      /* against that point; NAN for the first */
+	int compared;           /* 1 when an earlier point on the line had data */
+	enum verdict verdict;   /* against that point (NO_DATA when this one has none) */
+	double change_pct;      /* against that point; NAN when not compared or its median is 0 */
 };
 
 struct trend_line {

@@ -1,8 +1,8 @@
 /* upload.c - results to a Codespeed server or a JSON endpoint, and `objmem upload`; see upload.h. */
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -199,28 +199,7 @@ static const char upload_usage[] =
 	"exit status: 0 sent, 1 the server refused it or could not be reached (after the\n"
 	"retries), 2 bad usage or input.\n";
 
-/*
- * Print the usage text: on stdout for --help (returns 0), else after
- * "error: ..." on stderr (returns 2). Like main.c's usage_error, which the
- * unit tests cannot link (they link the library, not main.o).
- */
-static int usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int usage(const char *fmt, ...)
-{
-	if (!fmt) {
-		fputs(upload_usage, stdout);
-		return 0;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n", stderr);
-	va_end(ap);
-	fputs(upload_usage, stderr);
-	return 2;
-}
+#define usage(...) usage_error(upload_usage, __VA_ARGS__)
 
 enum { OPT_REVISION_DATE = 256, OPT_TOKEN_ENV, OPT_AUTH, OPT_INSECURE, OPT_TIMEOUT, OPT_RETRIES,
        OPT_RETRY_DELAY };
@@ -459,10 +438,16 @@ int cmd_upload(int argc, char **argv)
 			      "'objmem run --label REV')", path);
 			goto out;
 		}
-		if (meta.executable && r.n_interps > 1) {
-			error("--executable names one executable, but '%s' has %zu interpreters: leave "
-			      "it out (each interpreter is its own executable) or split the file",
-			      path, r.n_interps);
+		struct strvec measured = STRVEC_INIT;
+		for (size_t i = 0; i < r.n_cells; i++)
+			if (r.cells[i].status == CELL_OK && strvec_find(&measured, r.cells[i].interpreter) < 0)
+				strvec_push(&measured, r.cells[i].interpreter);
+		size_t n_measured = measured.n;
+		strvec_clear(&measured);
+		if (meta.executable && n_measured > 1) {
+			error("--executable names one executable, but '%s' has %zu measured interpreters: "
+			      "leave it out (each interpreter is its own executable) or split the file",
+			      path, n_measured);
 			goto out;
 		}
 		char *why = NULL;

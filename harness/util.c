@@ -524,3 +524,19 @@ size_t edit_distance(const char *a, const char *b)
 	free(row);
 	return d;
 }
+
+int usage_error(const char *usage_text, const char *fmt, ...)
+{
+	if (fmt) {
+		char msg[1024];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "error: %s\n", msg);
+		fprintf(stderr, "%s", usage_text);
+		return 2;
+	}
+	fputs(usage_text, stdout);
+	return 0;
+}

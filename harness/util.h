@@ -96,6 +96,13 @@ int read_file(const char *path, size_t max, struct buf *out);
  */
 int write_file_atomic(const char *path, const char *data, size_t len);
 
+/*
+ * A command's usage error: with fmt, print "error: ..." and the usage text on
+ * stderr and return 2; with fmt NULL (--help), print the usage on stdout and
+ * return 0.
+ */
+int usage_error(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
 /* Monotonic seconds. */
 double now_s(void);
 /* UTC time as "2026-01-02T03:04:05Z" into out (at least 21 bytes). */

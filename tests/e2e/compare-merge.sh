@@ -35,6 +35,7 @@ base=$TMP/base.json new=$TMP/new.json
 $EDIT spread "$all" "$base" python3 point3d 100000 1 1 1
 $EDIT scale "$base" "$new" python3 point3d 100000 1.05
 $EDIT set "$new" "$new" label '"rev-2"'
+$EDIT set "$new" "$new" created '"2099-01-02T03:04:05Z"'
 expect_exit 1 "$OBJMEM" compare "$base" "$new"
 grep -qE '^python3 +point3d +100k .* \+5\.00% +LARGER$' "$TMP/out" \
 	|| { cat "$TMP/out"; fail "5% larger: the row is not LARGER"; }
@@ -152,7 +153,7 @@ expect_err "conflict: cell 'python3' point3d 100k #1: '$base' and '$new' differ:
 expect_err "3 conflicts: '$TMP/conflict.json' was not written"
 [ ! -e "$TMP/conflict.json" ] || fail "a conflicting merge wrote its output"
 expect_exit 0 "$OBJMEM" merge "$base" "$new" -o "$TMP/conflict.json" --keep-first
-$EDIT same "$base" "$TMP/conflict.json" || fail "--keep-first did not keep the first copies"
+$EDIT same "$base" "$TMP/conflict.json" --cells-only || fail "--keep-first did not keep the first copies"
 expect_exit 2 "$OBJMEM" merge "$base" "$new"
 expect_err "give the merged file with -o FILE"
 pass "a conflict is reported, not overwritten; --keep-first keeps the first"

@@ -26,7 +26,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-GARBAGE = b"<html><body>502 Bad Gateway (not JSON at all)\x00\xff</body></html>\n"
+GARBAGE = b"<html><body><h1>Welcome to nginx!</h1> (a page, not JSON)</body></html>\n"
 
 
 def main():

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# plot-report.sh - objmem plot and objmem report, end to end.
+#
+# Expected:
+#  - from a real small run (system python3) and from the fixtures small.json
+#    and plot/gaps.json (failed, skipped, missing cells; names full of
+#    markup), `objmem plot --format png,svg,pdf` writes every figure, each
+#    non-empty and of its type (magic bytes, and file(1) when present);
+#  - each NAME.gp, run alone with plain gnuplot in its directory, draws its
+#    figure again (the same bytes for PNG and SVG);
+#  - the gaps of gaps.json are NaN in the data and labelled in the figure;
+#  - bad usage exits 2 with a clear message;
+#  - `objmem report` writes report.md and report.html; headless Chromium
+#    (when /usr/bin/chromium or chromium on PATH exists) loads the HTML with
+#    no console message (no script, nothing blocked), its DOM holds the
+#    table values and one inline SVG per figure, and a screenshot is kept
+#    as tests/out/plot-report/report.png. Without Chromium that part is
+#    skipped with a note, the rest still runs.
+. "$(dirname "$0")/lib.sh"
+
+command -v gnuplot >/dev/null || skip "gnuplot is not installed (Debian: apt-get install gnuplot-nox)"
+ARTIFACTS=$SRC/tests/out/plot-report
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+
+# magic_is FILE png|svg|pdf: the file is non-empty and of that type
+magic_is() {
+	local f=$1 t=$2
+	[ -s "$f" ] || fail "$f is missing or empty"
+	case $t in
+	png) [ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+		fail "$f does not start with the PNG signature" ;;
+	pdf) [ "$(head -c 5 "$f")" = "%PDF-" ] || fail "$f does not start with %PDF-"
+	     tail -c 1024 "$f" | grep -q '%%EOF' || fail "$f has no %%EOF: cut short?" ;;
+	svg) grep -q '<svg' "$f" || fail "$f has no <svg element"
+	     grep -q '</svg>' "$f" || fail "$f has no </svg>: cut short?" ;;
+	esac
+	if command -v file >/dev/null; then
+		local what
+		what=$(file -b "$f")
+		case $t in
+		png) [[ $what == "PNG image data"* ]] || fail "file(1) says $f is: $what" ;;
+		pdf) [[ $what == "PDF document"* ]] || fail "file(1) says $f is: $what" ;;
+		svg) [[ $what == *"SVG"* ]] || fail "file(1) says $f is: $what" ;;
+		esac
+	fi
+}
+
+# figures_of RESULTS: the figure names objmem plot should write for it
+figures_of() {
+	python3 - "$1" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+wl = []
+for c in d["cells"]:
+    if c["workload"] not in wl:
+        wl.append(c["workload"])
+for w in d.get("config", {}).get("workloads", []):
+    if w not in wl:
+        wl.append(w)
+names = ["versions", "bytes-per-object"]
+names += ["scaling-" + w for w in wl
+          if any(c["workload"] == w and c["status"] == "ok" for c in d["cells"])]
+kinds = any(c["status"] == "ok" and c["samples"].get("full") and
+            (c["samples"]["full"]["rss"] != c["samples"]["full"]["uss"] or
+             c["samples"]["full"]["pss"] != c["samples"]["full"]["uss"]) for c in d["cells"])
+if kinds:
+    names += ["memory-kinds-" + w for w in wl
+              if any(c["workload"] == w and c["status"] == "ok" for c in d["cells"])]
+print("\n".join(names))
+EOF
+}
+
+# ---- results to plot: a real run, and the fixtures ----
+RUN=$TMP/run.json
+if command -v python3 >/dev/null; then
+	expect_exit 0 "$OBJMEM" run -i python3 -w point3d,slots -n 1k,10k -r 1 -j 1 -o "$RUN" -q --no-table
+	pass "a small real run to plot"
+else
+	cp "$SRC/tests/fixtures/results/small.json" "$RUN"
+fi
+cp "$SRC/tests/fixtures/results/small.json" "$TMP/small.json"
+cp "$SRC/tests/fixtures/plot/gaps.json" "$TMP/gaps.json"
+
+for name in run small gaps; do
+	res=$TMP/$name.json
+	out=$TMP/figs-$name
+	expect_exit 0 "$OBJMEM" plot "$res" -o "$out" --format png,svg,pdf
+	n=0
+	for fig in $(figures_of "$res"); do
+		for t in png svg pdf; do
+			magic_is "$out/$fig.$t" $t
+		done
+		[ -s "$out/$fig.dat" ] || fail "$out/$fig.dat is missing"
+		[ -s "$out/$fig.gp" ] || fail "$out/$fig.gp is missing"
+		grep -qE "^  $fig " "$TMP/out" || fail "plot did not list $fig"
+		n=$((n + 1))
+	done
+	[ $n -ge 3 ] || fail "only $n figures for $name"
+	pass "$name: $n figures in png, svg and pdf, each of its type"
+
+	# each script alone, in its directory, with plain gnuplot
+	mkdir -p "$TMP/prev"
+	for gp in "$out"/*.gp; do
+		fig=$(basename "$gp" .gp)
+		for t in png svg pdf; do mv "$out/$fig.$t" "$TMP/prev/$fig.$t"; done
+		(cd "$out" && gnuplot "$fig.gp") >"$TMP/gp.log" 2>&1 ||
+			{ cat "$TMP/gp.log"; fail "gnuplot $fig.gp failed when run alone"; }
+		for t in png svg pdf; do magic_is "$out/$fig.$t" $t; done
+		cmp -s "$out/$fig.png" "$TMP/prev/$fig.png" || fail "$fig.gp alone drew another PNG"
+		cmp -s "$out/$fig.svg" "$TMP/prev/$fig.svg" || fail "$fig.gp alone drew another SVG"
+	done
+	pass "$name: every .gp draws its figure again when run alone"
+	cp "$out/versions.png" "$ARTIFACTS/versions-$name.png"
+done
+
+# ---- gaps: NaN in the data, a word on the figure, never a zero ----
+g=$TMP/figs-gaps
+grep -q '^1 "slots" NaN "" missing$' "$g/versions.dat" || fail "missing cell not NaN in versions.dat"
+grep -q '^0 "point3d" NaN "" failed$' "$g/versions.dat" || fail "failed cell not NaN in versions.dat"
+grep -q '^2 "record" NaN "" skipped$' "$g/versions.dat" || fail "skipped cell not NaN in versions.dat"
+for word in failed skipped missing; do
+	grep -q ">$word<" "$g/versions.svg" || fail "versions.svg does not say '$word'"
+done
+grep -q '^1000000 NaN NaN failed$' "$g/scaling-point3d.dat" || fail "scaling data: failed 1M not NaN"
+grep -q 'pypy3.10 at 1M (failed)' "$g/scaling-point3d.svg" || fail "scaling figure does not name the gap"
+grep -q 'py&lt;b' "$g/versions.svg" || fail "the name with markup is not escaped in the SVG"
+pass "gaps are NaN in the data and labelled in the figures"
+
+# ---- the default count and format, and usage errors ----
+expect_exit 0 "$OBJMEM" plot "$TMP/small.json" -n 1k -q
+[ -s "$TMP/small-figures/versions.png" ] && [ -s "$TMP/small-figures/versions.svg" ] ||
+	fail "default output directory or formats wrong"
+[ ! -e "$TMP/small-figures/versions.pdf" ] || fail "pdf drawn without being asked for"
+grep -q '^# objmem figure .versions.: Memory for 1k objects' "$TMP/small-figures/versions.dat" ||
+	fail "--count 1k not used"
+pass "defaults: RESULTS-figures, png and svg; --count picks the bars' count"
+
+expect_exit 2 "$OBJMEM" plot "$TMP/nonexistent.json" -o "$TMP/x"
+expect_err "nonexistent.json"
+expect_exit 2 "$OBJMEM" plot "$TMP/small.json" --format png,jpeg -o "$TMP/x"
+expect_err "unknown format 'jpeg'"
+touch "$TMP/afile"
+expect_exit 2 "$OBJMEM" plot "$TMP/small.json" -o "$TMP/afile/sub"
+expect_err "cannot create directory"
+expect_exit 2 "$OBJMEM" plot "$TMP/small.json" -o "$TMP/afile"
+expect_err "not a directory"
+expect_exit 2 "$OBJMEM" plot "$TMP/small.json" -n 7k -o "$TMP/x"
+expect_err "count 7k is not in the results"
+expect_exit 2 "$OBJMEM" plot "$TMP/small.json" --gnuplot /nonexistent/gnuplot -o "$TMP/x"
+expect_err "cannot run '/nonexistent/gnuplot'"
+expect_exit 2 "$OBJMEM" plot
+expect_err "give one results file"
+expect_exit 0 "$OBJMEM" plot --help
+grep -q "^example: objmem plot" "$TMP/out" || fail "plot --help has no example"
+expect_exit 2 "$OBJMEM" report "$TMP/nonexistent.json"
+expect_err "nonexistent.json"
+expect_exit 2 "$OBJMEM" report "$TMP/small.json" -o "$TMP/afile"
+expect_err "not a directory"
+expect_exit 2 "$OBJMEM" report "$TMP/small.json" --bogus
+expect_err "unknown option '--bogus'"
+expect_exit 0 "$OBJMEM" report --help
+grep -q "^example: objmem report" "$TMP/out" || fail "report --help has no example"
+pass "usage errors exit 2 and say what is wrong"
+
+# ---- the report ----
+for name in run gaps; do
+	rep=$TMP/report-$name
+	expect_exit 0 "$OBJMEM" report "$TMP/$name.json" -o "$rep"
+	[ -s "$rep/report.md" ] && [ -s "$rep/report.html" ] || fail "report files missing"
+	for sec in "## Machine and method" "## Interpreters" "## Bytes per object" "## Figures" \
+		"## Memory by count" "## Not measured"; do
+		grep -qF "$sec" "$rep/report.md" || fail "report.md lacks '$sec'"
+	done
+	! grep -qi '<script' "$rep/report.html" || fail "report.html holds a script"
+	! grep -qiE '(src|href)="(https?:)?//' "$rep/report.html" || fail "report.html refers to the network"
+	n_svg=$(grep -c '^<svg role="img"' "$rep/report.html")
+	n_fig=$(figures_of "$TMP/$name.json" | wc -l)
+	[ "$n_svg" -eq "$n_fig" ] || fail "report.html has $n_svg inline SVGs, expected $n_fig"
+	# the values of the bytes-per-object tables, as objmem show prints them
+	"$OBJMEM" show "$TMP/$name.json" --brief --format markdown |
+		grep -E '^\| [^-]' | grep -vE '^\| interpreter' |
+		awk -F'|' '{ for (i = 3; i < NF; i++) { v = $i; gsub(/ /, "", v); if (v != "") print v } }' \
+		>"$TMP/values-$name"
+	[ -s "$TMP/values-$name" ] || fail "no table values to look for"
+	cp "$rep/report.html" "$ARTIFACTS/report-$name.html"
+	pass "$name: report.md and report.html with every section, $n_svg figures inline, no script"
+done
+grep -qF '&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;' "$TMP/report-gaps/report.html" ||
+	fail "the failure reason is not escaped in report.html"
+grep -qF '| pypy3.10 | point3d | failed | 1M #1, 1M #2 |' "$TMP/report-gaps/report.md" ||
+	fail "report.md does not list the failed cells with their counts"
+pass "report: reasons escaped, failed cells listed with counts"
+
+# ---- headless Chromium ----
+CHROMIUM=
+for c in /usr/bin/chromium chromium chromium-browser; do
+	if command -v "$c" >/dev/null 2>&1; then CHROMIUM=$(command -v "$c"); break; fi
+done
+if [ -z "$CHROMIUM" ]; then
+	echo "note: chromium not found (Debian: apt-get install chromium); skipped loading report.html in a browser"
+	exit 0
+fi
+chrome() {
+	local profile
+	profile=$(mktemp -d "$TMP/chrome.XXXXXX")
+	timeout 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$profile" --enable-logging=stderr --v=0 "$@"
+}
+for name in run gaps; do
+	html=$TMP/report-$name/report.html
+	chrome --dump-dom "file://$html" >"$TMP/dom-$name.html" 2>"$TMP/chrome-$name.log" ||
+		{ tail -n 20 "$TMP/chrome-$name.log"; fail "chromium could not load $html"; }
+	if grep -E 'CONSOLE|Uncaught|Refused to|violates the following Content Security Policy' \
+		"$TMP/chrome-$name.log"; then
+		fail "loading $name's report.html logged console messages or blocked something"
+	fi
+	grep -q '<h1>objmem report' "$TMP/dom-$name.html" || fail "the DOM lacks the report's title"
+	[ "$(grep -o '<svg role="img"' "$TMP/dom-$name.html" | wc -l)" -ge 3 ] ||
+		fail "the DOM lacks the inline figures"
+	while read -r v; do
+		grep -qF ">$v<" "$TMP/dom-$name.html" || fail "the DOM of $name's report lacks the value '$v'"
+	done <"$TMP/values-$name"
+	pass "chromium: $name's report.html loads without console messages and holds $(wc -l <"$TMP/values-$name") table values"
+done
+chrome --screenshot="$ARTIFACTS/report.png" --window-size=1280,2000 \
+	"file://$TMP/report-run/report.html" >"$TMP/shot.log" 2>&1 ||
+	{ tail -n 20 "$TMP/shot.log"; fail "chromium could not take a screenshot"; }
+magic_is "$ARTIFACTS/report.png" png
+chrome --screenshot="$ARTIFACTS/report-gaps.png" --window-size=1280,2000 \
+	"file://$TMP/report-gaps/report.html" >"$TMP/shot.log" 2>&1 || fail "second screenshot failed"
+pass "screenshots kept in ${ARTIFACTS#$SRC/}/report.png and report-gaps.png"
