@@ -120,6 +120,12 @@ def usage_error(message):
 
 # --- the protocol channel ---------------------------------------------------
 
+def _checked(result, what):
+    if result < 0:
+        raise OSError('%s failed' % what)
+    return result
+
+
 class _FdCalls(object):
     """dup, dup2, write and a one-byte read on file descriptors: from os, or
     from libc through MicroPython's ffi module when os lacks them."""
@@ -131,8 +137,10 @@ class _FdCalls(object):
             return
         import ffi              # MicroPython's unix port; ImportError elsewhere
         libc = ffi.open('libc.so.6')
-        self.dup = libc.func('i', 'dup', 'i')
-        self.dup2 = libc.func('i', 'dup2', 'ii')
+        c_dup = libc.func('i', 'dup', 'i')
+        c_dup2 = libc.func('i', 'dup2', 'ii')
+        self.dup = lambda fd: _checked(c_dup(fd), 'dup')
+        self.dup2 = lambda fd, fd2: _checked(c_dup2(fd, fd2), 'dup2')
         c_write = libc.func('l', 'write', 'iPl')
         c_read = libc.func('l', 'read', 'ipl')
         byte = bytearray(1)
@@ -155,8 +163,7 @@ class Channel(object):
         try:
             calls = _FdCalls()
             fd = calls.dup(1)
-            if fd < 0 or calls.dup2(2, 1) < 0:
-                raise OSError('dup failed')
+            calls.dup2(2, 1)
             self.fd, self.calls = fd, calls
         except Exception:       # no dup/dup2 at all: C-level prints would leak
             self.fd = None
