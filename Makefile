@@ -90,8 +90,10 @@ run: deps
 	$(MAKE) objmem
 	./objmem run --preset default -o results/latest.json
 
-interpreters: objmem
-	interpreters/provision
+# Build or install interpreter builds (see interpreters/README.md):
+#   make interpreters PROVISION_ARGS="cpython-3.13 pypy3"
+interpreters: all
+	./interpreters/provision $(PROVISION_ARGS)
 
 bench: objmem
 	BUILD=$(BUILD) bench/run
