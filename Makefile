@@ -5,6 +5,7 @@
 #   make run        install what is missing (as root), build, run the default matrix
 #   make deps       install the Debian packages the build and tests need
 #   make SANITIZE=address,undefined check   the same under sanitizers
+#   make valgrind   a valgrind subset;  make fuzz-smoke   30 s of each fuzz target
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
@@ -52,7 +53,7 @@ all: $(BUILD)/objmem
 endif
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n "2,11p" Makefile | sed 's/^# \{0,1\}//'
 
 objmem: $(BUILD)/objmem
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -112,3 +113,11 @@ clean:
 	rm -rf build objmem
 
 -include $(DEPFILES)
+
+# libFuzzer targets: make fuzz-build, fuzz-smoke (FUZZ_SECONDS=30), fuzz-long (see fuzz/README.md)
+include fuzz/fuzz.mk
+
+# valgrind cannot run a sanitizer build: it uses the default one
+.PHONY: valgrind
+valgrind: objmem unit
+	OBJMEM=$(CURDIR)/objmem OBJMEM_BUILD=$(BUILD) tests/valgrind-subset

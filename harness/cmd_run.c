@@ -197,7 +197,9 @@ static cJSON *config_json(const struct run_config *cfg, const char *preset, int 
 		snprintf(s, sizeof(s), "%d/%d", cfg->shard_k, cfg->shard_n);
 		cJSON_AddStringToObject(c, "shard", s);
 	}
-	cJSON_AddStringToObject(c, "bytes_per_object", "(full.uss - base.uss) / count");
+	cJSON_AddStringToObject(c, "bytes_per_object",
+				"((full.uss - full.private_clean) - (base.uss - base.private_clean)) / count");
+	cJSON_AddStringToObject(c, "child_env", "PYTHON* removed; PYTHONHASHSEED=0 unless the definition sets it");
 	cJSON *cmd = cJSON_AddArrayToObject(c, "command");
 	cJSON_AddItemToArray(cmd, cJSON_CreateString("objmem"));
 	for (int i = 0; i < argc; i++)

@@ -579,6 +579,14 @@ void config_child_env(const struct interp *in, struct strvec *env)
 	char *cache = config_cache_dir();
 	strvec_setenv(env, "OBJMEM_CACHE", cache);
 	free(cache);
+	/*
+	 * String hashing is randomised per process unless this is set, and a
+	 * different seed lays dicts out differently: enough to take one more
+	 * 256 KiB pymalloc arena in one repetition than in the next (measured:
+	 * 0.54% of 1M records on 3.8). A definition may still set its own.
+	 */
+	if (!strvec_getenv(&in->env, "PYTHONHASHSEED"))
+		strvec_setenv(env, "PYTHONHASHSEED", "0");
 	strvec_setenv(env, "PYTHONDONTWRITEBYTECODE", "1");
 	strvec_setenv(env, "PYTHONUNBUFFERED", "1");
 }

@@ -47,8 +47,9 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 	if (len == 0 || rest == 0)
 		error("%s:%d:%d: invalid JSON: unexpected end of file (is the file truncated or empty?)",
 		      what, line, col);
-	else
-		error("%s:%d:%d: invalid JSON near '%.20s'", what, line, col, text + off);
+	else /* text need not be NUL-terminated: at most 20 bytes, none past len */
+		error("%s:%d:%d: invalid JSON near '%.*s'", what, line, col,
+		      (int)(rest < 20 ? rest : 20), text + off);
 	return NULL;
 }
 

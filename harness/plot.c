@@ -643,13 +643,13 @@ static void bars_job(struct job *j, const struct plot_opts *o, const struct plot
 	free(text);
 
 	/*
-	 * Sizes: bars 18 to 44 pixels wide, the figure at most about 2000
+	 * Sizes: bars 15 to 44 pixels wide, the figure at most about 2000
 	 * pixels unless that makes them narrower; labels turned upright when
 	 * they would not fit across a bar.
 	 */
 	long keyw = key_width(b->series, b->n_series);
 	long bar = ((2000 - 150 - keyw) / (long)b->n_groups - 36) / (long)b->n_series;
-	bar = bar > 44 ? 44 : bar < 18 ? 18 : bar;
+	bar = bar > 44 ? 44 : bar < 15 ? 15 : bar;
 	size_t longest = 0;
 	for (size_t i = 0; i < b->n_groups * b->n_series; i++) {
 		char lab[64];
@@ -1166,9 +1166,12 @@ static int load_template(const char *dir, const char *name, struct buf *out)
 {
 	char *path = xasprintf("%s/%s.gp", dir, name);
 	buf_reset(out);
-	int rc = read_file(path, 1 << 20, out);
-	if (rc)
-		error("cannot read the template '%s': %s", path, strerror(errno));
+	int rc;
+	if (access(path, R_OK) < 0)
+		rc = error("cannot read the template '%s': %s; give --templates the directory of "
+			   "objmem's plots/", path, strerror(errno));
+	else
+		rc = read_file(path, 1 << 20, out); /* says what went wrong itself */
 	free(path);
 	return rc;
 }
@@ -1241,7 +1244,7 @@ int plot_write_figures(const struct results *r, const struct plot_opts *o, struc
 				     "path of gnuplot", prog);
 		if (!gnuplot)
 			return error("cannot find '%s' on PATH; install it (Debian: apt-get install "
-				     "gnuplot-nox), give --gnuplot PATH, or use --scripts-only", prog);
+				     "gnuplot-nox) or give --gnuplot PATH", prog);
 	}
 	char *tdir = o->templates ? xstrdup(o->templates) : plot_find_templates();
 	if (!tdir) {

@@ -222,6 +222,17 @@ char *report_inline_svg(const char *svg, const char *prefix, const char *label)
 	buf_addstr(&out, "<svg role=\"img\" aria-label=\"");
 	html_str(&out, label);
 	buf_addstr(&out, "\"");
+	/*
+	 * A wide figure shrinks to the page only down to 3/4 of its size, so
+	 * its text stays readable; beyond that the figure scrolls.
+	 */
+	const char *wattr = strstr(start, "width=\"");
+	const char *tag_end = strchr(start, '>');
+	if (wattr && tag_end && wattr < tag_end) {
+		long w = strtol(wattr + 7, NULL, 10);
+		if (w > 0 && w < 100000)
+			buf_addf(&out, " style=\"min-width:%ldpx\"", w * 3 / 4);
+	}
 	size_t i = (size_t)(start - svg) + 4, from = i;
 	static const char *const tokens[] = { " id='", " id=\"", "url(#", "href='#", "href=\"#" };
 	while (svg[i]) {
@@ -1034,7 +1045,8 @@ int cmd_report(int argc, char **argv)
 	if (rc >= 0 && !quiet)
 		printf("%s/report.md\n%s/report.html\n", dir, dir);
 	if (rc == 1)
-		error("the report in '%s' lacks a figure gnuplot could not draw", dir);
+		error("the report in '%s' lacks the figures gnuplot could not draw "
+		      "(--no-figures leaves them out on purpose)", dir);
 	free(dir);
 	results_release(&r);
 	return rc ? 2 : 0;

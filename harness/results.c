@@ -433,16 +433,32 @@ static int read_string(const char *what, const cJSON *obj, const char *path,
 	return 0;
 }
 
-/* A string that names something: present, a string, not empty. */
+static int is_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	while (*p && (n = utf8_len(p)))
+		p += n;
+	return !*p;
+}
+
+/*
+ * A string that names something: present, a string, not empty, UTF-8.
+ * A name is a key (cells are unique by names, count and repeat), and the
+ * writer turns a byte that is not UTF-8 into U+FFFD: two names that
+ * differ only there would become one, and the file written would not read.
+ */
 static int read_name(const char *what, const cJSON *obj, const char *path,
 		     const char *key, char **out)
 {
 	if (read_string(what, obj, path, key, F_REQUIRED, out))
 		return -1;
-	if (!**out) {
+	const char *msg = !**out ? "expected a non-empty string"
+		: !is_utf8(*out) ? "expected UTF-8 text (a byte here is not UTF-8)" : NULL;
+	if (msg) {
 		free(*out);
 		*out = NULL;
-		return field_error(what, path, key, "expected a non-empty string");
+		return field_error(what, path, key, msg);
 	}
 	return 0;
 }
