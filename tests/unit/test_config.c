@@ -82,6 +82,12 @@ static void test_child_env(void)
 	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "PYTHONMALLOC"), "malloc");
 	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "KEEP_ME"), "yes");
 	CU_ASSERT_PTR_NOT_NULL(strvec_getenv(&env, "OBJMEM_CACHE"));
+	/* a fixed hash seed, unless the definition sets one */
+	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "PYTHONHASHSEED"), "0");
+	strvec_clear(&env);
+	strvec_setenv(&in.env, "PYTHONHASHSEED", "random");
+	config_child_env(&in, &env);
+	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "PYTHONHASHSEED"), "random");
 	strvec_clear(&env);
 	interp_release(&in);
 }
