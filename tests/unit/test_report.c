@@ -127,7 +127,8 @@ static void test_inline_svg(void)
 {
 	char *s = report_inline_svg(svg_doc, "f2-", "Memory <for> \"1M\"");
 	CU_ASSERT_FATAL(s != NULL);
-	CU_ASSERT(strncmp(s, "<svg role=\"img\" aria-label=\"Memory &lt;for&gt; &quot;1M&quot;\"", 62) == 0);
+	CU_ASSERT(strncmp(s, "<svg role=\"img\" aria-label=\"Memory &lt;for&gt; &quot;1M&quot;\" "
+			  "style=\"min-width:7px\" width=\"10\"", 88) == 0);
 	CU_ASSERT(strstr(s, "<?xml") == NULL);
 	CU_ASSERT(strstr(s, "id=\"f2-gnuplot_canvas\"") != NULL);
 	CU_ASSERT(strstr(s, "id='f2-gpPt1'") != NULL);
