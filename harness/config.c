@@ -20,7 +20,7 @@ static int is_file(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static char *find_srcdir(void)
+char *objmem_srcdir(const char *marker)
 {
 	const char *env = getenv("OBJMEM_SRCDIR");
 	if (env && *env)
@@ -29,9 +29,9 @@ static char *find_srcdir(void)
 	static const char *const rel[] = { "", "/..", "/../..", "/../share/objmem" };
 	for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
 		char *d = xasprintf("%s%s", self, rel[i]);
-		char *agent = xasprintf("%s/workloads/agent.py", d);
-		int ok = is_file(agent);
-		free(agent);
+		char *probe = xasprintf("%s/%s", d, marker);
+		int ok = is_file(probe);
+		free(probe);
 		if (ok) {
 			char real[PATH_MAX];
 			free(self);
@@ -291,7 +291,7 @@ int catalog_load(struct catalog *cat)
 {
 	memset(cat, 0, sizeof(*cat));
 	strvec_init(&cat->def_dirs);
-	cat->srcdir = find_srcdir();
+	cat->srcdir = objmem_srcdir("workloads/agent.py");
 	if (!cat->srcdir)
 		return error("cannot find objmem's workloads/agent.py next to the executable; "
 			     "set OBJMEM_SRCDIR to the directory that holds workloads/");

@@ -50,6 +50,13 @@ struct catalog {
  * run: it is a typo the user wants to hear about).
  */
 int catalog_load(struct catalog *cat);
+
+/*
+ * The directory objmem's files are in: $OBJMEM_SRCDIR, else the first of
+ * the executable's directory, its parent, grandparent or ../share/objmem
+ * that holds marker (a relative path such as "plots/common.gp"). NULL if none.
+ */
+char *objmem_srcdir(const char *marker);
 void catalog_release(struct catalog *cat);
 
 /*

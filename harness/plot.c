@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "config.h"
 #include "plot.h"
 #include "results.h"
 #include "progress.h"
@@ -114,32 +115,14 @@ static int is_file(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* config.c's find_srcdir, looking for plots/ instead of workloads/. */
 char *plot_find_templates(void)
 {
-	const char *env = getenv("OBJMEM_SRCDIR");
-	if (env && *env)
-		return xasprintf("%s/plots", env);
-	char *self = self_dir();
-	static const char *const rel[] = { "", "/..", "/../..", "/../share/objmem" };
-	for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
-		char *d = xasprintf("%s%s/plots", self, rel[i]);
-		char *common = xasprintf("%s/common.gp", d);
-		int ok = is_file(common);
-		free(common);
-		if (ok) {
-			char real[PATH_MAX];
-			free(self);
-			if (realpath(d, real)) {
-				free(d);
-				return xstrdup(real);
-			}
-			return d;
-		}
-		free(d);
-	}
-	free(self);
-	return NULL;
+	char *src = objmem_srcdir("plots/common.gp");
+	if (!src)
+		return NULL;
+	char *dir = xasprintf("%s/plots", src);
+	free(src);
+	return dir;
 }
 
 /* ---------------------------------------------------- text and numbers */
@@ -1073,9 +1056,8 @@ static int kinds_job(const struct results *r, const struct grid *g, size_t w, ui
 
 /* ------------------------------------------------------------- gnuplot */
 
-/* Run gnuplot on dir/script with dir as its working directory. */
-static int run_gnuplot(const char *gnuplot, const char *dir, const char *script, double timeout_s,
-		       char **why)
+int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, double timeout_s,
+		     char **why)
 {
 	struct child c;
 	child_init(&c);
@@ -1351,7 +1333,7 @@ int plot_write_figures(const struct results *r, const struct plot_opts *o, struc
 		char *gpname = xasprintf("%s.gp", j->name), *why = NULL;
 		/* stale outputs of an earlier run must not pass for new ones */
 		remove_outputs(o->outdir, j->name, o->formats);
-		if (run_gnuplot(gnuplot, o->outdir, gpname, o->timeout_s, &why)) {
+		if (plot_run_gnuplot(gnuplot, o->outdir, gpname, o->timeout_s, &why)) {
 			rc = error("%s", why);
 			free(why);
 		} else {
@@ -1409,28 +1391,7 @@ static const char plot_usage[] =
 	"\n"
 	"exit status: 0 figures written, 2 bad usage, unreadable results, or gnuplot failed\n";
 
-/*
- * The usage text: on stdout for --help (returns 0), else after "error: ..."
- * on stderr (returns 2). Like main.c's usage_error, which the unit tests
- * cannot link (they link the library, not main.o).
- */
-static int usage_plot(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int usage_plot(const char *fmt, ...)
-{
-	if (!fmt) {
-		fputs(plot_usage, stdout);
-		return 0;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n", stderr);
-	va_end(ap);
-	fputs(plot_usage, stderr);
-	return 2;
-}
+#define usage_plot(...) usage_error(plot_usage, __VA_ARGS__)
 
 enum { OPT_TEMPLATES = 256, OPT_GNUPLOT, OPT_SCRIPTS_ONLY };
 

@@ -89,6 +89,13 @@ char *plot_default_dir(const char *results, const char *suffix);
 /* The templates directory: <srcdir>/plots, as config.c finds srcdir; NULL if none. */
 char *plot_find_templates(void);
 
+/*
+ * Run `gnuplot -e "cd 'DIR'" SCRIPT` (fork/exec, no shell) with a timeout.
+ * Returns 0, or -1 with *why (malloc'ed) saying what gnuplot said or did.
+ */
+int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, double timeout_s,
+		     char **why);
+
 /* ---- the pieces, exposed for the unit tests ---- */
 
 /*

@@ -960,28 +960,7 @@ static const char report_usage[] =
 	"exit status: 0 report written, 2 bad usage, unreadable results, an unwritable\n"
 	"directory, or a figure gnuplot could not draw (the report is written without it)\n";
 
-/*
- * The usage text: on stdout for --help (returns 0), else after "error: ..."
- * on stderr (returns 2). Like main.c's usage_error, which the unit tests
- * cannot link (they link the library, not main.o).
- */
-static int usage_report(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int usage_report(const char *fmt, ...)
-{
-	if (!fmt) {
-		fputs(report_usage, stdout);
-		return 0;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n", stderr);
-	va_end(ap);
-	fputs(report_usage, stderr);
-	return 2;
-}
+#define usage_report(...) usage_error(report_usage, __VA_ARGS__)
 
 enum { ROPT_NO_FIGURES = 256, ROPT_TEMPLATES, ROPT_GNUPLOT };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "spawn.h"
 #include "select.h"
 
 char *select_identity(const struct interp *in)
@@ -98,6 +99,43 @@ static void add_def(struct results *r, const struct def *d)
 	}
 }
 
+/*
+ * A -i argument that is the name discovery gives a build ("cpython-2.7.18"):
+ * discover and probe until one has that name. Returns 0 with *out filled.
+ */
+static int find_discovered(const struct catalog *cat, const char *name, double timeout,
+			   struct interp *out)
+{
+	struct strvec paths = STRVEC_INIT, origins = STRVEC_INIT;
+	discover_interpreters(&paths, &origins);
+	int rc = -1;
+	for (size_t i = 0; i < paths.n && rc; i++) {
+		struct interp in;
+		interp_init(&in);
+		in.name = xstrdup(paths.v[i]);
+		strvec_push(&in.argv, paths.v[i]);
+		in.origin = xstrdup(origins.v[i]);
+		char *why = NULL;
+		if (!agent_probe(cat, &in, timeout, &why)) {
+			char *pn = agent_probe_name(in.probe);
+			if (!strcmp(pn, name)) {
+				free(in.name);
+				in.name = pn;
+				*out = in;
+				rc = 0;
+				free(why);
+				continue;
+			}
+			free(pn);
+		}
+		free(why);
+		interp_release(&in);
+	}
+	strvec_clear(&paths);
+	strvec_clear(&origins);
+	return rc;
+}
+
 static void drop_interp(struct results *r, size_t i)
 {
 	interp_release(&r->interps[i]);
@@ -131,6 +169,17 @@ int select_interpreters(const struct catalog *cat, const struct select_opts *opt
 				continue;
 			}
 			struct interp tmp;
+			int is_cmd = strchr(arg, '/') != NULL;
+			if (!is_cmd) {
+				char *found = spawn_which(arg, getenv("PATH"));
+				is_cmd = found != NULL;
+				free(found);
+			}
+			if (!is_cmd && !find_discovered(cat, arg, opts->probe_timeout_s, &tmp)) {
+				struct interp *in = results_add_interp(r);
+				*in = tmp;
+				continue;
+			}
 			if (interp_from_path(arg, &tmp)) {
 				const char *sug = catalog_suggest(cat, arg, 0);
 				if (sug)

@@ -46,6 +46,42 @@ static void collect(const struct summary *s, struct strvec *interps, struct strv
 		}
 }
 
+/*
+ * A name from the results file as Markdown text: table pipes, HTML and
+ * emphasis characters escaped, so a name cannot become markup. Returns a
+ * pointer into one of a few rotating static buffers (a line uses several).
+ */
+static const char *md(const char *s, int on)
+{
+	static char bufs[4][512];
+	static int next;
+	if (!on)
+		return s;
+	char *out = bufs[next++ % 4];
+	size_t n = 0;
+	for (const char *p = s; *p && n < sizeof(bufs[0]) - 8; p++) {
+		const char *rep = NULL;
+		switch (*p) {
+		case '|': rep = "\\|"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		case '*': rep = "\\*"; break;
+		case '_': rep = "\\_"; break;
+		case '`': rep = "\\`"; break;
+		}
+		if (rep) {
+			size_t l = strlen(rep);
+			memcpy(out + n, rep, l);
+			n += l;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
 static void cell_text(char *out, size_t n, const struct stat3 *st, double scale, int prec)
 {
 	if (!st->valid)
@@ -54,7 +90,7 @@ static void cell_text(char *out, size_t n, const struct stat3 *st, double scale,
 		snprintf(out, n, "%.*f", prec, st->median / scale);
 }
 
-static void print_detail(FILE *out, const struct results *r, const struct summary *s, int md)
+static void print_detail(FILE *out, const struct results *r, const struct summary *s, int md_on)
 {
 	const char *last_i = NULL, *last_w = NULL;
 	for (size_t i = 0; i < s->n_rows; i++) {
@@ -65,11 +101,11 @@ static void print_detail(FILE *out, const struct results *r, const struct summar
 			char gs[64] = "";
 			if (row->getsizeof.valid)
 				snprintf(gs, sizeof(gs), "; sys.getsizeof %.0f bytes", row->getsizeof.median);
-			if (md)
+			if (md_on)
 				fprintf(out, "\n#### %s / %s\n\nMB = 10^6 bytes, median over repetitions%s\n\n"
 					"| Count | AbsoluteUsage | Delta | Bytes/object | n |\n"
 					"|------:|--------------:|------:|-------------:|--:|\n",
-					row->interpreter, row->workload, gs);
+					md(row->interpreter, 1), md(row->workload, 1), gs);
 			else
 				fprintf(out, "\nMemory for %s / %s (MB = 10^6 bytes, median%s)\n"
 					"%10s %14s %10s %13s %4s\n"
@@ -85,7 +121,7 @@ static void print_detail(FILE *out, const struct results *r, const struct summar
 		snprintf(nn, sizeof(nn), "%zu", row->n_ok);
 		if (!row->n_ok)
 			snprintf(nn, sizeof(nn), "0 (%zu failed, %zu skipped)", row->n_failed, row->n_skipped);
-		if (md)
+		if (md_on)
 			fprintf(out, "| %" PRIu64 " | %s | %s | %s | %s |\n", row->count, abs_s, delta_s, bpo, nn);
 		else
 			fprintf(out, "%10" PRIu64 " %14s %10s %13s %4s\n", row->count, abs_s, delta_s, bpo, nn);
@@ -94,14 +130,14 @@ static void print_detail(FILE *out, const struct results *r, const struct summar
 }
 
 static void print_bpo(FILE *out, const struct summary *s, uint64_t count, struct strvec *interps,
-		      struct strvec *wls, int md)
+		      struct strvec *wls, int md_on)
 {
 	char cnt[32];
 	format_count(count, cnt, sizeof(cnt));
-	if (md) {
+	if (md_on) {
 		fprintf(out, "\n**Bytes per object at %s objects** (USS delta / count, median)\n\n| interpreter |", cnt);
 		for (size_t w = 0; w < wls->n; w++)
-			fprintf(out, " %s |", wls->v[w]);
+			fprintf(out, " %s |", md(wls->v[w], 1));
 		fprintf(out, "\n|---|");
 		for (size_t w = 0; w < wls->n; w++)
 			fprintf(out, "---:|");
@@ -113,8 +149,8 @@ static void print_bpo(FILE *out, const struct summary *s, uint64_t count, struct
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < interps->n; i++) {
-		if (md)
-			fprintf(out, "| %s |", interps->v[i]);
+		if (md_on)
+			fprintf(out, "| %s |", md(interps->v[i], 1));
 		else
 			fprintf(out, "%-24.24s", interps->v[i]);
 		for (size_t w = 0; w < wls->n; w++) {
@@ -126,7 +162,7 @@ static void print_bpo(FILE *out, const struct summary *s, uint64_t count, struct
 				snprintf(v, sizeof(v), "%.1f", row->bytes_per_object.median);
 			else
 				snprintf(v, sizeof(v), row->n_skipped ? "skipped" : "failed");
-			if (md)
+			if (md_on)
 				fprintf(out, " %s |", v);
 			else
 				fprintf(out, " %11s", v);
@@ -135,11 +171,11 @@ static void print_bpo(FILE *out, const struct summary *s, uint64_t count, struct
 	}
 }
 
-static void print_fits(FILE *out, const struct summary *s, int md)
+static void print_fits(FILE *out, const struct summary *s, int md_on)
 {
 	if (!s->n_fits)
 		return;
-	if (md)
+	if (md_on)
 		fprintf(out, "\n**Least-squares fit of delta against count**\n\n"
 			"| interpreter | workload | bytes/object (slope) | fixed bytes (intercept) | R² | points |\n"
 			"|---|---|---:|---:|---:|---:|\n");
@@ -150,8 +186,9 @@ static void print_fits(FILE *out, const struct summary *s, int md)
 		const struct summary_fit *f = &s->fits[i];
 		if (!f->fit.valid)
 			continue;
-		if (md)
-			fprintf(out, "| %s | %s | %.2f | %.0f | %.6f | %zu |\n", f->interpreter, f->workload,
+		if (md_on)
+			fprintf(out, "| %s | %s | %.2f | %.0f | %.6f | %zu |\n", md(f->interpreter, 1),
+				md(f->workload, 1),
 				f->fit.slope, f->fit.intercept, f->fit.r2, f->fit.n);
 		else
 			fprintf(out, "%-24.24s %-16.16s %10.2f %14.0f %8.6f %6zu\n", f->interpreter,
@@ -159,7 +196,7 @@ static void print_fits(FILE *out, const struct summary *s, int md)
 	}
 }
 
-static void print_problems(FILE *out, const struct results *r, int md)
+static void print_problems(FILE *out, const struct results *r, int md_on)
 {
 	int header = 0;
 	for (size_t i = 0; i < r->n_interps; i++) {
@@ -167,8 +204,9 @@ static void print_problems(FILE *out, const struct results *r, int md)
 		if (!in->skip_reason)
 			continue;
 		if (!header++)
-			fprintf(out, md ? "\n**Not measured**\n\n" : "\nNot measured\n");
-		fprintf(out, md ? "- %s: skipped: %s\n" : "  %s: skipped: %s\n", in->name, in->skip_reason);
+			fprintf(out, md_on ? "\n**Not measured**\n\n" : "\nNot measured\n");
+		fprintf(out, md_on ? "- %s: skipped: %s\n" : "  %s: skipped: %s\n", md(in->name, md_on),
+			md(in->skip_reason, md_on));
 	}
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cell *c = &r->cells[i];
@@ -185,9 +223,10 @@ static void print_problems(FILE *out, const struct results *r, int md)
 		if (seen)
 			continue;
 		if (!header++)
-			fprintf(out, md ? "\n**Not measured**\n\n" : "\nNot measured\n");
-		fprintf(out, md ? "- %s / %s: %s: %s\n" : "  %s / %s: %s: %s\n", c->interpreter,
-			c->workload, cell_status_name(c->status), c->reason ? c->reason : "");
+			fprintf(out, md_on ? "\n**Not measured**\n\n" : "\nNot measured\n");
+		fprintf(out, md_on ? "- %s / %s: %s: %s\n" : "  %s / %s: %s: %s\n", md(c->interpreter, md_on),
+			md(c->workload, md_on), cell_status_name(c->status),
+			md(c->reason ? c->reason : "", md_on));
 	}
 }
 
@@ -263,7 +302,7 @@ int table_print(FILE *out, const struct results *r, const struct table_opts *opt
 	uint64_t *counts;
 	size_t n_counts;
 	collect(&s, &interps, &wls, &counts, &n_counts);
-	int md = opts->format == TABLE_MARKDOWN;
+	int md_on = opts->format == TABLE_MARKDOWN;
 	switch (opts->format) {
 	case TABLE_CSV:
 		print_csv(out, &s);
@@ -273,13 +312,13 @@ int table_print(FILE *out, const struct results *r, const struct table_opts *opt
 		break;
 	default:
 		if (opts->detail)
-			print_detail(out, r, &s, md);
+			print_detail(out, r, &s, md_on);
 		for (size_t i = 0; i < n_counts; i++)
 			if (!opts->count || opts->count == counts[i])
-				print_bpo(out, &s, counts[i], &interps, &wls, md);
+				print_bpo(out, &s, counts[i], &interps, &wls, md_on);
 		if (opts->detail)
-			print_fits(out, &s, md);
-		print_problems(out, r, md);
+			print_fits(out, &s, md_on);
+		print_problems(out, r, md_on);
 	}
 	free(counts);
 	strvec_clear(&interps);

@@ -555,89 +555,14 @@ int trend_script_vars(const struct trend *t, const struct trend_figure *fig, str
 }
 
 /* Read the child's stdout and stderr until both close or the deadline passes. */
-static int drain_child(struct child *c, struct buf *err, double deadline)
-{
-	struct pollfd fds[2] = { { c->out_fd, POLLIN, 0 }, { c->err_fd, POLLIN, 0 } };
-	int open_fds = 2;
-	while (open_fds) {
-		double left = deadline - now_s();
-		if (left <= 0)
-			return -1;
-		int n = poll(fds, 2, (int)(left * 1000) + 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		for (int i = 0; i < 2; i++) {
-			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			char tmp[4096];
-			ssize_t got = read(fds[i].fd, tmp, sizeof(tmp));
-			if (got > 0) {
-				if (i == 1 && err->len < 65536)
-					buf_add(err, tmp, (size_t)got);
-			} else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
-				fds[i].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	return 0;
-}
-
-/* The lines of gnuplot's stderr worth showing: not its "no valid points" warnings. */
-static void print_gnuplot_stderr(const struct buf *err)
-{
-	if (!err->len)
-		return;
-	char *copy = xstrndup(err->p, err->len), *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (*line && !strstr(line, "Skipping data file with no valid points"))
-			fprintf(stderr, "  gnuplot: %s\n", line);
-	free(copy);
-}
-
-/* gnuplot -e "cd 'DIR'" SCRIPT, with an argv, never a shell. 0 or -1 (message printed). */
+/* gnuplot on dir/script: 0, or -1 with what went wrong printed. */
 static int run_gnuplot(const char *gnuplot, const char *dir, const char *script, double timeout_s)
 {
-	struct child c;
-	child_init(&c);
-	strvec_push(&c.argv, gnuplot);
-	strvec_push(&c.argv, "-e");
-	struct buf cd = BUF_INIT;
-	buf_addstr(&cd, "cd '");
-	plot_gp_escape(&cd, dir);
-	buf_addstr(&cd, "'");
-	strvec_push(&c.argv, cd.p);
-	buf_release(&cd);
-	strvec_push(&c.argv, script);
-	for (char **e = environ; e && *e; e++)
-		strvec_push(&c.env, *e);
-	strvec_setenv(&c.env, "LC_NUMERIC", "C");
-
 	char *why = NULL;
-	if (child_start(&c, &why)) {
-		int rc = error("cannot run gnuplot: %s", why);
-		free(why);
-		child_release(&c);
-		return rc;
-	}
-	close(c.in_fd);
-	c.in_fd = -1;
-	struct buf err = BUF_INIT;
-	int rc = 0;
-	if (drain_child(&c, &err, now_s() + timeout_s) || child_wait(&c, 5) != 1) {
-		child_kill(&c);
-		rc = error("gnuplot did not finish '%s/%s' within %.0f s; it was stopped", dir, script,
-			   timeout_s);
-	} else if (!WIFEXITED(c.wait_status) || WEXITSTATUS(c.wait_status)) {
-		char *how = child_describe_exit(&c);
-		rc = error("gnuplot %s on '%s/%s'; what it said:", how, dir, script);
-		free(how);
-		print_gnuplot_stderr(&err);
-	}
-	buf_release(&err);
-	child_release(&c);
+	if (!plot_run_gnuplot(gnuplot, dir, script, timeout_s, &why))
+		return 0;
+	int rc = error("cannot draw '%s/%s': %s", dir, script, why ? why : "gnuplot failed");
+	free(why);
 	return rc;
 }
 
