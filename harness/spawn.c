@@ -7,7 +7,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -76,6 +78,15 @@ static void NORETURN child_exec(struct child *c, int in_r, int out_w, int err_w,
 	step = "dup2";
 	if (dup2(in_r, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
 		goto fail;
+	/*
+	 * Nothing but 0, 1 and 2 reaches the child, not even descriptors
+	 * objmem inherited from its own parent: mark the rest close-on-exec
+	 * (closing them now would also close the exec-error pipe).
+	 */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != report_w)
+				close(fd);
 	/* Default dispositions and an empty mask, as a fresh process has. */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)

@@ -21,6 +21,20 @@ run_fault hang "timeout"
 run_fault segv "killed by signal 11"
 run_fault flood-stdout "longer than"
 
+# a child gets fds 0, 1 and 2 only, even when objmem inherited more
+out=$TMP/fds.json
+exec 7</dev/null
+FAKE_FAULT=fds expect_exit 1 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
+exec 7<&-
+$CHECK "$out" status slots failed "fds 0,1,2,3"
+pass "children get stdin, stdout and stderr only"
+
+# an executable the kernel cannot run: skipped with the exec error
+printf 'garbage' > "$TMP/badexec"; chmod +x "$TMP/badexec"
+expect_exit 2 "$OBJMEM" run -i "$TMP/badexec" -w slots -n 1k -o "$TMP/bad.json" -q
+grep -q "Exec format error" "$TMP/bad.json" || fail "exec failure not reported"
+pass "exec failure reported through the close-on-exec pipe"
+
 # stderr flooding is drained: the cell still measures, and is ok
 out=$TMP/flood-stderr.json
 FAKE_FAULT=flood-stderr expect_exit 0 "$OBJMEM" run -i "$fake" -w point3d,slots -n 1k -r 1 -o "$out" -q -t 30
