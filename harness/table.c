@@ -230,6 +230,29 @@ static void print_problems(FILE *out, const struct results *r, int md_on)
 	}
 }
 
+/* A workload's own remarks ("__slots__ ignored on micropython"), once per pair. */
+static void print_notes(FILE *out, const struct results *r, int md_on)
+{
+	int header = 0;
+	for (size_t i = 0; i < r->n_cells; i++) {
+		const struct cell *c = &r->cells[i];
+		if (!c->note || !*c->note)
+			continue;
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct cell *d = &r->cells[j];
+			seen = d->note && !strcmp(d->interpreter, c->interpreter) &&
+			       !strcmp(d->workload, c->workload) && !strcmp(d->note, c->note);
+		}
+		if (seen)
+			continue;
+		if (!header++)
+			fprintf(out, md_on ? "\n**Notes**\n\n" : "\nNotes\n");
+		fprintf(out, md_on ? "- %s / %s: %s\n" : "  %s / %s: %s\n", md(c->interpreter, md_on),
+			md(c->workload, md_on), md(c->note, md_on));
+	}
+}
+
 static void csv_num(FILE *out, const struct stat3 *st, int which)
 {
 	if (!st->valid) {
@@ -319,6 +342,7 @@ int table_print(FILE *out, const struct results *r, const struct table_opts *opt
 		if (opts->detail)
 			print_fits(out, &s, md_on);
 		print_problems(out, r, md_on);
+		print_notes(out, r, md_on);
 	}
 	free(counts);
 	strvec_clear(&interps);
