@@ -35,6 +35,18 @@ expect_exit 2 "$OBJMEM" run -i "$TMP/badexec" -w slots -n 1k -o "$TMP/bad.json" 
 grep -q "Exec format error" "$TMP/bad.json" || fail "exec failure not reported"
 pass "exec failure reported through the close-on-exec pipe"
 
+# the conditions of a run reach the child and are recorded
+out=$TMP/cond.json
+FAKE_FAULT=conditions expect_exit 1 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q \
+	--no-thp --cpu 0 --malloc-arena-max 2
+$CHECK "$out" status slots failed "THP_enabled=0 cpus=0 arena=2 hashseed=0"
+[ "$($CHECK "$out" field config.thp_disabled_in_child)" = true ] || fail "config lacks thp"
+[ "$($CHECK "$out" field config.cpu)" = 0 ] || fail "config lacks cpu"
+[ "$($CHECK "$out" field config.malloc_arena_max)" = 2 ] || fail "config lacks the arena cap"
+FAKE_FAULT=conditions expect_exit 1 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
+$CHECK "$out" status slots failed "THP_enabled=1"
+pass "--no-thp, --cpu and --malloc-arena-max reach the child and the results"
+
 # stderr flooding is drained: the cell still measures, and is ok
 out=$TMP/flood-stderr.json
 FAKE_FAULT=flood-stderr expect_exit 0 "$OBJMEM" run -i "$fake" -w point3d,slots -n 1k -r 1 -o "$out" -q -t 30
