@@ -58,8 +58,6 @@ help:
 objmem: $(BUILD)/objmem
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-# Every object is linked (not the archive), so that the weak subcommand
-# entries of harness/commands.h resolve to whatever is built.
 $(BUILD)/objmem: $(BUILD)/harness/main.o $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 

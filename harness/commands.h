@@ -12,14 +12,12 @@ int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_interpreters(int argc, char **argv);
-
-/* Later subcommands; weak so the driver builds while they are written. */
-int cmd_plot(int argc, char **argv) __attribute__((weak));
-int cmd_report(int argc, char **argv) __attribute__((weak));
-int cmd_compare(int argc, char **argv) __attribute__((weak));
-int cmd_merge(int argc, char **argv) __attribute__((weak));
-int cmd_trend(int argc, char **argv) __attribute__((weak));
-int cmd_upload(int argc, char **argv) __attribute__((weak));
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
+int cmd_upload(int argc, char **argv);
 
 #define OBJMEM_VERSION "0.1.0"
 

@@ -35,8 +35,7 @@ static void usage(FILE *out)
 		"the process's USS from /proc/PID/smaps_rollup before and after.\n\n"
 		"commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (commands[i].fn)
-			fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].help);
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].help);
 	fprintf(out,
 		"\n'objmem <command> --help' tells more. Example:\n"
 		"  objmem run -i python3 -w point3d,slots -n 100k,1M -r 3 -o results/run.json\n"
@@ -61,10 +60,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(commands[i].name, name))
 			continue;
-		if (!commands[i].fn) {
-			fprintf(stderr, "error: 'objmem %s' is not built into this binary\n", name);
-			return 2;
-		}
 		int rc = commands[i].fn(argc - 1, argv + 1);
 		if (fflush(stdout) || ferror(stdout)) {
 			perror("error: cannot write to standard output");
