@@ -404,6 +404,22 @@ static void print_totals(FILE *out, const struct comparison *c, int markdown)
 		c->n_verdict[VERDICT_ONLY_NEW]);
 }
 
+/* One row's numbers as the text and markdown tables show them. */
+struct row_text {
+	char count[32], base[32], base_range[48], cur[32], cur_range[48], change[32], pct[32];
+};
+
+static void row_text(const struct compare_row *row, struct row_text *t)
+{
+	format_count(row->count, t->count, sizeof(t->count));
+	fmt_num(t->base, sizeof(t->base), row->base.valid ? row->base.median : NAN, NUM_BYTES);
+	fmt_range(t->base_range, sizeof(t->base_range), &row->base);
+	fmt_num(t->cur, sizeof(t->cur), row->cur.valid ? row->cur.median : NAN, NUM_BYTES);
+	fmt_range(t->cur_range, sizeof(t->cur_range), &row->cur);
+	fmt_num(t->change, sizeof(t->change), row->change, NUM_CHANGE);
+	fmt_num(t->pct, sizeof(t->pct), row->change_pct, NUM_PCT);
+}
+
 static void print_text(FILE *out, const struct comparison *c, const struct compare_source *base,
 		       const struct compare_source *cur)
 {
@@ -436,17 +452,12 @@ static void print_text(FILE *out, const struct comparison *c, const struct compa
 		"change", "change%", "verdict");
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const struct compare_row *row = &c->rows[i];
-		char cnt[32], bm[32], br[48], nm[32], nr[48], ch[32], pct[32];
-		format_count(row->count, cnt, sizeof(cnt));
-		fmt_num(bm, sizeof(bm), row->base.valid ? row->base.median : NAN, NUM_BYTES);
-		fmt_range(br, sizeof(br), &row->base);
-		fmt_num(nm, sizeof(nm), row->cur.valid ? row->cur.median : NAN, NUM_BYTES);
-		fmt_range(nr, sizeof(nr), &row->cur);
-		fmt_num(ch, sizeof(ch), row->change, NUM_CHANGE);
-		fmt_num(pct, sizeof(pct), row->change_pct, NUM_PCT);
+		struct row_text t;
+		row_text(row, &t);
 		char *in = row_interp(row), *v = row_verdict(row);
 		fprintf(out, "%-*s  %-*s  %6s  %9s  %-15s  %9s  %-15s  %8s  %8s  %s\n", (int)wi, in,
-			(int)ww, row->workload, cnt, bm, br, nm, nr, ch, pct, v);
+			(int)ww, row->workload, t.count, t.base, t.base_range, t.cur, t.cur_range,
+			t.change, t.pct, v);
 		free(in);
 		free(v);
 	}
@@ -506,20 +517,15 @@ static void print_markdown(FILE *out, const struct comparison *c,
 		"|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const struct compare_row *row = &c->rows[i];
-		char cnt[32], bm[32], br[48], nm[32], nr[48], ch[32], pct[32];
-		format_count(row->count, cnt, sizeof(cnt));
-		fmt_num(bm, sizeof(bm), row->base.valid ? row->base.median : NAN, NUM_BYTES);
-		fmt_range(br, sizeof(br), &row->base);
-		fmt_num(nm, sizeof(nm), row->cur.valid ? row->cur.median : NAN, NUM_BYTES);
-		fmt_range(nr, sizeof(nr), &row->cur);
-		fmt_num(ch, sizeof(ch), row->change, NUM_CHANGE);
-		fmt_num(pct, sizeof(pct), row->change_pct, NUM_PCT);
+		struct row_text t;
+		row_text(row, &t);
 		char *in = row_interp(row), *v = row_verdict(row);
 		fputs("| ", out);
 		md_text(out, in);
 		fputs(" | ", out);
 		md_text(out, row->workload);
-		fprintf(out, " | %s | %s | %s | %s | %s | %s | %s | ", cnt, bm, br, nm, nr, ch, pct);
+		fprintf(out, " | %s | %s | %s | %s | %s | %s | %s | ", t.count, t.base, t.base_range,
+			t.cur, t.cur_range, t.change, t.pct);
 		if (row->verdict == VERDICT_LARGER)
 			fputs("**LARGER**", out);
 		else

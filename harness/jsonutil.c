@@ -58,8 +58,3 @@ cJSON *json_u64(unsigned long long v)
 	/* exact below 2^53; cJSON prints integral doubles without exponent up to 1e15 */
 	return cJSON_CreateNumber((double)v);
 }
-
-cJSON *json_i64(long long v)
-{
-	return cJSON_CreateNumber((double)v);
-}

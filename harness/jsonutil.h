@@ -18,6 +18,5 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what);
 void json_offset_position(const char *text, size_t off, int *line, int *col);
 /* A new cJSON number holding an integer exactly (printed without exponent). */
 cJSON *json_u64(unsigned long long v);
-cJSON *json_i64(long long v);
 
 #endif

@@ -64,8 +64,8 @@ static void probe_all(const struct catalog *cat, struct results *r, double timeo
 			j->cat = cat;
 			j->in = &r->interps[i + k];
 			j->timeout = timeout;
-			if (j->in->skip_reason)
-				continue;
+			if (j->in->skip_reason || j->in->probe)
+				continue; /* found by name through discovery: probed already */
 			started[k] = !pthread_create(&th[k], NULL, probe_thread, j);
 			if (!started[k])
 				probe_thread(j);

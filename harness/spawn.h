@@ -30,7 +30,6 @@ struct child {
 	int thp_disable;      /* prctl(PR_SET_THP_DISABLE) in the child */
 	int cpu;              /* pin to this CPU, or -1 */
 	uint64_t as_limit;    /* RLIMIT_AS in bytes, 0 for none */
-	int merge_stderr;     /* unused by the runner; stderr always piped */
 
 	/* set by child_start */
 	pid_t pid;
