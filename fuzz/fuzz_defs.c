@@ -1,5 +1,5 @@
 /*
- * fuzz_defs - interpreter definition files (catalog_parse_defs in config.c,
+ * fuzz_defs - interpreter definition files (catalog_parse_defs in catalog.c,
  * json_parse_located in jsonutil.c): one object or an array of them, with
  * the unknown-key, name, argv, env and tags checks, into a zeroed catalog
  * that catalog_release must free entirely.
@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "config.h"
+#include "catalog.h"
 #include "fuzz.h"
 
 static int exact;

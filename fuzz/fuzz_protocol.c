@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "model.h"
+#include "results.h"
 #include "protocol.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	results_init(&r);
 	if (results_parse((const char *)data, size, &r, "fuzz-input")) {
 		/* a failed read leaves nothing behind */
-		FUZZ_CHECK(r.n_cells == 0 && r.n_interps == 0 && !r.machine && !r.config);
+		FUZZ_CHECK(r.n_cells == 0 && r.n_interps == 0 && !r.machine.present && !r.config.present);
 		results_release(&r);
 		return 0;
 	}

@@ -10,8 +10,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "config.h"
-#include "model.h"
+#include "catalog.h"
+#include "results.h"
 #include "spawn.h"
 
 /* Conditions a child starts under; recorded in the results' config. */
@@ -45,11 +45,5 @@ int agent_prepare(const struct catalog *cat, const struct interp *in, const char
  * so, available/reason). NULL with *why on failure.
  */
 cJSON *agent_list(const struct catalog *cat, const struct interp *in, double timeout_s, char **why);
-
-/* A name for a discovered interpreter from its probe: "cpython-3.12.1",
- * "cpython-3.13.0t", "cpython-3.11.2d", "pypy-3.9-7.3.11". */
-char *agent_probe_name(const cJSON *probe);
-/* A one-line description of a probe: "CPython 3.12.1, 64-bit, pymalloc". */
-char *agent_probe_summary(const cJSON *probe);
 
 #endif

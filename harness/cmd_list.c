@@ -1,31 +1,33 @@
-/* cmd_list.c - `objmem list` and `objmem interpreters`: what a run can use. */
+/* cmd_list.c - `objmem list`: the workloads and interpreters a run can use. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
+#include "catalog.h"
+#include "cli.h"
 #include "commands.h"
-#include "config.h"
+#include "probe.h"
 #include "select.h"
+#include "textfmt.h"
 
 static const char list_usage[] =
-	"usage: objmem list workloads|interpreters [--probe]\n"
+	"usage: objmem list workloads|interpreters\n"
 	"\n"
 	"  workloads      every workload, and on which interpreter it cannot run and why\n"
 	"  interpreters   every definition (installed or not, and how to get it) and every\n"
 	"                 interpreter discovered on PATH and under pyenv, probed\n"
 	"\n"
-	"example: objmem list interpreters\n";
+	"  -h, --help     this text\n"
+	"\n"
+	"example: objmem list interpreters\n"
+	"\n"
+	"exit status: 0 listed, 2 bad usage or a definition that cannot be read.\n";
 
-static const char interp_usage[] =
-	"usage: objmem interpreters probe NAME_OR_PATH...\n"
-	"       objmem interpreters list\n"
-	"\n"
-	"probe prints what objmem knows about a build: implementation, version,\n"
-	"pointer size, debug, allocator, GIL, compiler, configure flags, whether\n"
-	"sys.getsizeof works, and the object sizes the interpreter reports; the same\n"
-	"probe is stored in every results file.\n"
-	"\n"
-	"example: objmem interpreters probe python3\n";
+static const struct option list_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 static int list_interpreters(const struct catalog *cat)
 {
@@ -36,20 +38,29 @@ static int list_interpreters(const struct catalog *cat)
 		results_release(&r);
 		return 2;
 	}
-	printf("%-26s %-22s %s\n", "NAME", "ORIGIN", "WHAT");
+	static const char *const head[] = { "NAME", "ORIGIN", "WHAT" };
+	struct tab tb;
+	tab_init(&tb, 3, head, "lll");
 	for (size_t i = 0; i < r.n_interps; i++) {
 		struct interp *in = &r.interps[i];
-		const char *origin = in->origin;
-		const char *slash = strrchr(origin, '/');
+		const char *slash = strrchr(in->origin, '/');
 		char *what = in->skip_reason ? xasprintf("cannot run: %s", in->skip_reason)
-					     : agent_probe_summary(in->probe);
-		printf("%-26s %-22s %s\n", in->name, slash ? slash + 1 : origin, what);
-		printf("%-26s %-22s   %s", "", "", in->argv.v[0]);
-		for (size_t e = 0; e < in->env.n; e++)
-			printf(" %s", in->env.v[e]);
-		putchar('\n');
+					     : probe_summary(in->probe);
+		tab_cell(&tb, in->name);
+		tab_cell(&tb, slash ? slash + 1 : in->origin);
+		tab_cell(&tb, what);
 		free(what);
+		struct buf cmd = BUF_INIT;
+		buf_addf(&cmd, "  %s", in->argv.v[0]);
+		for (size_t e = 0; e < in->env.n; e++)
+			buf_addf(&cmd, " %s", in->env.v[e]);
+		tab_cell(&tb, "");
+		tab_cell(&tb, "");
+		tab_cell(&tb, cmd.p);
+		buf_release(&cmd);
 	}
+	tab_print(stdout, &tb, TAB_TEXT);
+	tab_release(&tb);
 	printf("\ndefinitions are read from:");
 	for (size_t i = 0; i < cat->def_dirs.n; i++)
 		printf(" %s", cat->def_dirs.v[i]);
@@ -58,12 +69,46 @@ static int list_interpreters(const struct catalog *cat)
 	return 0;
 }
 
+/* On which interpreter a workload cannot run, and why; 1 when one cannot. */
+static int list_unavailable(const struct catalog *cat, struct interp *in, struct tab *tb)
+{
+	char *why = NULL;
+	cJSON *arr = agent_list(cat, in, 60, &why);
+	if (!arr) {
+		tab_cell(tb, "(all)");
+		tab_cell(tb, in->name);
+		tab_cellf(tb, "cannot list workloads: %s", why ? why : "?");
+		free(why);
+		return 1;
+	}
+	int any = 0;
+	const cJSON *w;
+	cJSON_ArrayForEach(w, arr) {
+		const cJSON *avail = cJSON_GetObjectItemCaseSensitive(w, "available");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(w, "name");
+		const cJSON *reason = cJSON_GetObjectItemCaseSensitive(w, "reason");
+		if (!cJSON_IsFalse(avail) || !cJSON_IsString(name))
+			continue;
+		tab_cell(tb, name->valuestring);
+		tab_cell(tb, in->name);
+		tab_cell(tb, cJSON_IsString(reason) ? reason->valuestring : "");
+		any = 1;
+	}
+	cJSON_Delete(arr);
+	return any;
+}
+
 static int list_workloads(const struct catalog *cat)
 {
-	printf("%-16s %s\n", "WORKLOAD", "WHAT");
-	for (size_t i = 0; i < cat->n_workloads; i++)
-		printf("%-16s %s\n", cat->workloads[i].name, cat->workloads[i].description);
-	/* where a workload cannot run, say so per interpreter */
+	static const char *const head[] = { "WORKLOAD", "WHAT" };
+	struct tab tb;
+	tab_init(&tb, 2, head, "ll");
+	for (size_t i = 0; i < cat->n_workloads; i++) {
+		tab_cell(&tb, cat->workloads[i].name);
+		tab_cell(&tb, cat->workloads[i].description);
+	}
+	tab_print(stdout, &tb, TAB_TEXT);
+	tab_release(&tb);
 	struct results r;
 	results_init(&r);
 	struct select_opts so = { NULL, 0, 1, 60 };
@@ -71,111 +116,46 @@ static int list_workloads(const struct catalog *cat)
 		results_release(&r);
 		return 2;
 	}
-	int header = 0;
-	for (size_t i = 0; i < r.n_interps; i++) {
-		struct interp *in = &r.interps[i];
-		if (in->skip_reason)
-			continue;
-		char *why = NULL;
-		cJSON *arr = agent_list(cat, in, 60, &why);
-		if (!arr) {
-			printf("%s: cannot list workloads: %s\n", in->name, why ? why : "?");
-			free(why);
-			continue;
-		}
-		const cJSON *w;
-		cJSON_ArrayForEach(w, arr) {
-			const cJSON *avail = cJSON_GetObjectItemCaseSensitive(w, "available");
-			const cJSON *name = cJSON_GetObjectItemCaseSensitive(w, "name");
-			const cJSON *reason = cJSON_GetObjectItemCaseSensitive(w, "reason");
-			if (!cJSON_IsFalse(avail) || !cJSON_IsString(name))
-				continue;
-			if (!header++)
-				printf("\ncannot run here:\n");
-			printf("  %-14s on %-22s %s\n", name->valuestring, in->name,
-			       cJSON_IsString(reason) ? reason->valuestring : "");
-		}
-		cJSON_Delete(arr);
-	}
-	if (!header)
+	static const char *const head2[] = { "WORKLOAD", "INTERPRETER", "WHY IT CANNOT RUN" };
+	tab_init(&tb, 3, head2, "lll");
+	int any = 0;
+	for (size_t i = 0; i < r.n_interps; i++)
+		if (!r.interps[i].skip_reason)
+			any |= list_unavailable(cat, &r.interps[i], &tb);
+	if (any) {
+		printf("\ncannot run here:\n");
+		tab_print(stdout, &tb, TAB_TEXT);
+	} else {
 		printf("\nevery workload can run on every interpreter found\n");
+	}
+	tab_release(&tb);
 	results_release(&r);
 	return 0;
 }
 
 int cmd_list(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage_error(list_usage, "say what to list: workloads or interpreters");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return usage_error(list_usage, NULL);
-	struct catalog cat;
-	if (catalog_load(&cat)) {
+	struct cli c;
+	cli_init(&c, "list", list_usage, "h", list_options, argc, argv);
+	int opt = cli_next(&c), rc;
+	if (opt != CLI_END) {
+		rc = opt == CLI_STOP ? c.status : cli_error(&c, "unhandled option '%s'", c.name);
+	} else if (cli_nargs(&c) != 1) {
+		rc = cli_error(&c, cli_nargs(&c) ? "list one thing: workloads or interpreters"
+			       : "say what to list: workloads or interpreters");
+	} else {
+		const char *what = cli_args(&c)[0];
+		struct catalog cat;
+		if (catalog_load(&cat))
+			rc = 2;
+		else if (!strcmp(what, "workloads"))
+			rc = list_workloads(&cat);
+		else if (!strcmp(what, "interpreters"))
+			rc = list_interpreters(&cat);
+		else
+			rc = cli_error(&c, "cannot list '%s': say workloads or interpreters", what);
 		catalog_release(&cat);
-		return 2;
 	}
-	int rc;
-	if (!strcmp(argv[1], "workloads"))
-		rc = list_workloads(&cat);
-	else if (!strcmp(argv[1], "interpreters"))
-		rc = list_interpreters(&cat);
-	else
-		rc = usage_error(list_usage, "cannot list '%s': say workloads or interpreters", argv[1]);
-	catalog_release(&cat);
-	return rc;
-}
-
-int cmd_interpreters(int argc, char **argv)
-{
-	if (argc < 2)
-		return usage_error(interp_usage, "say what to do: probe or list");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return usage_error(interp_usage, NULL);
-	if (!strcmp(argv[1], "list"))
-		return cmd_list(2, (char *[]){ argv[0], (char *)"interpreters", NULL });
-	if (strcmp(argv[1], "probe"))
-		return usage_error(interp_usage, "unknown action '%s' (probe, list)", argv[1]);
-	if (argc < 3)
-		return usage_error(interp_usage, "name an interpreter to probe");
-	struct catalog cat;
-	if (catalog_load(&cat)) {
-		catalog_release(&cat);
-		return 2;
-	}
-	struct strvec names = STRVEC_INIT;
-	for (int i = 2; i < argc; i++)
-		strvec_push(&names, argv[i]);
-	struct results r;
-	results_init(&r);
-	struct select_opts so = { &names, 1, 0, 60 };
-	int rc = select_interpreters(&cat, &so, &r) ? 2 : 0;
-	for (size_t i = 0; !rc && i < r.n_interps; i++) {
-		struct interp *in = &r.interps[i];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "name", in->name);
-		cJSON *a = cJSON_AddArrayToObject(o, "argv");
-		for (size_t k = 0; k < in->argv.n; k++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(in->argv.v[k]));
-		cJSON *e = cJSON_AddObjectToObject(o, "env");
-		for (size_t k = 0; k < in->env.n; k++) {
-			const char *eq = strchr(in->env.v[k], '=');
-			char *key = xstrndup(in->env.v[k], (size_t)(eq - in->env.v[k]));
-			cJSON_AddStringToObject(e, key, eq + 1);
-			free(key);
-		}
-		cJSON_AddStringToObject(o, "origin", in->origin);
-		if (in->skip_reason) {
-			cJSON_AddStringToObject(o, "skipped", in->skip_reason);
-			rc = 1;
-		}
-		cJSON_AddItemToObject(o, "probe", in->probe ? cJSON_Duplicate(in->probe, 1) : cJSON_CreateNull());
-		char *txt = cJSON_Print(o);
-		printf("%s\n", txt);
-		free(txt);
-		cJSON_Delete(o);
-	}
-	results_release(&r);
-	strvec_clear(&names);
-	catalog_release(&cat);
+	cli_release(&c);
 	return rc;
 }

@@ -1,20 +1,17 @@
-/* cmd_run.c - `objmem run`: options, presets, the run, the closing table. */
+/* cmd_run.c - `objmem run`: options, presets, the output file, the run, the closing table. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "catalog.h"
+#include "cli.h"
 #include "commands.h"
-#include "config.h"
-#include "guard.h"
-#include "jsonutil.h"
-#include "results.h"
 #include "runner.h"
 #include "select.h"
 #include "sysinfo.h"
@@ -50,8 +47,7 @@ static const char run_usage[] =
 	"  -h, --help               this text\n"
 	"\n"
 	"example:\n"
-	"  objmem run -i python3 -i /opt/py312/bin/python3.12 -w point3d,slots \\\n"
-	"             -n 100,1k,1M -r 3 -j 2 -o results/cmp.json\n"
+	"  objmem run -i python3 -w point3d,slots -n 100,1k,1M -r 3 -j 2 -o results/cmp.json\n"
 	"\n"
 	"exit status: 0 every cell ok or skipped, 1 a cell failed, 2 bad usage,\n"
 	"130 interrupted (finished cells are kept; continue with --resume).\n";
@@ -84,15 +80,6 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void split_push(struct strvec *sv, const char *arg)
-{
-	char *copy = xstrdup(arg), *save = NULL;
-	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save))
-		if (*p && strvec_find(sv, p) < 0)
-			strvec_push(sv, p);
-	free(copy);
-}
-
 struct preset {
 	const char *name;
 	const char *counts;
@@ -105,29 +92,127 @@ static const struct preset presets[] = {
 	{ "versions", "100,1k,10k,100k,1M,10M", 3, "point3d,slots,namedtuple,record,largeints" },
 	{ "quick", "1k,10k", 1, "point3d,slots" },
 };
+static const char *const preset_names[] = { "default", "versions", "quick", NULL };
 
-/* Make the directory that will hold path, like mkdir -p on its dirname. */
-static int make_parent_dir(const char *path)
+/* What the options say; cfg is what the results will record. */
+struct run_args {
+	struct config cfg;
+	struct strvec names;   /* -i */
+	const char *output, *label;
+	int preset, resume, no_table, quiet;
+};
+
+static int shard_option(struct cli *c, struct config *cfg)
 {
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (!slash) {
-		free(dir);
+	int k, n, used = 0;
+	if (sscanf(c->arg, "%d/%d%n", &k, &n, &used) != 2 || c->arg[used] || n < 1 || k < 1 ||
+	    k > n)
+		return cli_error(c, "--shard takes K/N with 1 <= K <= N, e.g. 2/4, not '%s'", c->arg);
+	cfg->shard_k = k;
+	cfg->shard_n = n;
+	return 0;
+}
+
+static int run_option(struct cli *c, int opt, struct run_args *a)
+{
+	struct config *cfg = &a->cfg;
+	long v;
+	switch (opt) {
+	case 'i': return cli_names(c, &a->names);
+	case 'w': return cli_names(c, &cfg->workloads);
+	case 'n': return cli_counts(c, &cfg->counts, &cfg->n_counts);
+	case 'r':
+		if (cli_long(c, 1, 1000, &v))
+			return 2;
+		cfg->repeat = (int)v;
 		return 0;
+	case 'j':
+		if (cli_long(c, 1, 256, &v))
+			return 2;
+		cfg->jobs = (int)v;
+		return 0;
+	case 'o': a->output = c->arg; return 0;
+	case 'p': return cli_choice(c, preset_names, &a->preset);
+	case 't': return cli_seconds(c, 86400, &cfg->timeout_s);
+	case OPT_MAX_MEMORY: return cli_size(c, &cfg->max_memory);
+	case OPT_NO_THP: cfg->thp_disabled = 1; return 0;
+	case OPT_CPU:
+		if (cli_long(c, 0, 4095, &v))
+			return 2;
+		cfg->cpu = (int)v;
+		return 0;
+	case OPT_ARENA:
+		if (cli_long(c, 1, 1024, &v))
+			return 2;
+		free(cfg->malloc_arena_max);
+		cfg->malloc_arena_max = xasprintf("%ld", v);
+		return 0;
+	case OPT_LABEL: a->label = c->arg; return 0;
+	case OPT_RESUME: a->resume = 1; return 0;
+	case OPT_SHARD: return shard_option(c, cfg);
+	case OPT_SMAPS:
+		free(cfg->memory_source);
+		cfg->memory_source = xstrdup("smaps");
+		return 0;
+	case 'q': a->quiet = 1; return 0;
+	case OPT_NO_TABLE: a->no_table = 1; return 0;
 	}
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
+	return cli_error(c, "unhandled option '%s'", c->name);
+}
+
+/* What the preset gives where the options said nothing, and the record's constants. */
+static void apply_preset(struct run_args *a, int argc, char **argv)
+{
+	const struct preset *p = &presets[a->preset];
+	struct config *cfg = &a->cfg;
+	const char *why;
+	if (!cfg->n_counts && parse_count_list(p->counts, &cfg->counts, &cfg->n_counts, &why))
+		BUG("preset '%s' has bad counts: %s", p->name, why);
+	if (!cfg->repeat)
+		cfg->repeat = p->repeat;
+	if (!cfg->workloads.n && p->workloads) {
+		char *list = xstrdup(p->workloads), *save = NULL;
+		for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save))
+			strvec_push(&cfg->workloads, w);
+		free(list);
+	}
+	cfg->present = 1;
+	cfg->preset = xstrdup(p->name);
+	if (!cfg->memory_source)
+		cfg->memory_source = xstrdup("smaps_rollup");
+	cfg->bytes_per_object = xstrdup("((full.uss - full.private_clean) - "
+					"(base.uss - base.private_clean)) / count");
+	cfg->child_env = xstrdup("PYTHON* removed; PYTHONHASHSEED=0 unless the definition sets it");
+	strvec_push(&cfg->command, "objmem");
+	for (int i = 0; i < argc; i++)
+		strvec_push(&cfg->command, argv[i]);
+}
+
+/* Workloads named or given by path, checked against the catalog; all when none. */
+static int check_workloads(struct catalog *cat, struct strvec *wls)
+{
+	if (!wls->n)
+		for (size_t i = 0; i < cat->n_workloads; i++)
+			strvec_push(wls, cat->workloads[i].name);
+	for (size_t i = 0; i < wls->n; i++) {
+		size_t len = strlen(wls->v[i]);
+		if (strchr(wls->v[i], '/') || (len > 3 && !strcmp(wls->v[i] + len - 3, ".py"))) {
+			const struct workload_info *w = catalog_add_workload_file(cat, wls->v[i]);
+			if (!w)
+				return -1;
+			free(wls->v[i]);
+			wls->v[i] = xstrdup(w->name);
 			continue;
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
+		}
+		if (catalog_workload(cat, wls->v[i]))
+			continue;
+		const char *sug = catalog_suggest(cat, wls->v[i], 1);
+		return error("unknown workload '%s'%s%s%s (see: objmem list workloads)", wls->v[i],
+			     sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
 	}
-	int rc = 0;
-	if (*dir && mkdir(dir, 0755) && errno != EEXIST)
-		rc = error("cannot create directory '%s' for the results: %s", dir, strerror(errno));
-	free(dir);
-	return rc;
+	if (!wls->n)
+		return error("no workloads found under '%s/workloads'", cat->srcdir);
+	return 0;
 }
 
 /*
@@ -139,7 +224,8 @@ static int lock_output(const char *path)
 	char *lock = xasprintf("%s.lock", path);
 	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		error("cannot create lock file '%s': %s (is the directory writable?)", lock, strerror(errno));
+		error("cannot create lock file '%s': %s (is the directory writable?)", lock,
+		      strerror(errno));
 		free(lock);
 		return -1;
 	}
@@ -164,87 +250,26 @@ static int lock_output(const char *path)
 	return fd;
 }
 
-static cJSON *config_json(const struct run_config *cfg, const char *preset, int argc, char **argv)
+static void unlock_output(const char *path, int fd)
 {
-	cJSON *c = cJSON_CreateObject();
-	cJSON *counts = cJSON_AddArrayToObject(c, "counts");
-	for (size_t i = 0; i < cfg->n_counts; i++)
-		cJSON_AddItemToArray(counts, json_u64(cfg->counts[i]));
-	cJSON_AddNumberToObject(c, "repeat", cfg->repeat);
-	cJSON_AddNumberToObject(c, "jobs", cfg->jobs);
-	cJSON *w = cJSON_AddArrayToObject(c, "workloads");
-	for (size_t i = 0; i < cfg->workloads.n; i++)
-		cJSON_AddItemToArray(w, cJSON_CreateString(cfg->workloads.v[i]));
-	cJSON_AddStringToObject(c, "preset", preset);
-	cJSON_AddNumberToObject(c, "timeout_s", cfg->timeout_s);
-	cJSON_AddNumberToObject(c, "poll_s", cfg->poll_s);
-	if (cfg->max_memory)
-		cJSON_AddItemToObject(c, "max_memory", json_u64(cfg->max_memory));
-	else
-		cJSON_AddNullToObject(c, "max_memory");
-	cJSON_AddBoolToObject(c, "thp_disabled_in_child", cfg->opts.thp_disable);
-	if (cfg->opts.cpu >= 0)
-		cJSON_AddNumberToObject(c, "cpu", cfg->opts.cpu);
-	else
-		cJSON_AddNullToObject(c, "cpu");
-	if (cfg->opts.arena_max)
-		cJSON_AddStringToObject(c, "malloc_arena_max", cfg->opts.arena_max);
-	else
-		cJSON_AddNullToObject(c, "malloc_arena_max");
-	cJSON_AddStringToObject(c, "memory_source", cfg->force_smaps ? "smaps" : "smaps_rollup");
-	if (cfg->shard_n > 1) {
-		char s[32];
-		snprintf(s, sizeof(s), "%d/%d", cfg->shard_k, cfg->shard_n);
-		cJSON_AddStringToObject(c, "shard", s);
-	}
-	cJSON_AddStringToObject(c, "bytes_per_object",
-				"((full.uss - full.private_clean) - (base.uss - base.private_clean)) / count");
-	cJSON_AddStringToObject(c, "child_env", "PYTHON* removed; PYTHONHASHSEED=0 unless the definition sets it");
-	cJSON *cmd = cJSON_AddArrayToObject(c, "command");
-	cJSON_AddItemToArray(cmd, cJSON_CreateString("objmem"));
-	for (int i = 0; i < argc; i++)
-		cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
-	return c;
-}
-
-static int check_workloads(struct catalog *cat, struct strvec *wls)
-{
-	if (!wls->n)
-		for (size_t i = 0; i < cat->n_workloads; i++)
-			strvec_push(wls, cat->workloads[i].name);
-	for (size_t i = 0; i < wls->n; i++) {
-		size_t len = strlen(wls->v[i]);
-		if (strchr(wls->v[i], '/') || (len > 3 && !strcmp(wls->v[i] + len - 3, ".py"))) {
-			const struct workload_info *w = catalog_add_workload_file(cat, wls->v[i]);
-			if (!w)
-				return -1;
-			free(wls->v[i]);
-			wls->v[i] = xstrdup(w->name);
-			continue;
-		}
-		if (catalog_workload(cat, wls->v[i]))
-			continue;
-		const char *sug = catalog_suggest(cat, wls->v[i], 1);
-		error("unknown workload '%s'%s%s%s (see: objmem list workloads)", wls->v[i],
-		      sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
-		return -1;
-	}
-	if (!wls->n)
-		return error("no workloads found under '%s/workloads'", cat->srcdir);
-	return 0;
+	char *lock = xasprintf("%s.lock", path);
+	unlink(lock);
+	free(lock);
+	close(fd);
 }
 
 /* Build the per-interpreter extensions a workload needs, once per run. */
-static void prepare_all(const struct catalog *cat, struct results *r, const struct strvec *wls,
-			int quiet)
+static void prepare_all(const struct catalog *cat, struct results *r, int quiet)
 {
+	const struct strvec *wls = &r->config.workloads;
 	for (size_t i = 0; i < r->n_interps; i++) {
 		struct interp *in = &r->interps[i];
 		if (in->skip_reason)
 			continue;
 		for (size_t w = 0; w < wls->n; w++) {
 			char *why = NULL;
-			if (agent_prepare(cat, in, workload_agent_arg(cat, wls->v[w]), 300, &why) && !quiet && why)
+			if (agent_prepare(cat, in, workload_agent_arg(cat, wls->v[w]), 300, &why) &&
+			    !quiet && why)
 				fprintf(stderr, "note: %s / %s: %s\n", in->name, wls->v[w], why);
 			free(why);
 		}
@@ -260,255 +285,155 @@ static void merge_interps(struct results *into, struct results *fresh)
 			interp_release(old);
 			*old = fresh->interps[i];
 		} else {
-			struct interp *in = results_add_interp(into);
-			*in = fresh->interps[i];
+			*results_add_interp(into) = fresh->interps[i];
 		}
 		interp_init(&fresh->interps[i]);
 	}
 }
 
-int cmd_run(int argc, char **argv)
+/* The results to run into: the file (--resume) or a new document, with its interpreters. */
+static int open_results(const struct catalog *cat, struct run_args *a, struct results *r)
 {
-	struct run_config cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	strvec_init(&cfg.workloads);
-	cfg.repeat = -1;
-	cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	cfg.timeout_s = 600;
-	cfg.poll_s = 0.01;
-	cfg.opts.cpu = -1;
-	const char *output = "results/latest.json";
-	const char *counts_arg = NULL, *preset_name = "default", *label = NULL;
-	struct strvec names = STRVEC_INIT;
-	int resume = 0, no_table = 0, rc = 2;
-	long v;
-	uint64_t sz;
-
-	optind = 1;
-	opterr = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, ":i:w:n:r:j:o:p:t:qh", run_options, NULL)) != -1) {
-		switch (opt) {
-		case 'i': split_push(&names, optarg); break;
-		case 'w': split_push(&cfg.workloads, optarg); break;
-		case 'n': counts_arg = optarg; break;
-		case 'r':
-			if (parse_int_range(optarg, 1, 1000, &v)) {
-				rc = usage_error(run_usage, "--repeat takes a whole number from 1 to 1000, not '%s'", optarg);
-				goto out;
-			}
-			cfg.repeat = (int)v;
-			break;
-		case 'j':
-			if (parse_int_range(optarg, 1, 256, &v)) {
-				rc = usage_error(run_usage, "--jobs takes a whole number from 1 to 256, not '%s'", optarg);
-				goto out;
-			}
-			cfg.jobs = (int)v;
-			break;
-		case 'o': output = optarg; break;
-		case 'p': preset_name = optarg; break;
-		case 't': {
-			char *end;
-			errno = 0;
-			double t = strtod(optarg, &end);
-			if (errno || *end || !(t > 0 && t <= 86400)) {
-				rc = usage_error(run_usage, "--timeout takes seconds between 0 and 86400, not '%s'", optarg);
-				goto out;
-			}
-			cfg.timeout_s = t;
-			break;
-		}
-		case OPT_MAX_MEMORY:
-			if (parse_size(optarg, &sz)) {
-				rc = usage_error(run_usage, "--max-memory takes a size like 512M or 2G, not '%s'", optarg);
-				goto out;
-			}
-			cfg.max_memory = sz;
-			break;
-		case OPT_NO_THP: cfg.opts.thp_disable = 1; break;
-		case OPT_CPU:
-			if (parse_int_range(optarg, 0, 4095, &v)) {
-				rc = usage_error(run_usage, "--cpu takes a CPU number, not '%s'", optarg);
-				goto out;
-			}
-			cfg.opts.cpu = (int)v;
-			break;
-		case OPT_ARENA:
-			if (parse_int_range(optarg, 1, 1024, &v)) {
-				rc = usage_error(run_usage, "--malloc-arena-max takes a number from 1 to 1024, not '%s'", optarg);
-				goto out;
-			}
-			cfg.opts.arena_max = optarg;
-			break;
-		case OPT_LABEL: label = optarg; break;
-		case OPT_RESUME: resume = 1; break;
-		case OPT_SHARD: {
-			int k, n, used = 0;
-			if (sscanf(optarg, "%d/%d%n", &k, &n, &used) != 2 || optarg[used] || n < 1 || k < 1 || k > n) {
-				rc = usage_error(run_usage, "--shard takes K/N with 1 <= K <= N, e.g. 2/4, not '%s'", optarg);
-				goto out;
-			}
-			cfg.shard_k = k;
-			cfg.shard_n = n;
-			break;
-		}
-		case OPT_SMAPS: cfg.force_smaps = 1; break;
-		case 'q': cfg.quiet = 1; break;
-		case OPT_NO_TABLE: no_table = 1; break;
-		case 'h': rc = usage_error(run_usage, NULL); goto out;
-		case ':':
-			rc = usage_error(run_usage, "option '%s' needs a value", argv[optind - 1]);
-			goto out;
-		default:
-			rc = usage_error(run_usage, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		rc = usage_error(run_usage, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-
-	const struct preset *preset = NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(presets); i++)
-		if (!strcmp(presets[i].name, preset_name))
-			preset = &presets[i];
-	if (!preset) {
-		rc = usage_error(run_usage, "unknown preset '%s' (default, versions, quick)", preset_name);
-		goto out;
-	}
-	const char *why;
-	if (parse_count_list(counts_arg ? counts_arg : preset->counts, &cfg.counts, &cfg.n_counts, &why)) {
-		rc = usage_error(run_usage, "bad --counts '%s': %s", counts_arg, why);
-		goto out;
-	}
-	if (cfg.repeat < 0)
-		cfg.repeat = preset->repeat;
-	if (!cfg.workloads.n && preset->workloads)
-		split_push(&cfg.workloads, preset->workloads);
-
-	struct catalog cat;
-	if (catalog_load(&cat)) {
-		catalog_release(&cat);
-		goto out;
-	}
-	if (check_workloads(&cat, &cfg.workloads)) {
-		catalog_release(&cat);
-		goto out;
-	}
-	if (make_parent_dir(output)) {
-		catalog_release(&cat);
-		goto out;
-	}
-	/* from here on a SIGINT or SIGTERM stops the run cleanly */
-	runner_install_signals();
-	int lock_fd = lock_output(output);
-	if (lock_fd < 0) {
-		catalog_release(&cat);
-		goto out;
-	}
-
-	struct results r;
-	results_init(&r);
 	struct stat st;
-	if (resume && stat(output, &st) == 0) {
-		if (results_load(output, &r)) {
-			error("cannot resume from '%s': fix or move the file, or run without --resume", output);
-			goto out_results;
-		}
-	} else if (!resume && stat(output, &st) == 0 && !cfg.quiet) {
-		fprintf(stderr, "note: '%s' exists and will be replaced (use --resume to continue it)\n", output);
+	if (a->resume && stat(a->output, &st) == 0) {
+		if (results_load(a->output, r))
+			return error("cannot resume from '%s': fix or move the file, or run without "
+				     "--resume", a->output);
+	} else if (!a->resume && stat(a->output, &st) == 0 && !a->quiet) {
+		fprintf(stderr, "note: '%s' exists and will be replaced (use --resume to continue "
+			"it)\n", a->output);
 	}
-
 	struct results fresh;
 	results_init(&fresh);
 	/* warnings (duplicate builds) are shown even with --quiet */
-	struct select_opts so = { &names, preset == &presets[1], 0, 60 };
-	if (select_interpreters(&cat, &so, &fresh)) {
-		results_release(&fresh);
-		goto out_results;
-	}
-	merge_interps(&r, &fresh);
+	struct select_opts so = { &a->names, a->preset == 1, 0, 60 };
+	int rc = select_interpreters(cat, &so, &fresh);
+	if (!rc)
+		merge_interps(r, &fresh);
 	results_release(&fresh);
-
-	free(r.objmem_version);
-	r.objmem_version = xstrdup(OBJMEM_VERSION);
-	if (!r.created) {
+	if (rc)
+		return -1;
+	free(r->objmem_version);
+	r->objmem_version = xstrdup(OBJMEM_VERSION);
+	if (!r->created) {
 		char ts[32];
 		utc_timestamp(ts, sizeof(ts));
-		r.created = xstrdup(ts);
+		r->created = xstrdup(ts);
 	}
-	if (label) {
-		free(r.label);
-		r.label = xstrdup(label);
+	if (a->label) {
+		free(r->label);
+		r->label = xstrdup(a->label);
 	}
-	cJSON_Delete(r.machine);
-	r.machine = sysinfo_machine();
-	cJSON_Delete(r.config);
-	r.config = config_json(&cfg, preset->name, argc - 1, argv + 1);
-	cfg.output = output;
+	sysinfo_machine(&r->machine);
+	config_release(&r->config);
+	r->config = a->cfg;
+	config_init(&a->cfg);
+	return 0;
+}
 
+/* Say what will run; -1 when nothing can. */
+static int announce(const struct results *r, const struct run_args *a)
+{
 	size_t usable = 0;
-	for (size_t i = 0; i < r.n_interps; i++) {
-		if (!r.interps[i].skip_reason)
+	for (size_t i = 0; i < r->n_interps; i++) {
+		if (!r->interps[i].skip_reason)
 			usable++;
-		else if (!cfg.quiet)
-			fprintf(stderr, "skipped: %s: %s\n", r.interps[i].name, r.interps[i].skip_reason);
+		else if (!a->quiet)
+			fprintf(stderr, "skipped: %s: %s\n", r->interps[i].name, r->interps[i].skip_reason);
 	}
-	if (!usable) {
-		error("no interpreter can run: install python3, or name one with -i PATH");
-		results_write(&r, output);
-		goto out_results;
-	}
-	if (!cfg.quiet) {
-		fprintf(stderr, "objmem: %zu interpreter(s), %zu workload(s), %zu count(s), %d repetition(s), %d job(s) -> %s\n",
-			usable, cfg.workloads.n, cfg.n_counts, cfg.repeat, cfg.jobs, output);
-		fprintf(stderr, "preparing workloads (building the record extension where it can be built)...\n");
-	}
-	prepare_all(&cat, &r, &cfg.workloads, cfg.quiet);
+	if (!usable)
+		return error("no interpreter can run: install python3, or name one with -i PATH");
+	if (!a->quiet)
+		fprintf(stderr, "objmem: %zu interpreter(s), %zu workload(s), %zu count(s), %d "
+			"repetition(s), %d job(s) -> %s\npreparing workloads (building the record "
+			"extension where it can be built)...\n", usable, r->config.workloads.n,
+			r->config.n_counts, r->config.repeat, r->config.jobs, a->output);
+	return 0;
+}
 
-	guard_start();
+/* Run the matrix and say how it ended; the exit status. */
+static int measure(const struct catalog *cat, struct results *r, const struct run_args *a)
+{
+	struct run_config rc = { &r->config, a->output, a->quiet };
 	size_t done = 0, total = 0;
-	int run_rc = runner_run(&cat, &r, &cfg, &done, &total);
-	if (run_rc < 0) {
-		rc = 2;
-		goto out_results;
-	}
-	/* the last write already happened after the last cell; write once more for a run of 0 cells */
-	if (results_write(&r, output)) {
-		rc = 2;
-		goto out_results;
-	}
+	int run_rc = runner_run(cat, r, &rc, &done, &total);
+	/* the last write happened after the last cell; once more for a run of 0 cells */
+	if (run_rc < 0 || results_write(r, a->output))
+		return 2;
 	if (run_rc == 1) {
 		fprintf(stderr, "interrupted: %zu of %zu cells done and kept in '%s'; continue with:\n"
-			"  objmem run --resume -o %s [the same options]\n", done, total, output, output);
-		rc = 130;
-		goto out_results;
+			"  objmem run --resume -o %s [the same options]\n", done, total, a->output,
+			a->output);
+		return 130;
 	}
 	size_t failed = 0;
-	for (size_t i = 0; i < r.n_cells; i++)
-		failed += r.cells[i].status == CELL_FAILED;
-	if (!no_table) {
+	for (size_t i = 0; i < r->n_cells; i++)
+		failed += r->cells[i].status == CELL_FAILED;
+	if (!a->no_table) {
 		struct table_opts to = { TABLE_TEXT, 0, 0 };
-		table_print(stdout, &r, &to);
+		table_print(stdout, r, &to);
 	}
-	if (!cfg.quiet)
-		fprintf(stderr, "wrote '%s' (%zu cells, %zu failed)\n", output, r.n_cells, failed);
-	rc = failed ? 1 : 0;
+	if (!a->quiet)
+		fprintf(stderr, "wrote '%s' (%zu cells, %zu failed)\n", a->output, r->n_cells, failed);
+	return failed ? 1 : 0;
+}
 
-out_results:
+static int run(struct run_args *a)
+{
+	struct catalog cat;
+	if (catalog_load(&cat) || check_workloads(&cat, &a->cfg.workloads) ||
+	    mkdir_parent(a->output)) {
+		catalog_release(&cat);
+		return 2;
+	}
+	/* from here on a SIGINT or SIGTERM stops the run cleanly */
+	runner_install_signals();
+	int lock_fd = lock_output(a->output), rc = 2;
+	if (lock_fd < 0) {
+		catalog_release(&cat);
+		return 2;
+	}
+	struct results r;
+	results_init(&r);
+	if (!open_results(&cat, a, &r)) {
+		if (announce(&r, a)) {
+			results_write(&r, a->output);
+		} else {
+			prepare_all(&cat, &r, a->quiet);
+			rc = measure(&cat, &r, a);
+		}
+	}
 	results_release(&r);
 	catalog_release(&cat);
-	{
-		char *lock = xasprintf("%s.lock", output);
-		unlink(lock);
-		free(lock);
+	unlock_output(a->output, lock_fd);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	memset(&a, 0, sizeof(a));
+	config_init(&a.cfg);
+	a.cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	a.cfg.timeout_s = 600;
+	a.cfg.poll_s = 0.01;
+	a.output = "results/latest.json";
+	struct cli c;
+	cli_init(&c, "run", run_usage, "i:w:n:r:j:o:p:t:qh", run_options, argc, argv);
+	int opt, rc;
+	while ((opt = cli_next(&c)) != CLI_END)
+		if (opt == CLI_STOP || run_option(&c, opt, &a))
+			break;
+	if (opt != CLI_END) {
+		rc = c.status;
+	} else if (cli_nargs(&c)) {
+		rc = cli_error(&c, "unexpected argument '%s'", cli_args(&c)[0]);
+	} else {
+		apply_preset(&a, argc - 1, argv + 1);
+		rc = run(&a);
 	}
-	close(lock_fd);
-out:
-	strvec_clear(&names);
-	strvec_clear(&cfg.workloads);
-	free(cfg.counts);
+	config_release(&a.cfg);
+	strvec_clear(&a.names);
+	cli_release(&c);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* cmd_show.c - `objmem show`: the tables of a results file. */
-#include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "results.h"
 #include "table.h"
@@ -18,8 +19,11 @@ static const char show_usage[] =
 	"  -f, --format F   text (default), markdown, csv (one row per count), json\n"
 	"  -n, --count N    only the bytes-per-object table at this count (e.g. 1M)\n"
 	"  -b, --brief      leave out the per-workload Count tables and the fits\n"
+	"  -h, --help       this text\n"
 	"\n"
-	"example: objmem show results/latest.json --format markdown > table.md\n";
+	"example: objmem show results/latest.json --format markdown > table.md\n"
+	"\n"
+	"exit status: 0 shown, 2 bad usage or a file that cannot be read.\n";
 
 static const struct option show_options[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -29,42 +33,41 @@ static const struct option show_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static int show_option(struct cli *c, int opt, struct table_opts *to)
+{
+	int f;
+	switch (opt) {
+	case 'f':
+		if (cli_choice(c, table_format_names, &f))
+			return 2;
+		to->format = (enum table_format)f;
+		return 0;
+	case 'n': return cli_count(c, &to->count);
+	case 'b': to->detail = 0; return 0;
+	}
+	return cli_error(c, "unhandled option '%s'", c->name);
+}
+
 int cmd_show(int argc, char **argv)
 {
 	struct table_opts to = { TABLE_TEXT, 1, 0 };
-	int opt;
-	const char *why;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:n:bh", show_options, NULL)) != -1) {
-		switch (opt) {
-		case 'f': {
-			int f = table_format_from_name(optarg);
-			if (f < 0)
-				return usage_error(show_usage, "unknown format '%s' (text, markdown, csv, json)", optarg);
-			to.format = (enum table_format)f;
+	struct cli c;
+	cli_init(&c, "show", show_usage, "f:n:bh", show_options, argc, argv);
+	int opt, rc;
+	while ((opt = cli_next(&c)) != CLI_END)
+		if (opt == CLI_STOP || show_option(&c, opt, &to))
 			break;
-		}
-		case 'n':
-			if (parse_count(optarg, &to.count, &why))
-				return usage_error(show_usage, "bad --count '%s': %s", optarg, why);
-			break;
-		case 'b': to.detail = 0; break;
-		case 'h': return usage_error(show_usage, NULL);
-		case ':': return usage_error(show_usage, "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error(show_usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return usage_error(show_usage, optind >= argc ? "give one results file" :
-				   "give one results file, not several");
-	struct results r;
-	results_init(&r);
-	if (results_load(argv[optind], &r)) {
+	if (opt != CLI_END) {
+		rc = c.status;
+	} else if (cli_nargs(&c) != 1) {
+		rc = cli_error(&c, cli_nargs(&c) ? "give one results file, not several"
+			       : "give one results file");
+	} else {
+		struct results r;
+		results_init(&r);
+		rc = results_load(cli_args(&c)[0], &r) || table_print(stdout, &r, &to) ? 2 : 0;
 		results_release(&r);
-		return 2;
 	}
-	int rc = table_print(stdout, &r, &to) ? 2 : 0;
-	results_release(&r);
+	cli_release(&c);
 	return rc;
 }

@@ -1,18 +1,12 @@
-/* compare.c - two results documents side by side, and `objmem compare`; see compare.h. */
-#include <getopt.h>
+/* compare.c - two results documents side by side; see compare.h. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
 #include "compare.h"
-#include "fetch.h"
 #include "jsonutil.h"
-#include "progress.h"
-
-#define DEFAULT_PAGE_SIZE 4096.0
+#include "textfmt.h"
 
 static const char *const verdict_names[] = {
 	"same", "smaller", "LARGER", "no-data", "only-base", "only-new",
@@ -37,22 +31,6 @@ enum verdict compare_verdict(const struct stat3 *base, const struct stat3 *cur,
 	if (change < -limit && cur->max < base->min)
 		return VERDICT_SMALLER;
 	return VERDICT_SAME;
-}
-
-int compare_parse_threshold(const char *s, double *out)
-{
-	char *end;
-	if (!s || !*s)
-		return -1;
-	double v = strtod(s, &end);
-	if (end == s)
-		return -1;
-	if (*end == '%')
-		end++;
-	if (*end || !isfinite(v) || v < 0 || v > 1000)
-		return -1;
-	*out = v / 100;
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -147,14 +125,7 @@ static int match_interps(const struct strvec *bnames, const struct strvec *nname
 
 static double page_size_of(const struct results *a, const struct results *b)
 {
-	const struct results *rs[2] = { a, b };
-	for (int i = 0; i < 2; i++) {
-		const cJSON *ps = rs[i]->machine
-			? cJSON_GetObjectItemCaseSensitive(rs[i]->machine, "page_size") : NULL;
-		if (cJSON_IsNumber(ps) && ps->valuedouble > 0)
-			return ps->valuedouble;
-	}
-	return DEFAULT_PAGE_SIZE;
+	return a->machine.page_size > 0 ? results_page_size(a) : results_page_size(b);
 }
 
 static struct compare_row *add_row(struct comparison *c)
@@ -186,8 +157,8 @@ int compare_results(const struct results *base, const struct results *cur,
 	summary_compute(cur, &c->new_summary);
 	const struct summary *bs = &c->base_summary, *ns = &c->new_summary;
 
-	compare_machines(base->machine, cur->machine, &c->warnings);
-	compare_configs(base->config, cur->config, &c->warnings);
+	compare_machines(&base->machine, &cur->machine, &c->warnings);
+	compare_configs(&base->config, &cur->config, &c->warnings);
 
 	struct strvec bnames = STRVEC_INIT, nnames = STRVEC_INIT;
 	interp_names(base, bs, &bnames);
@@ -263,27 +234,16 @@ void comparison_release(struct comparison *c)
 /* Machine and configuration                                          */
 /* ------------------------------------------------------------------ */
 
-/* The value of key as text ("?" when absent); malloc'ed. */
-static char *value_text(const cJSON *obj, const char *key)
-{
-	const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-	if (!v)
-		return NULL;
-	if (cJSON_IsString(v))
-		return xstrdup(v->valuestring);
-	char *p = cJSON_PrintUnformatted(v);
-	char *s = xstrdup(p ? p : "?");
-	cJSON_free(p);
-	return s;
-}
-
-static void compare_keys(const cJSON *base, const cJSON *cur, const char *const *keys,
-			 const char *const *words, size_t n, struct strvec *warnings)
+/* A warning for every field marked FIELD_COMPARE whose values differ. */
+static void compare_fields(const void *base, const void *cur, const struct field_desc *fields,
+			   size_t n, struct strvec *warnings)
 {
 	for (size_t i = 0; i < n; i++) {
-		char *a = value_text(base, keys[i]), *b = value_text(cur, keys[i]);
+		if (!(fields[i].flags & FIELD_COMPARE))
+			continue;
+		char *a = field_text(base, &fields[i]), *b = field_text(cur, &fields[i]);
 		if ((a || b) && (!a || !b || strcmp(a, b)))
-			strvec_pushf(warnings, "different %s: base %s%s%s, new %s%s%s", words[i],
+			strvec_pushf(warnings, "different %s: base %s%s%s, new %s%s%s", fields[i].words,
 				     a ? "'" : "", a ? a : "(not recorded)", a ? "'" : "",
 				     b ? "'" : "", b ? b : "(not recorded)", b ? "'" : "");
 		free(a);
@@ -291,34 +251,22 @@ static void compare_keys(const cJSON *base, const cJSON *cur, const char *const 
 	}
 }
 
-void compare_machines(const cJSON *base, const cJSON *cur, struct strvec *warnings)
+void compare_machines(const struct machine *base, const struct machine *cur,
+		      struct strvec *warnings)
 {
-	static const char *const keys[] = {
-		"hostname", "kernel", "os", "arch", "cpu_model", "page_size", "thp_enabled", "glibc",
-	};
-	static const char *const words[] = {
-		"machine (hostname)", "kernel", "operating system", "architecture", "CPU",
-		"page size", "transparent huge pages mode", "glibc",
-	};
-	if (!cJSON_IsObject(base) || !cJSON_IsObject(cur)) {
+	if (!base->present || !cur->present) {
 		strvec_pushf(warnings, "the %s file records no machine: cannot tell whether the "
-			     "machines differ", !cJSON_IsObject(base) ? "base" : "new");
+			     "machines differ", !base->present ? "base" : "new");
 		return;
 	}
-	compare_keys(base, cur, keys, words, ARRAY_SIZE(keys), warnings);
+	compare_fields(base, cur, machine_fields, n_machine_fields, warnings);
 }
 
-void compare_configs(const cJSON *base, const cJSON *cur, struct strvec *warnings)
+void compare_configs(const struct config *base, const struct config *cur, struct strvec *warnings)
 {
-	static const char *const keys[] = {
-		"memory_source", "thp_disabled_in_child", "malloc_arena_max",
-	};
-	static const char *const words[] = {
-		"memory source (smaps or smaps_rollup)", "--no-thp setting", "--malloc-arena-max",
-	};
-	if (!cJSON_IsObject(base) || !cJSON_IsObject(cur))
+	if (!base->present || !cur->present)
 		return;
-	compare_keys(base, cur, keys, words, ARRAY_SIZE(keys), warnings);
+	compare_fields(base, cur, config_fields, n_config_fields, warnings);
 }
 
 /* ------------------------------------------------------------------ */
@@ -377,12 +325,11 @@ static char *row_verdict(const struct compare_row *row)
 static void describe_source(struct buf *b, const struct compare_source *s)
 {
 	const struct results *r = s->r;
-	const cJSON *host = r->machine ? cJSON_GetObjectItemCaseSensitive(r->machine, "hostname") : NULL;
 	buf_addf(b, "%s (created %s", s->name, r->created ? r->created : "unknown");
 	if (r->label)
 		buf_addf(b, ", label %s", r->label);
-	if (cJSON_IsString(host))
-		buf_addf(b, ", host %s", host->valuestring);
+	if (r->machine.hostname)
+		buf_addf(b, ", host %s", r->machine.hostname);
 	buf_addstr(b, ")");
 }
 
@@ -404,65 +351,53 @@ static void print_totals(FILE *out, const struct comparison *c, int markdown)
 		c->n_verdict[VERDICT_ONLY_NEW]);
 }
 
-/* One row's numbers as the text and markdown tables show them. */
-struct row_text {
-	char count[32], base[32], base_range[48], cur[32], cur_range[48], change[32], pct[32];
-};
-
-static void row_text(const struct compare_row *row, struct row_text *t)
+/* The table of rows, for text and Markdown alike. */
+static void rows_table(FILE *out, const struct comparison *c, enum tab_format f)
 {
-	format_count(row->count, t->count, sizeof(t->count));
-	fmt_num(t->base, sizeof(t->base), row->base.valid ? row->base.median : NAN, NUM_BYTES);
-	fmt_range(t->base_range, sizeof(t->base_range), &row->base);
-	fmt_num(t->cur, sizeof(t->cur), row->cur.valid ? row->cur.median : NAN, NUM_BYTES);
-	fmt_range(t->cur_range, sizeof(t->cur_range), &row->cur);
-	fmt_num(t->change, sizeof(t->change), row->change, NUM_CHANGE);
-	fmt_num(t->pct, sizeof(t->pct), row->change_pct, NUM_PCT);
-}
-
-static void print_text(FILE *out, const struct comparison *c, const struct compare_source *base,
-		       const struct compare_source *cur)
-{
-	struct buf b = BUF_INIT;
-	describe_source(&b, base);
-	fprintf(out, "base: %s\n", b.p);
-	buf_reset(&b);
-	describe_source(&b, cur);
-	fprintf(out, "new:  %s\n", b.p);
-	buf_release(&b);
-	for (size_t i = 0; i < c->warnings.n; i++)
-		fprintf(out, "warning: %s\n", c->warnings.v[i]);
-	for (size_t i = 0; i < c->notes.n; i++)
-		fprintf(out, "note: %s\n", c->notes.v[i]);
-	print_rule(out, c->threshold, "");
-	fputc('\n', out);
-
-	/* column widths from the content */
-	size_t wi = strlen("interpreter"), ww = strlen("workload");
-	for (size_t i = 0; i < c->n_rows; i++) {
-		char *in = row_interp(&c->rows[i]);
-		if (strlen(in) > wi)
-			wi = strlen(in);
-		if (strlen(c->rows[i].workload) > ww)
-			ww = strlen(c->rows[i].workload);
-		free(in);
-	}
-	fprintf(out, "%-*s  %-*s  %6s  %9s  %-15s  %9s  %-15s  %8s  %8s  %s\n", (int)wi, "interpreter",
-		(int)ww, "workload", "count", "base B/o", "base range", "new B/o", "new range",
-		"change", "change%", "verdict");
+	static const char *const text_head[] = { "interpreter", "workload", "count", "base B/o",
+						 "base range", "new B/o", "new range", "change",
+						 "change%", "verdict" };
+	static const char *const md_head[] = { "interpreter", "workload", "count", "base B/object",
+					       "base range", "new B/object", "new range", "change B",
+					       "change %", "verdict" };
+	struct tab tb;
+	if (f == TAB_MARKDOWN)
+		tab_init(&tb, 10, md_head, "llrrrrrrrl");
+	else
+		tab_init(&tb, 10, text_head, "llrrlrlrrl");
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const struct compare_row *row = &c->rows[i];
-		struct row_text t;
-		row_text(row, &t);
+		char num[64];
 		char *in = row_interp(row), *v = row_verdict(row);
-		fprintf(out, "%-*s  %-*s  %6s  %9s  %-15s  %9s  %-15s  %8s  %8s  %s\n", (int)wi, in,
-			(int)ww, row->workload, t.count, t.base, t.base_range, t.cur, t.cur_range,
-			t.change, t.pct, v);
+		tab_cell(&tb, in);
+		tab_cell(&tb, row->workload);
+		format_count(row->count, num, sizeof(num));
+		tab_cell(&tb, num);
+		fmt_num(num, sizeof(num), row->base.valid ? row->base.median : NAN, NUM_BYTES);
+		tab_cell(&tb, num);
+		fmt_range(num, sizeof(num), &row->base);
+		tab_cell(&tb, num);
+		fmt_num(num, sizeof(num), row->cur.valid ? row->cur.median : NAN, NUM_BYTES);
+		tab_cell(&tb, num);
+		fmt_range(num, sizeof(num), &row->cur);
+		tab_cell(&tb, num);
+		fmt_num(num, sizeof(num), row->change, NUM_CHANGE);
+		tab_cell(&tb, num);
+		fmt_num(num, sizeof(num), row->change_pct, NUM_PCT);
+		tab_cell(&tb, num);
+		if (row->verdict == VERDICT_LARGER)
+			tab_cell_strong(&tb, v);
+		else
+			tab_cell(&tb, v);
 		free(in);
 		free(v);
 	}
-	fputc('\n', out);
-	print_totals(out, c, 0);
+	tab_print(out, &tb, f);
+	tab_release(&tb);
+}
+
+static void print_larger(FILE *out, const struct comparison *c)
+{
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const struct compare_row *row = &c->rows[i];
 		if (row->verdict != VERDICT_LARGER)
@@ -471,20 +406,43 @@ static void print_text(FILE *out, const struct comparison *c, const struct compa
 		format_count(row->count, cnt, sizeof(cnt));
 		fmt_num(pct, sizeof(pct), row->change_pct, NUM_PCT);
 		char *in = row_interp(row);
-		fprintf(out, "LARGER: %s %s %s: %.1f -> %.1f bytes per object (%s)\n", in, row->workload,
-			cnt, row->base.median, row->cur.median, pct);
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "LARGER: %s %s %s: %.1f -> %.1f bytes per object (%s)", in, row->workload,
+			 cnt, row->base.median, row->cur.median, pct);
+		term_fputs(out, b.p);
+		fputc('\n', out);
+		buf_release(&b);
 		free(in);
 	}
 }
 
-/* Markdown table cells: a '|' would end the cell. */
-static void md_text(FILE *out, const char *s)
+static void print_text(FILE *out, const struct comparison *c, const struct compare_source *base,
+		       const struct compare_source *cur)
 {
-	for (; *s; s++) {
-		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
-			fputc('\\', out);
-		fputc(*s == '\n' ? ' ' : *s, out);
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "base: ");
+	describe_source(&b, base);
+	buf_addstr(&b, "\nnew:  ");
+	describe_source(&b, cur);
+	for (size_t i = 0; i < c->warnings.n; i++)
+		buf_addf(&b, "\nwarning: %s", c->warnings.v[i]);
+	for (size_t i = 0; i < c->notes.n; i++)
+		buf_addf(&b, "\nnote: %s", c->notes.v[i]);
+	/* line by line: the names in it are escaped, the line breaks are ours */
+	for (char *line = b.p, *nl; line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		term_fputs(out, line);
+		fputc('\n', out);
 	}
+	buf_release(&b);
+	print_rule(out, c->threshold, "");
+	fputc('\n', out);
+	rows_table(out, c, TAB_TEXT);
+	fputc('\n', out);
+	print_totals(out, c, 0);
+	print_larger(out, c);
 }
 
 static void print_markdown(FILE *out, const struct comparison *c,
@@ -493,47 +451,26 @@ static void print_markdown(FILE *out, const struct comparison *c,
 	struct buf b = BUF_INIT;
 	fprintf(out, "## objmem compare\n\n- base: ");
 	describe_source(&b, base);
-	md_text(out, b.p);
+	md_fputs(out, b.p);
 	fprintf(out, "\n- new: ");
 	buf_reset(&b);
 	describe_source(&b, cur);
-	md_text(out, b.p);
+	md_fputs(out, b.p);
 	buf_release(&b);
 	fprintf(out, "\n");
 	print_rule(out, c->threshold, "- ");
 	fputc('\n', out);
 	for (size_t i = 0; i < c->warnings.n; i++) {
 		fprintf(out, "> **warning:** ");
-		md_text(out, c->warnings.v[i]);
+		md_fputs(out, c->warnings.v[i]);
 		fprintf(out, "\n\n");
 	}
 	for (size_t i = 0; i < c->notes.n; i++) {
 		fprintf(out, "> note: ");
-		md_text(out, c->notes.v[i]);
+		md_fputs(out, c->notes.v[i]);
 		fprintf(out, "\n\n");
 	}
-	fprintf(out, "| interpreter | workload | count | base B/object | base range | new B/object "
-		"| new range | change B | change %% | verdict |\n"
-		"|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-	for (size_t i = 0; i < c->n_rows; i++) {
-		const struct compare_row *row = &c->rows[i];
-		struct row_text t;
-		row_text(row, &t);
-		char *in = row_interp(row), *v = row_verdict(row);
-		fputs("| ", out);
-		md_text(out, in);
-		fputs(" | ", out);
-		md_text(out, row->workload);
-		fprintf(out, " | %s | %s | %s | %s | %s | %s | %s | ", t.count, t.base, t.base_range,
-			t.cur, t.cur_range, t.change, t.pct);
-		if (row->verdict == VERDICT_LARGER)
-			fputs("**LARGER**", out);
-		else
-			md_text(out, v);
-		fputs(" |\n", out);
-		free(in);
-		free(v);
-	}
+	rows_table(out, c, TAB_MARKDOWN);
 	fputc('\n', out);
 	print_totals(out, c, 1);
 }
@@ -625,11 +562,9 @@ static void print_json(FILE *out, const struct comparison *c, const struct compa
 	for (int v = 0; v <= VERDICT_ONLY_NEW; v++)
 		cJSON_AddNumberToObject(t, verdict_name((enum verdict)v), (double)c->n_verdict[v]);
 	cJSON_AddBoolToObject(doc, "regressed", c->n_verdict[VERDICT_LARGER] > 0);
-	char *text = cJSON_Print(doc);
-	if (!text)
-		die("out of memory printing the comparison");
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
+	char *text = json_print_exact(doc, 1);
+	fputs(text, out);
+	free(text);
 	cJSON_Delete(doc);
 }
 
@@ -660,171 +595,3 @@ int compare_exit_status(const struct comparison *c, int strict)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* objmem compare                                                     */
-/* ------------------------------------------------------------------ */
-
-static const char compare_usage[] =
-	"usage: objmem compare BASE NEW [--threshold 1%] [--format text|markdown|json]\n"
-	"                      [--pair OLD=NEW]... [--strict]\n"
-	"\n"
-	"Compares bytes per object of every (interpreter, workload, count) in two results\n"
-	"files (paths, or http:// and https:// URLs) and gives each row a verdict:\n"
-	"  LARGER   the new median is above the base median by more than the threshold\n"
-	"           (and by more than one page over the whole container), and the\n"
-	"           new min..max range over the repetitions lies above the base range\n"
-	"  smaller  the same, downwards\n"
-	"  same     anything else: a change inside the run-to-run spread is noise\n"
-	"Rows only in one file are listed as only-base or only-new; rows without an ok\n"
-	"repetition on one side as no-data. A different machine, kernel, page size, THP\n"
-	"mode or glibc between the files is printed as a warning.\n"
-	"\n"
-	"  -t, --threshold PCT     relative to the base median, e.g. 1% or 0.5 (default 1%)\n"
-	"  -f, --format F          text (default), markdown, json\n"
-	"  -p, --pair OLD=NEW      compare base interpreter OLD with new interpreter NEW\n"
-	"                          (repeatable); others are matched by name, and when\n"
-	"                          each file has one interpreter, those two are compared\n"
-	"      --strict            also exit 1 when a row measured in BASE is missing or\n"
-	"                          has no ok repetition in NEW\n"
-	"      --timeout SECONDS   for URL inputs (default 30)\n"
-	"      --insecure          for https URL inputs: do not verify the TLS certificate\n"
-	"  -h, --help              this text\n"
-	"\n"
-	"example:\n"
-	"  objmem compare results/baseline.json results/tonight.json --threshold 2%\n"
-	"  objmem compare https://bench.example.org/objmem/baseline.json tonight.json \\\n"
-	"         --pair cpython-main-20261121=cpython-main-20261122 --format markdown\n"
-	"\n"
-	"exit status: 0 nothing grew beyond the threshold, 1 something did (or, with\n"
-	"--strict, went missing), 2 bad usage or an input that cannot be read.\n";
-
-#define usage(...) usage_error(compare_usage, __VA_ARGS__)
-
-enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_INSECURE };
-
-static const struct option compare_options[] = {
-	{ "threshold", required_argument, NULL, 't' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "pair", required_argument, NULL, 'p' },
-	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v > 0 && v <= 86400))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int cmd_compare(int argc, char **argv)
-{
-	struct compare_opts co = { 0.01, NULL, 0 };
-	struct compare_pair *pairs = NULL;
-	struct strvec pair_names = STRVEC_INIT;
-	size_t alloc_pairs = 0;
-	enum compare_format fmt = COMPARE_TEXT;
-	struct http_opts ho;
-	int strict = 0, rc = 2, opt;
-	http_opts_init(&ho);
-
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":t:f:p:h", compare_options, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			if (compare_parse_threshold(optarg, &co.threshold)) {
-				rc = usage("--threshold takes a percentage from 0 to "
-						 "1000 like 1%% or 0.5, not '%s'", optarg);
-				goto out;
-			}
-			break;
-		case 'f':
-			if (!strcmp(optarg, "text"))
-				fmt = COMPARE_TEXT;
-			else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
-				fmt = COMPARE_MARKDOWN;
-			else if (!strcmp(optarg, "json"))
-				fmt = COMPARE_JSON;
-			else {
-				rc = usage("unknown format '%s' (text, markdown, json)", optarg);
-				goto out;
-			}
-			break;
-		case 'p': {
-			const char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1] || strchr(eq + 1, '=')) {
-				rc = usage("--pair takes OLD=NEW, two interpreter "
-						 "names, not '%s'", optarg);
-				goto out;
-			}
-			xgrow((void **)&pairs, sizeof(*pairs), co.n_pairs + 1, &alloc_pairs);
-			strvec_push_nodup(&pair_names, xstrndup(optarg, (size_t)(eq - optarg)));
-			strvec_push(&pair_names, eq + 1);
-			pairs[co.n_pairs].base = pair_names.v[pair_names.n - 2];
-			pairs[co.n_pairs].cur = pair_names.v[pair_names.n - 1];
-			co.n_pairs++;
-			break;
-		}
-		case OPT_STRICT: strict = 1; break;
-		case OPT_TIMEOUT:
-			if (parse_seconds(optarg, &ho.timeout_s)) {
-				rc = usage("--timeout takes seconds between 0 and "
-						 "86400, not '%s'", optarg);
-				goto out;
-			}
-			if (ho.connect_timeout_s > ho.timeout_s)
-				ho.connect_timeout_s = ho.timeout_s;
-			break;
-		case OPT_INSECURE: ho.insecure = 1; break;
-		case 'h': rc = usage(NULL); goto out;
-		case ':':
-			rc = usage("option '%s' needs a value", argv[optind - 1]);
-			goto out;
-		default:
-			rc = usage("unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (argc - optind != 2) {
-		rc = usage(argc - optind < 2
-				 ? "give two results files: BASE and NEW"
-				 : "give two results files (BASE and NEW), not %d", argc - optind);
-		goto out;
-	}
-	co.pairs = pairs;
-
-	struct results base, cur;
-	results_init(&base);
-	results_init(&cur);
-	if (fetch_results(argv[optind], &ho, &base) ||
-	    fetch_results(argv[optind + 1], &ho, &cur)) {
-		results_release(&base);
-		results_release(&cur);
-		goto out;
-	}
-	struct comparison c;
-	if (compare_results(&base, &cur, &co, &c) == 0) {
-		char *bn = url_redact(argv[optind]), *nn = url_redact(argv[optind + 1]);
-		struct compare_source bs = { bn, &base }, ns = { nn, &cur };
-		if (compare_print(stdout, &c, fmt, &bs, &ns))
-			rc = 2;
-		else
-			rc = compare_exit_status(&c, strict);
-		free(bn);
-		free(nn);
-		comparison_release(&c);
-	}
-	results_release(&base);
-	results_release(&cur);
-out:
-	free(pairs);
-	strvec_clear(&pair_names);
-	return rc;
-}

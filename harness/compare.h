@@ -1,6 +1,6 @@
 /*
  * compare.h - two results documents side by side: which rows match, the
- * verdict on each, and `objmem compare` (text, markdown and json output).
+ * verdict on each, and the comparison's text, Markdown and JSON output.
  *
  * Owns: the verdict rule, interpreter matching (by name, --pair OLD=NEW,
  * or the only interpreter of each file), the warnings about a different
@@ -31,7 +31,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "results.h"
 #include "stats.h"
 
 enum verdict {
@@ -53,9 +53,6 @@ const char *verdict_name(enum verdict v);
  */
 enum verdict compare_verdict(const struct stat3 *base, const struct stat3 *cur,
 			     double threshold, double quantum);
-
-/* Parse "1%", "0.5%" or "2" (percent) into a fraction. 0 or -1. */
-int compare_parse_threshold(const char *s, double *out);
 
 struct compare_pair {
 	const char *base; /* an interpreter name in the base file */
@@ -103,9 +100,11 @@ int compare_results(const struct results *base, const struct results *cur,
 		    const struct compare_opts *o, struct comparison *out);
 void comparison_release(struct comparison *c);
 
-/* A line per fact that differs between two "machine" (or "config") objects. */
-void compare_machines(const cJSON *base, const cJSON *cur, struct strvec *warnings);
-void compare_configs(const cJSON *base, const cJSON *cur, struct strvec *warnings);
+/* A line per fact that differs between two machines (or configurations). */
+void compare_machines(const struct machine *base, const struct machine *cur,
+		      struct strvec *warnings);
+void compare_configs(const struct config *base, const struct config *cur,
+		     struct strvec *warnings);
 
 enum compare_format { COMPARE_TEXT, COMPARE_MARKDOWN, COMPARE_JSON };
 

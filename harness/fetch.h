@@ -23,7 +23,7 @@
 
 #include <stddef.h>
 
-#include "model.h"
+#include "results.h"
 #include "util.h"
 
 struct http_opts {

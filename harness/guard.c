@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "guard.h"
@@ -77,11 +78,22 @@ int guard_start(void)
 	}
 	if (pid == 0) {
 		close(p[1]);
-		/* hold no other descriptor of the driver's (results files, locks) */
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != p[0])
-				close(fd);
-		guard_main(p[0]);
+		/*
+		 * Hold no other descriptor of the driver's (results files, locks),
+		 * and not its output either: a pipe reading objmem's stdout must
+		 * see the end when objmem ends, not when the guard does.
+		 */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		for (int fd = 0; fd < 3 && null >= 0; fd++)
+			dup2(null, fd);
+		int keep = dup2(p[0], 3) == 3 ? 3 : p[0];
+		if (keep != 3 || syscall(SYS_close_range, 4U, ~0U, 0U) < 0) {
+			long max = sysconf(_SC_OPEN_MAX);
+			for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
+				if (fd != keep)
+					close((int)fd);
+		}
+		guard_main(keep);
 	}
 	close(p[0]);
 	guard_fd = p[1];

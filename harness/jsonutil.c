@@ -1,60 +1,323 @@
-/* jsonutil.c - JSON parsing with located errors; see jsonutil.h. */
+/* jsonutil.c - JSON text in and out, one error reporter; see jsonutil.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonutil.h"
+#include "textfmt.h"
 #include "util.h"
 
-void json_offset_position(const char *text, size_t off, int *line, int *col)
+void json_offset_position(const char *text, size_t off, unsigned long *line, unsigned long *col)
 {
 	*line = 1;
 	*col = 1;
-	for (size_t i = 0; i < off && text[i]; i++) {
+	for (size_t i = 0; i < off; i++) {
 		if (text[i] == '\n') {
 			(*line)++;
 			*col = 1;
-		} else {
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
 			(*col)++;
 		}
 	}
 }
 
+static int is_json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Where a JSON text goes wrong, and why. cJSON only says roughly where it
+ * stopped (for a bad object key, one character late), so once it has
+ * failed this strict scanner finds the exact place, and tells a file that
+ * was cut short from one that is wrong.
+ */
+struct jscan {
+	const char *s;
+	size_t len, pos;
+	const char *why; /* NULL while no error */
+	int eof;         /* the text ended where more was needed */
+};
+
+static int jscan_fail(struct jscan *j, const char *why)
+{
+	if (j->pos >= j->len)
+		j->eof = 1;
+	j->why = why;
+	return -1;
+}
+
+static void jscan_space(struct jscan *j)
+{
+	while (j->pos < j->len && is_json_space(j->s[j->pos]))
+		j->pos++;
+}
+
+static int jscan_peek(const struct jscan *j)
+{
+	return j->pos < j->len ? (unsigned char)j->s[j->pos] : -1;
+}
+
+static int jscan_digits(struct jscan *j)
+{
+	if (jscan_peek(j) < '0' || jscan_peek(j) > '9')
+		return jscan_fail(j, "expected a digit");
+	while (jscan_peek(j) >= '0' && jscan_peek(j) <= '9')
+		j->pos++;
+	return 0;
+}
+
+static int jscan_number(struct jscan *j)
+{
+	if (jscan_peek(j) == '-')
+		j->pos++;
+	if (jscan_peek(j) == '0')
+		j->pos++;
+	else if (jscan_digits(j))
+		return -1;
+	if (jscan_peek(j) == '.') {
+		j->pos++;
+		if (jscan_digits(j))
+			return -1;
+	}
+	if (jscan_peek(j) == 'e' || jscan_peek(j) == 'E') {
+		j->pos++;
+		if (jscan_peek(j) == '+' || jscan_peek(j) == '-')
+			j->pos++;
+		if (jscan_digits(j))
+			return -1;
+	}
+	return 0;
+}
+
+static int jscan_string(struct jscan *j)
+{
+	j->pos++; /* the opening quote */
+	for (;;) {
+		int c = jscan_peek(j);
+		if (c < 0)
+			return jscan_fail(j, "unterminated string");
+		if (c == '"') {
+			j->pos++;
+			return 0;
+		}
+		if (c < 0x20)
+			return jscan_fail(j, "control character in a string (write it as \\uXXXX)");
+		j->pos++;
+		if (c != '\\')
+			continue;
+		c = jscan_peek(j);
+		if (c < 0)
+			return jscan_fail(j, "unterminated string");
+		if (!strchr("\"\\/bfnrtu", c)) {
+			j->pos--;
+			return jscan_fail(j, "invalid escape in a string");
+		}
+		j->pos++;
+		if (c == 'u')
+			for (int i = 0; i < 4; i++, j->pos++)
+				if (jscan_peek(j) < 0 || !strchr("0123456789abcdefABCDEF", jscan_peek(j)))
+					return jscan_fail(j, "expected 4 hex digits after \\u");
+	}
+}
+
+static int jscan_value(struct jscan *j, int depth);
+
+/* An object or array; close is '}' or ']'. */
+static int jscan_container(struct jscan *j, int depth, char close)
+{
+	int object = close == '}';
+	if (depth > 1000)
+		return jscan_fail(j, "nested too deeply");
+	j->pos++;
+	jscan_space(j);
+	if (jscan_peek(j) == close) {
+		j->pos++;
+		return 0;
+	}
+	for (;;) {
+		if (object) {
+			if (jscan_peek(j) != '"')
+				return jscan_fail(j, "expected a string in double quotes (a key)");
+			if (jscan_string(j))
+				return -1;
+			jscan_space(j);
+			if (jscan_peek(j) != ':')
+				return jscan_fail(j, "expected ':' after the key");
+			j->pos++;
+			jscan_space(j);
+		}
+		if (jscan_value(j, depth + 1))
+			return -1;
+		jscan_space(j);
+		int c = jscan_peek(j);
+		j->pos++;
+		if (c == close)
+			return 0;
+		if (c != ',') {
+			j->pos--;
+			return jscan_fail(j, object ? "expected ',' or '}'" : "expected ',' or ']'");
+		}
+		size_t comma = j->pos - 1;
+		jscan_space(j);
+		if (jscan_peek(j) == close) {
+			j->pos = comma;
+			return jscan_fail(j, object ? "a comma before '}' (JSON has no trailing commas)"
+					  : "a comma before ']' (JSON has no trailing commas)");
+		}
+	}
+}
+
+static int jscan_value(struct jscan *j, int depth)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	int c = jscan_peek(j);
+	if (c == '{')
+		return jscan_container(j, depth, '}');
+	if (c == '[')
+		return jscan_container(j, depth, ']');
+	if (c == '"')
+		return jscan_string(j);
+	if (c == '-' || (c >= '0' && c <= '9'))
+		return jscan_number(j);
+	for (size_t w = 0; w < ARRAY_SIZE(words); w++) {
+		if (c != words[w][0])
+			continue;
+		size_t n = strlen(words[w]), avail = j->len - j->pos;
+		if (!memcmp(j->s + j->pos, words[w], n < avail ? n : avail)) {
+			if (avail < n) {
+				j->pos = j->len;
+				return jscan_fail(j, "the text ended");
+			}
+			j->pos += n;
+			return 0;
+		}
+	}
+	return jscan_fail(j, "expected a value");
+}
+
+/* 0 when the text is one JSON value (then cJSON failed on something else). */
+static int jscan(struct jscan *j, const char *s, size_t len)
+{
+	memset(j, 0, sizeof(*j));
+	j->s = s;
+	j->len = len;
+	jscan_space(j);
+	if (jscan_value(j, 0))
+		return -1;
+	return 0;
+}
+
+/* The first 20 characters of the line at off, control bytes as \xNN. */
+static void excerpt(const char *text, size_t len, size_t off, char *out, size_t n)
+{
+	size_t o = 0, chars = 0;
+	for (size_t i = off; i < len && o + 5 < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n' || c == '\r')
+			break;
+		/* count characters, not bytes, so none is cut in two */
+		if ((c & 0xC0) != 0x80 && chars++ == 20)
+			break;
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+}
+
 cJSON *json_parse_located(const char *text, size_t len, const char *what)
 {
-	const char *end = NULL;
-	cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (v) {
-		/* only white space may follow */
-		size_t off = (size_t)(end - text);
-		while (off < len && strchr(" \t\r\n", text[off]))
-			off++;
-		if (off < len && text[off]) {
-			int line, col;
-			json_offset_position(text, off, &line, &col);
-			cJSON_Delete(v);
-			error("%s:%d:%d: invalid JSON: unexpected text after the value", what, line, col);
+	unsigned long line, col;
+	size_t start = 0;
+
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		start = 3; /* a UTF-8 byte order mark some editors add */
+	size_t first = start;
+	while (first < len && is_json_space(text[first]))
+		first++;
+	if (first == len) {
+		error("%s: the file is empty: expected JSON", what);
+		return NULL;
+	}
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		json_offset_position(text, (size_t)(nul - text), &line, &col);
+		error("%s:%lu:%lu: NUL byte in the text: is it a JSON file?", what, line, col);
+		return NULL;
+	}
+	/* the scanner first: it names the exact place; cJSON stops a character late */
+	struct jscan j;
+	char near[128];
+	if (jscan(&j, text + start, len - start)) {
+		json_offset_position(text, start + j.pos, &line, &col);
+		if (j.eof) {
+			error("%s:%lu:%lu: unexpected end of file: is the file truncated?", what, line,
+			      col);
 			return NULL;
 		}
-		return v;
+		excerpt(text, len, start + j.pos, near, sizeof(near));
+		if (!*near)
+			error("%s:%lu:%lu: invalid JSON: %s, at the end of the line", what, line, col,
+			      j.why);
+		else
+			error("%s:%lu:%lu: invalid JSON: %s, at '%s'", what, line, col, j.why, near);
+		return NULL;
 	}
-	const char *at = cJSON_GetErrorPtr();
-	size_t off = (at && at >= text && at <= text + len) ? (size_t)(at - text) : len;
-	int line, col;
-	json_offset_position(text, off, &line, &col);
-	size_t rest = len - off;
-	while (rest && strchr(" \t\r\n", text[len - rest]))
-		rest--;
-	if (len == 0 || rest == 0)
-		error("%s:%d:%d: invalid JSON: unexpected end of file (is the file truncated or empty?)",
-		      what, line, col);
-	else /* text need not be NUL-terminated: at most 20 bytes, none past len */
-		error("%s:%d:%d: invalid JSON near '%.*s'", what, line, col,
-		      (int)(rest < 20 ? rest : 20), text + off);
-	return NULL;
+	size_t off = start + j.pos;
+	while (off < len && is_json_space(text[off]))
+		off++;
+	if (off < len) {
+		excerpt(text, len, off, near, sizeof(near));
+		json_offset_position(text, off, &line, &col);
+		error("%s:%lu:%lu: text after the end of the JSON document: '%s'", what, line, col,
+		      near);
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(text + start, len - start, &end, 0);
+	if (!doc) {
+		/* valid to the scanner: one of cJSON's own limits */
+		size_t at = end ? (size_t)(end - text) : first;
+		json_offset_position(text, at < len ? at : len, &line, &col);
+		error("%s:%lu:%lu: cannot parse the JSON here (nested too deeply?)", what, line, col);
+	}
+	return doc;
 }
 
 cJSON *json_u64(unsigned long long v)
 {
-	/* exact below 2^53; cJSON prints integral doubles without exponent up to 1e15 */
 	return cJSON_CreateNumber((double)v);
+}
+
+/* Turn every number under item into raw text that reads back exactly. */
+static void exact_numbers(cJSON *item)
+{
+	for (; item; item = item->next) {
+		if (cJSON_IsNumber(item)) {
+			char text[64];
+			fmt_number_exact(text, sizeof(text), item->valuedouble);
+			size_t len = strlen(text) + 1;
+			char *raw = cJSON_malloc(len);
+			if (!raw)
+				die("out of memory printing JSON");
+			memcpy(raw, text, len);
+			item->type = (item->type & ~0xFF) | cJSON_Raw;
+			item->valuestring = raw;
+		} else if (item->child) {
+			exact_numbers(item->child);
+		}
+	}
+}
+
+char *json_print_exact(cJSON *item, int pretty)
+{
+	exact_numbers(item);
+	char *text = pretty ? cJSON_Print(item) : cJSON_PrintUnformatted(item);
+	if (!text)
+		die("out of memory printing JSON");
+	char *out = xasprintf("%s\n", text);
+	cJSON_free(text);
+	return out;
 }

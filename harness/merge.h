@@ -1,6 +1,6 @@
 /*
  * merge.h - joining results documents (the shards of one run, or runs of
- * different interpreters or counts) into one, and `objmem merge`.
+ * different interpreters or counts) into one.
  *
  * Owns: what counts as "the same cell twice" and when two copies conflict.
  * A cell is keyed by (interpreter, workload, count, repeat). Two copies
@@ -18,7 +18,7 @@
 #ifndef OBJMEM_MERGE_H
 #define OBJMEM_MERGE_H
 
-#include "model.h"
+#include "results.h"
 
 struct merge {
 	struct results out;
@@ -27,10 +27,9 @@ struct merge {
 	size_t n_inputs;
 	size_t n_duplicates;     /* cells seen twice with the same values */
 
-	/* private: the input each cell and interpreter of out came from */
+	/* private: the input (index into sources) each cell and interpreter came from */
 	struct strvec sources;
-	size_t *cell_src, alloc_cell_src;
-	size_t *interp_src, alloc_interp_src;
+	struct keymap cell_src, interp_src;
 };
 
 void merge_init(struct merge *m);
@@ -42,7 +41,7 @@ void merge_release(struct merge *m);
  */
 void merge_add(struct merge *m, const struct results *src, const char *name);
 
-/* Put the cells in order: interpreter, workload (first seen), count, repeat. */
+/* Put the cells in the one order of results.h. */
 void merge_sort(struct merge *m);
 
 /*

@@ -1,12 +1,9 @@
 /*
- * plot.h - gnuplot figures from a results document.
- *
- * Owns: which figures there are and what each shows, their data files
- * (whitespace-separated, a header comment, NaN where nothing was measured,
- * so gnuplot leaves a gap instead of drawing zero), the standalone gnuplot
- * script of each figure, made from a template in plots/ by replacing
- * @PLACEHOLDERS@ (plots/README.md lists them), and running gnuplot on it
- * (fork/exec with an argv through spawn.h, never a shell, with a timeout).
+ * plot.h - the figures of a results document: which there are, what each
+ * shows, their data files (whitespace-separated, a header comment, NaN
+ * where nothing was measured, so gnuplot leaves a gap instead of drawing
+ * zero) and the placeholder values of their templates. gnuplot.c writes
+ * the scripts and draws them.
  *
  * Figures; NAME is the stem of NAME.dat, NAME.gp and NAME.png|svg|pdf:
  *   versions                memory for N objects (USS delta, MB = 10^6 bytes):
@@ -27,23 +24,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "model.h"
-#include "util.h"
-
-enum plot_format { PLOT_PNG = 1, PLOT_SVG = 2, PLOT_PDF = 4 };
-#define PLOT_FORMATS_ALL (PLOT_PNG | PLOT_SVG | PLOT_PDF)
-
-/* "png", "svg", "pdf" for one bit */
-const char *plot_format_name(unsigned format);
-/*
- * Parse "png,svg,pdf" (any order and subset) into a mask. Returns 0, or -1
- * with *bad set to the first unknown name (malloc'ed).
- */
-int plot_formats_parse(const char *list, unsigned *out, char **bad);
+#include "results.h"
 
 struct plot_opts {
 	const char *outdir;     /* created if missing */
-	unsigned formats;       /* PLOT_* mask; 0 with render = 0 */
+	unsigned formats;       /* GP_* mask (gnuplot.h) */
 	uint64_t count;         /* the bar charts' count; 0: the largest */
 	const char *templates;  /* directory of the .gp templates; NULL: found */
 	const char *gnuplot;    /* program to run; NULL: "gnuplot" on PATH */
@@ -77,44 +62,7 @@ struct plot_set {
 int plot_write_figures(const struct results *r, const struct plot_opts *o, struct plot_set *out);
 void plot_set_release(struct plot_set *set);
 
-/*
- * Make dir (and its parents) and check that it is a writable directory.
- * Returns 0 or -1 with "error: cannot ..." printed.
- */
-int plot_prepare_dir(const char *dir);
-
-/* "results/x.json" -> "results/x-SUFFIX": where plot and report write by default. */
-char *plot_default_dir(const char *results, const char *suffix);
-
-/* The templates directory: <srcdir>/plots, as config.c finds srcdir; NULL if none. */
-char *plot_find_templates(void);
-
-/*
- * Run `gnuplot -e "cd 'DIR'" SCRIPT` (fork/exec, no shell) with a timeout.
- * Returns 0, or -1 with *why (malloc'ed) saying what gnuplot said or did.
- */
-int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, double timeout_s,
-		     char **why);
-
-/* ---- the pieces, exposed for the unit tests ---- */
-
-/*
- * Replace each @KEY@ (KEY: an upper-case letter, then upper-case letters,
- * digits, '_') in tmpl by the value of KEY in vars ("KEY=VALUE" entries,
- * strvec_setenv). Values are inserted as they are and not scanned again.
- * An @ that does not start such a placeholder is copied. Returns 0, or -1
- * with *why (malloc'ed) naming the line of an unknown placeholder.
- */
-int plot_subst(const char *tmpl, const struct strvec *vars, struct buf *out, char **why);
-
-/*
- * s made safe inside a gnuplot single-quoted string: ' doubled, control
- * characters (newlines too) turned into spaces.
- */
-void plot_gp_escape(struct buf *out, const char *s);
-
-/* A number as a data file has it: "%.10g", or "NaN" when not finite. */
-void plot_format_number(char *out, size_t size, double v);
+/* ---- the data files, exposed for the unit tests ---- */
 
 /* Grouped bars: value and status are [series * n_groups + group]. */
 struct plot_bars {

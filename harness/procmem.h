@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "model.h"
+#include "results.h"
 
 struct procmem {
 	int dirfd;

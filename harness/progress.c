@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "textfmt.h"
 #include "util.h"
 
 struct progress {
@@ -28,29 +29,6 @@ struct progress *progress_new(size_t total, double total_weight, int quiet)
 	p->tty = isatty(2);
 	strvec_init(&p->running);
 	return p;
-}
-
-void format_count(uint64_t n, char *out, size_t size)
-{
-	if (n >= 1000000000ULL && n % 1000000000ULL == 0)
-		snprintf(out, size, "%lluG", (unsigned long long)(n / 1000000000ULL));
-	else if (n >= 1000000 && n % 1000000 == 0)
-		snprintf(out, size, "%lluM", (unsigned long long)(n / 1000000));
-	else if (n >= 1000 && n % 1000 == 0)
-		snprintf(out, size, "%lluk", (unsigned long long)(n / 1000));
-	else
-		snprintf(out, size, "%llu", (unsigned long long)n);
-}
-
-void format_duration(double s, char *out, size_t size)
-{
-	if (s < 0)
-		s = 0;
-	unsigned long t = (unsigned long)(s + 0.5);
-	if (t >= 3600)
-		snprintf(out, size, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
-	else
-		snprintf(out, size, "%lu:%02lu", t / 60, t % 60);
 }
 
 static void eta(struct progress *p, char *out, size_t size)

@@ -27,9 +27,4 @@ void progress_note(struct progress *p, const char *msg);
 /* Finish the line and free. */
 void progress_free(struct progress *p);
 
-/* "1.5k", "10M": a count in the form -n takes. */
-void format_count(uint64_t n, char *out, size_t size);
-/* "1:05", "1:02:03" */
-void format_duration(double s, char *out, size_t size);
-
 #endif

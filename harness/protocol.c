@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "results.h"
 #include "protocol.h"
 
 static const struct {

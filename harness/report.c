@@ -1,20 +1,15 @@
 /* report.c - report.md and report.html from a results document; see report.h. */
 #include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
-#include "commands.h"
+#include "gnuplot.h"
+#include "mdhtml.h"
 #include "plot.h"
-#include "progress.h"
 #include "report.h"
-#include "results.h"
 #include "table.h"
+#include "textfmt.h"
 
 void report_opts_init(struct report_opts *o)
 {
@@ -23,408 +18,9 @@ void report_opts_init(struct report_opts *o)
 	o->timeout_s = 60;
 }
 
-/* ------------------------------------------------------------ escaping */
-
-void report_html_escape(struct buf *out, const char *s, size_t n)
-{
-	buf_add(out, "", 0);
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': buf_addstr(out, "&amp;"); break;
-		case '<': buf_addstr(out, "&lt;"); break;
-		case '>': buf_addstr(out, "&gt;"); break;
-		case '"': buf_addstr(out, "&quot;"); break;
-		case '\'': buf_addstr(out, "&#39;"); break;
-		case '\0': break;
-		default: buf_add(out, s + i, 1);
-		}
-	}
-}
-
-static void html_str(struct buf *out, const char *s)
-{
-	report_html_escape(out, s, strlen(s));
-}
-
-void report_md_escape(struct buf *out, const char *s)
-{
-	buf_add(out, "", 0);
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#&!", *s))
-			buf_add(out, "\\", 1);
-		if (*s == '\n' || *s == '\r' || *s == '\t')
-			buf_add(out, " ", 1);
-		else
-			buf_add(out, s, 1);
-	}
-}
-
 static void md_str(struct buf *out, const char *s)
 {
-	report_md_escape(out, s ? s : "");
-}
-
-/* ------------------------------------------------- Markdown into HTML */
-
-static int is_md_punct(char c)
-{
-	return c && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c);
-}
-
-/* Inline Markdown: backslash escapes, `code`, **bold**; the rest is text. */
-static void inline_html(struct buf *out, const char *s, size_t n)
-{
-	size_t i = 0, start = 0;
-	int bold = 0;
-	while (i < n) {
-		if (s[i] == '\\' && i + 1 < n && is_md_punct(s[i + 1])) {
-			report_html_escape(out, s + start, i - start);
-			report_html_escape(out, s + i + 1, 1);
-			i += 2;
-			start = i;
-		} else if (s[i] == '`') {
-			const char *end = memchr(s + i + 1, '`', n - i - 1);
-			if (!end) {
-				i++;
-				continue;
-			}
-			report_html_escape(out, s + start, i - start);
-			buf_addstr(out, "<code>");
-			report_html_escape(out, s + i + 1, (size_t)(end - (s + i + 1)));
-			buf_addstr(out, "</code>");
-			i = (size_t)(end - s) + 1;
-			start = i;
-		} else if (s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
-			report_html_escape(out, s + start, i - start);
-			buf_addstr(out, bold ? "</strong>" : "<strong>");
-			bold = !bold;
-			i += 2;
-			start = i;
-		} else {
-			i++;
-		}
-	}
-	report_html_escape(out, s + start, n - start);
-	if (bold)
-		buf_addstr(out, "</strong>");
-}
-
-static void inline_str(struct buf *out, const char *s)
-{
-	inline_html(out, s, strlen(s));
-}
-
-/* Cells of a table row "| a | b \| c |": trimmed, escapes kept. */
-static void split_row(const char *line, struct strvec *cells)
-{
-	const char *p = line;
-	while (*p == ' ')
-		p++;
-	if (*p == '|')
-		p++;
-	while (*p) {
-		const char *q = p;
-		while (*q && !(*q == '|' && (q == p || q[-1] != '\\')))
-			q++;
-		if (!*q && q == p)
-			break;
-		const char *a = p, *b = q;
-		while (a < b && *a == ' ')
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\r'))
-			b--;
-		if (*q || b > a) {
-			char *cell = xstrndup(a, (size_t)(b - a));
-			strvec_push_nodup(cells, cell);
-		}
-		if (!*q)
-			break;
-		p = q + 1;
-		/* a row ends with its last '|' */
-		const char *rest = p;
-		while (*rest == ' ' || *rest == '\r')
-			rest++;
-		if (!*rest)
-			break;
-	}
-}
-
-static int is_align_row(const struct strvec *cells)
-{
-	if (!cells->n)
-		return 0;
-	for (size_t i = 0; i < cells->n; i++) {
-		const char *c = cells->v[i];
-		if (!*c || strspn(c, "-: ") != strlen(c) || !strchr(c, '-'))
-			return 0;
-	}
-	return 1;
-}
-
-static void table_html(struct buf *out, char **lines, size_t n)
-{
-	struct strvec head = STRVEC_INIT, align = STRVEC_INIT;
-	split_row(lines[0], &head);
-	size_t first = 1;
-	if (n > 1) {
-		split_row(lines[1], &align);
-		if (is_align_row(&align))
-			first = 2;
-		else
-			strvec_clear(&align);
-	}
-	buf_addstr(out, "<div class=\"wide\"><table>\n<thead><tr>");
-	for (size_t i = 0; i < head.n; i++) {
-		const char *a = i < align.n ? align.v[i] : "";
-		size_t al = strlen(a);
-		int right = al && a[al - 1] == ':' && a[0] != ':';
-		buf_addstr(out, right ? "<th class=\"r\">" : "<th>");
-		inline_str(out, head.v[i]);
-		buf_addstr(out, "</th>");
-	}
-	buf_addstr(out, "</tr></thead>\n<tbody>\n");
-	for (size_t r = first; r < n; r++) {
-		struct strvec cells = STRVEC_INIT;
-		split_row(lines[r], &cells);
-		buf_addstr(out, "<tr>");
-		for (size_t i = 0; i < cells.n; i++) {
-			const char *a = i < align.n ? align.v[i] : "";
-			size_t al = strlen(a);
-			int right = al && a[al - 1] == ':' && a[0] != ':';
-			int center = al > 1 && a[al - 1] == ':' && a[0] == ':';
-			buf_addstr(out, right ? "<td class=\"r\">" : center ? "<td class=\"c\">" : "<td>");
-			inline_str(out, cells.v[i]);
-			buf_addstr(out, "</td>");
-		}
-		buf_addstr(out, "</tr>\n");
-		strvec_clear(&cells);
-	}
-	buf_addstr(out, "</tbody></table></div>\n");
-	strvec_clear(&head);
-	strvec_clear(&align);
-}
-
-/* Does s start with token at i? */
-static int at(const char *s, size_t i, const char *token)
-{
-	return !strncmp(s + i, token, strlen(token));
-}
-
-char *report_inline_svg(const char *svg, const char *prefix, const char *label)
-{
-	const char *start = strstr(svg, "<svg");
-	if (!start)
-		return NULL;
-	for (const char *p = svg; *p; p++)
-		if (*p == '<' && (!strncasecmp(p, "<script", 7) || !strncasecmp(p, "<foreignobject", 14)))
-			return NULL;
-	struct buf out = BUF_INIT;
-	buf_addstr(&out, "<svg role=\"img\" aria-label=\"");
-	html_str(&out, label);
-	buf_addstr(&out, "\"");
-	/*
-	 * A wide figure shrinks to the page only down to 3/4 of its size, so
-	 * its text stays readable; beyond that the figure scrolls.
-	 */
-	const char *wattr = strstr(start, "width=\"");
-	const char *tag_end = strchr(start, '>');
-	if (wattr && tag_end && wattr < tag_end) {
-		long w = strtol(wattr + 7, NULL, 10);
-		if (w > 0 && w < 100000)
-			buf_addf(&out, " style=\"min-width:%ldpx\"", w * 3 / 4);
-	}
-	size_t i = (size_t)(start - svg) + 4, from = i;
-	static const char *const tokens[] = { " id='", " id=\"", "url(#", "href='#", "href=\"#" };
-	while (svg[i]) {
-		size_t k;
-		for (k = 0; k < ARRAY_SIZE(tokens) && !at(svg, i, tokens[k]); k++)
-			;
-		if (k == ARRAY_SIZE(tokens)) {
-			i++;
-			continue;
-		}
-		size_t len = strlen(tokens[k]);
-		buf_add(&out, svg + from, i + len - from);
-		buf_addstr(&out, prefix);
-		i += len;
-		from = i;
-	}
-	buf_addstr(&out, svg + from);
-	return buf_detach(&out);
-}
-
-/* A line holding only ![alt](file): alt and file, or 0. */
-static int image_line(const char *line, char **alt, char **file)
-{
-	const char *p = line;
-	while (*p == ' ')
-		p++;
-	if (strncmp(p, "![", 2))
-		return 0;
-	const char *a = p + 2, *ae = strstr(a, "](");
-	if (!ae)
-		return 0;
-	const char *f = ae + 2, *fe = strchr(f, ')');
-	if (!fe || fe[1 + strspn(fe + 1, " \r")])
-		return 0;
-	/* the alt text may hold escapes: keep them, inline_html undoes them */
-	*alt = xstrndup(a, (size_t)(ae - a));
-	*file = xstrndup(f, (size_t)(fe - f));
-	return 1;
-}
-
-static void figure_html(struct buf *out, const char *alt, const char *file, const char *figdir,
-			unsigned *n_fig)
-{
-	/* only plain file names next to the report: nothing else is read */
-	int plain = *file && !strchr(file, '/') && strcmp(file, "..") && strlen(file) > 4 &&
-		    !strcmp(file + strlen(file) - 4, ".svg");
-	struct buf text = BUF_INIT;
-	char *svg = NULL;
-	if (plain) {
-		char *path = xasprintf("%s/%s", figdir, file);
-		if (access(path, R_OK) == 0 && read_file(path, 64u << 20, &text) == 0) {
-			char prefix[32];
-			snprintf(prefix, sizeof(prefix), "f%u-", ++*n_fig);
-			/* the alt text without its Markdown escapes; inline_svg escapes it */
-			struct buf raw = BUF_INIT;
-			for (const char *p = alt; *p; p++) {
-				if (*p == '\\' && is_md_punct(p[1]))
-					p++;
-				buf_add(&raw, p, 1);
-			}
-			svg = report_inline_svg(text.p, prefix, raw.p ? raw.p : "");
-			buf_release(&raw);
-		}
-		free(path);
-	}
-	if (svg) {
-		buf_addstr(out, "<figure>\n");
-		buf_addstr(out, svg);
-		buf_addstr(out, "\n</figure>\n");
-	} else {
-		buf_addstr(out, "<p class=\"missing\">figure not available: ");
-		html_str(out, file);
-		buf_addstr(out, "</p>\n");
-	}
-	free(svg);
-	buf_release(&text);
-}
-
-struct html_state {
-	struct buf *out;
-	struct buf para;
-	int in_list, in_cards, in_card;
-};
-
-static void close_para(struct html_state *st)
-{
-	if (st->para.len) {
-		buf_addstr(st->out, "<p>");
-		inline_html(st->out, st->para.p, st->para.len);
-		buf_addstr(st->out, "</p>\n");
-		buf_reset(&st->para);
-	}
-}
-
-static void close_list(struct html_state *st)
-{
-	if (st->in_list) {
-		buf_addstr(st->out, "</ul>\n");
-		st->in_list = 0;
-	}
-}
-
-static void close_cards(struct html_state *st, int cards_too)
-{
-	if (st->in_card) {
-		buf_addstr(st->out, "</section>\n");
-		st->in_card = 0;
-	}
-	if (cards_too && st->in_cards) {
-		buf_addstr(st->out, "</div>\n");
-		st->in_cards = 0;
-	}
-}
-
-void report_md_to_html(const char *md, const char *figdir, struct buf *out)
-{
-	struct strvec lines = STRVEC_INIT;
-	for (const char *p = md; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		strvec_push_nodup(&lines, xstrndup(p, n));
-		p += n + (nl ? 1 : 0);
-	}
-	struct html_state st = { out, BUF_INIT, 0, 0, 0 };
-	unsigned n_fig = 0;
-	buf_add(out, "", 0);
-	for (size_t i = 0; i < lines.n; i++) {
-		const char *line = lines.v[i];
-		const char *t = line + strspn(line, " ");
-		char *alt, *file;
-		if (!*t || !strcmp(t, "\r")) {
-			close_para(&st);
-			close_list(&st);
-			continue;
-		}
-		size_t level = strspn(t, "#");
-		if (level >= 1 && level <= 4 && t[level] == ' ') {
-			close_para(&st);
-			close_list(&st);
-			close_cards(&st, level < 4);
-			if (level == 4) {
-				if (!st.in_cards) {
-					buf_addstr(out, "<div class=\"cards\">\n");
-					st.in_cards = 1;
-				}
-				buf_addstr(out, "<section class=\"card\">\n");
-				st.in_card = 1;
-			}
-			buf_addf(out, "<h%zu>", level);
-			inline_str(out, t + level + 1);
-			buf_addf(out, "</h%zu>\n", level);
-			continue;
-		}
-		if (*t == '|') {
-			close_para(&st);
-			close_list(&st);
-			size_t j = i;
-			while (j < lines.n && lines.v[j][strspn(lines.v[j], " ")] == '|')
-				j++;
-			table_html(out, lines.v + i, j - i);
-			i = j - 1;
-			continue;
-		}
-		if (t[0] == '-' && t[1] == ' ') {
-			close_para(&st);
-			if (!st.in_list) {
-				buf_addstr(out, "<ul>\n");
-				st.in_list = 1;
-			}
-			buf_addstr(out, "<li>");
-			inline_str(out, t + 2);
-			buf_addstr(out, "</li>\n");
-			continue;
-		}
-		if (image_line(t, &alt, &file)) {
-			close_para(&st);
-			close_list(&st);
-			figure_html(out, alt, file, figdir, &n_fig);
-			free(alt);
-			free(file);
-			continue;
-		}
-		close_list(&st);
-		if (st.para.len)
-			buf_addstr(&st.para, "\n");
-		buf_addstr(&st.para, t);
-	}
-	close_para(&st);
-	close_list(&st);
-	close_cards(&st, 1);
-	buf_release(&st.para);
-	strvec_clear(&lines);
+	md_escape(out, s ? s : "");
 }
 
 /* ------------------------------------------------------ the Markdown */
@@ -453,14 +49,36 @@ static void md_json_value(struct buf *md, const char *key, const cJSON *v)
 	}
 }
 
-static void md_kv_table(struct buf *md, const cJSON *obj, const char *what)
+/* The machine or the configuration as a two-column table, every recorded field. */
+static void md_fields_table(struct buf *md, const void *obj, int present,
+			    const struct field_desc *fields, size_t n, const cJSON *extra,
+			    const char *what)
 {
-	if (!cJSON_IsObject(obj) || !obj->child) {
+	if (!present) {
 		buf_addf(md, "The results hold no %s.\n\n", what);
 		return;
 	}
 	buf_addstr(md, "| field | value |\n|---|---|\n");
-	for (const cJSON *it = obj->child; it; it = it->next) {
+	for (size_t i = 0; i < n; i++) {
+		char *v = field_text(obj, &fields[i]);
+		buf_addstr(md, "| ");
+		md_str(md, fields[i].key);
+		buf_addstr(md, " | ");
+		if (!v) {
+			buf_addstr(md, "-");
+		} else {
+			md_str(md, v);
+			/* memory in a form a reader takes in at a glance */
+			if (fields[i].type == FIELD_I64 && !strcmp(fields[i].key, "mem_total")) {
+				char h[32];
+				format_bytes(strtod(v, NULL), h, sizeof(h));
+				buf_addf(md, " (%s)", h);
+			}
+		}
+		buf_addstr(md, " |\n");
+		free(v);
+	}
+	for (const cJSON *it = extra ? extra->child : NULL; it; it = it->next) {
 		buf_addstr(md, "| ");
 		md_str(md, it->string ? it->string : "");
 		buf_addstr(md, " | ");
@@ -749,7 +367,7 @@ static void md_figures(struct buf *md, const struct plot_set *set, const char *w
 		buf_addstr(md, "### ");
 		md_str(md, f->title);
 		buf_addstr(md, "\n\n");
-		if (f->drawn & PLOT_SVG) {
+		if (f->drawn & GP_SVG) {
 			buf_addstr(md, "![");
 			md_str(md, f->title);
 			buf_addf(md, "](%s.svg)\n\n", f->name);
@@ -794,7 +412,8 @@ static void md_header(struct buf *md, const struct results *r, const char *sourc
 static void md_machine(struct buf *md, const struct results *r)
 {
 	buf_addstr(md, "## Machine and method\n\n**Machine**\n\n");
-	md_kv_table(md, r->machine, "machine description");
+	md_fields_table(md, &r->machine, r->machine.present, machine_fields, n_machine_fields,
+			r->machine.extra, "machine description");
 	buf_addstr(md, "**Method.** Each cell (interpreter, workload, count, repetition) ran in a "
 		       "fresh interpreter process. The child stopped at four phases and the driver "
 		       "read its memory from /proc/PID/smaps_rollup at each one: `start` (right after "
@@ -809,7 +428,8 @@ static void md_machine(struct buf *md, const struct results *r)
 		       "no other process maps the same file, which moved USS by megabytes between "
 		       "repetitions. Each figure is the median over the repetitions that ended "
 		       "ok.\n\n**Configuration of the run**\n\n");
-	md_kv_table(md, r->config, "configuration");
+	md_fields_table(md, &r->config, r->config.present, config_fields, n_config_fields,
+			r->config.extra, "configuration");
 }
 
 static void md_report(struct buf *md, const struct results *r, const struct report_opts *o,
@@ -872,16 +492,16 @@ static void html_page(struct buf *html, const struct results *r, const char *md,
 			 "<meta name=\"generator\" content=\"objmem report\">\n<title>objmem report");
 	if (r->label) {
 		buf_addstr(html, ": ");
-		html_str(html, r->label);
+		html_escape(html, r->label, strlen(r->label));
 	}
 	buf_addf(html, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", html_style);
-	report_md_to_html(md, figdir, html);
+	md_to_html(md, figdir, html);
 	buf_addstr(html, "</main>\n</body>\n</html>\n");
 }
 
 int report_write(const struct results *r, const struct report_opts *o)
 {
-	if (plot_prepare_dir(o->outdir))
+	if (mkdir_p(o->outdir))
 		return -1;
 	struct table_parts tp;
 	if (table_parts_make(r, &tp))
@@ -899,7 +519,7 @@ int report_write(const struct results *r, const struct report_opts *o)
 		struct plot_opts po;
 		plot_opts_init(&po);
 		po.outdir = o->outdir;
-		po.formats = PLOT_SVG;
+		po.formats = GP_SVG;
 		po.count = o->count;
 		po.templates = o->templates;
 		po.gnuplot = o->gnuplot;
@@ -932,101 +552,3 @@ int report_write(const struct results *r, const struct report_opts *o)
 	return figures_failed ? 1 : 0;
 }
 
-/* ---------------------------------------------------------- objmem report */
-
-static const char report_usage[] =
-	"usage: objmem report RESULTS.json [-o DIR] [--count N] [--no-figures]\n"
-	"\n"
-	"Writes DIR/report.md and DIR/report.html from a results file alone: the machine\n"
-	"and the method, the interpreters with their probes, bytes per object, the\n"
-	"article's Count / AbsoluteUsage / Delta tables, the figures (those of objmem\n"
-	"plot, as SVG next to the report and inline in the HTML), and the cells that\n"
-	"failed or were skipped, with why. report.html is one self-contained file: no\n"
-	"script, nothing fetched from the network.\n"
-	"\n"
-	"  -o, --output DIR     where to write (default: RESULTS without .json, plus\n"
-	"                       -report); made if missing\n"
-	"  -n, --count N        the count the bar charts show (default: the largest)\n"
-	"      --no-figures     tables only: do not run gnuplot\n"
-	"      --templates DIR  the gnuplot templates (default: objmem's plots/)\n"
-	"      --gnuplot PATH   the gnuplot to run (default: gnuplot on PATH)\n"
-	"  -t, --timeout SECONDS  longest gnuplot may take for one figure (default 60)\n"
-	"  -q, --quiet          do not print where the report went\n"
-	"  -h, --help           this text\n"
-	"\n"
-	"example: objmem report results/latest.json -o results/report && "
-	"xdg-open results/report/report.html\n"
-	"\n"
-	"exit status: 0 report written, 2 bad usage, unreadable results, an unwritable\n"
-	"directory, or a figure gnuplot could not draw (the report is written without it)\n";
-
-#define usage_report(...) usage_error(report_usage, __VA_ARGS__)
-
-enum { ROPT_NO_FIGURES = 256, ROPT_TEMPLATES, ROPT_GNUPLOT };
-
-static const struct option report_options[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "count", required_argument, NULL, 'n' },
-	{ "no-figures", no_argument, NULL, ROPT_NO_FIGURES },
-	{ "templates", required_argument, NULL, ROPT_TEMPLATES },
-	{ "gnuplot", required_argument, NULL, ROPT_GNUPLOT },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-int cmd_report(int argc, char **argv)
-{
-	struct report_opts o;
-	report_opts_init(&o);
-	const char *outdir = NULL, *why;
-	int quiet = 0, opt;
-	long tmo;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:n:t:qh", report_options, NULL)) != -1) {
-		switch (opt) {
-		case 'o': outdir = optarg; break;
-		case 'n':
-			if (parse_count(optarg, &o.count, &why))
-				return usage_report("bad --count '%s': %s", optarg, why);
-			break;
-		case 't':
-			if (parse_int_range(optarg, 1, 86400, &tmo))
-				return usage_report("bad --timeout '%s': give seconds, 1 to 86400",
-						   optarg);
-			o.timeout_s = (double)tmo;
-			break;
-		case ROPT_NO_FIGURES: o.figures = 0; break;
-		case ROPT_TEMPLATES: o.templates = optarg; break;
-		case ROPT_GNUPLOT: o.gnuplot = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'h': return usage_report(NULL);
-		case ':': return usage_report("option '%s' needs a value", argv[optind - 1]);
-		default: return usage_report("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return usage_report(optind >= argc ? "give one results file" :
-				   "give one results file, not several");
-	const char *path = argv[optind];
-	struct results r;
-	results_init(&r);
-	if (results_load(path, &r)) {
-		results_release(&r);
-		return 2;
-	}
-	char *dir = outdir ? xstrdup(outdir) : plot_default_dir(path, "report");
-	o.outdir = dir;
-	o.source = path;
-	int rc = report_write(&r, &o);
-	if (rc >= 0 && !quiet)
-		printf("%s/report.md\n%s/report.html\n", dir, dir);
-	if (rc == 1)
-		error("the report in '%s' lacks the figures gnuplot could not draw "
-		      "(--no-figures leaves them out on purpose)", dir);
-	free(dir);
-	results_release(&r);
-	return rc ? 2 : 0;
-}

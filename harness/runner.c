@@ -12,6 +12,7 @@
 #include "protocol.h"
 #include "results.h"
 #include "runner.h"
+#include "textfmt.h"
 
 volatile sig_atomic_t runner_stop_signal;
 
@@ -29,6 +30,11 @@ void runner_install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+int run_config_smaps(const struct run_config *cfg)
+{
+	return cfg->rec->memory_source && !strcmp(cfg->rec->memory_source, "smaps");
 }
 
 /* FNV-1a over the cell key: stable across runs and machines. */
@@ -81,7 +87,7 @@ static void poll_status(struct cell_run *cr, int *over_cap)
 		pk->vm_hwm = st.vm_hwm;
 	if (st.rss_anon > pk->rss_anon_max)
 		pk->rss_anon_max = st.rss_anon;
-	if (cr->cfg->max_memory && st.vm_rss > cr->cfg->max_memory)
+	if (cr->cfg->rec->max_memory && st.vm_rss > cr->cfg->rec->max_memory)
 		*over_cap = 1;
 }
 
@@ -213,7 +219,8 @@ void runner_run_cell(const struct catalog *cat, const struct interp *in,
 	snprintf(count, sizeof(count), "%llu", (unsigned long long)c->count);
 	const char *args[] = { "run", workload_agent_arg(cat, c->workload), count, NULL };
 	child_init(&cr.child);
-	agent_child_setup(&cr.child, cat, in, args, &cfg->opts);
+	struct child_opts co = { cfg->rec->thp_disabled, cfg->rec->cpu, cfg->rec->malloc_arena_max };
+	agent_child_setup(&cr.child, cat, in, args, &co);
 	char *why = NULL;
 	if (child_start(&cr.child, &why)) {
 		cell_fail(&cr, why);
@@ -224,26 +231,26 @@ void runner_run_cell(const struct catalog *cat, const struct interp *in,
 	c->pid = (int)cr.child.pid;
 	if (procmem_open(&cr.pm, cr.child.pid) == 0) {
 		cr.pm_open = 1;
-		cr.pm.force_smaps = cfg->force_smaps;
+		cr.pm.force_smaps = run_config_smaps(cfg);
 	}
 	chanio_init(&cr.ch, cr.child.out_fd, cr.child.err_fd, 8192);
 
 	int expect = PHASE_START, filling = 0, over_cap = 0;
-	double deadline = now_s() + cfg->timeout_s;
+	double deadline = now_s() + cfg->rec->timeout_s;
 	for (;;) {
 		if (runner_stop_signal) {
 			cell_fail(&cr, xstrdup("interrupted"));
 			break;
 		}
 		char *line = NULL;
-		double idle = filling ? cfg->poll_s : 0.25;
+		double idle = filling ? cfg->rec->poll_s : 0.25;
 		enum chan_result r = chanio_next_line(&cr.ch, deadline, idle, &line);
 		if (r == CHAN_IDLE) {
 			if (filling) {
 				poll_status(&cr, &over_cap);
 				if (over_cap) {
 					cell_fail(&cr, xasprintf("exceeded --max-memory (%llu MiB RSS) while filling; killed",
-								 (unsigned long long)(cfg->max_memory >> 20)));
+								 (unsigned long long)(cfg->rec->max_memory >> 20)));
 					break;
 				}
 			}
@@ -252,7 +259,7 @@ void runner_run_cell(const struct catalog *cat, const struct interp *in,
 		if (r == CHAN_TIMEOUT) {
 			cell_fail(&cr, xasprintf("timeout: no '%s' line within %.0f s (the child hangs or is too slow; "
 						 "raise --timeout)", expect < PHASE_COUNT ?
-						 phase_name((enum phase)expect) : "done", cfg->timeout_s));
+						 phase_name((enum phase)expect) : "done", cfg->rec->timeout_s));
 			break;
 		}
 		if (r == CHAN_TOO_LONG) {
@@ -276,7 +283,7 @@ void runner_run_cell(const struct catalog *cat, const struct interp *in,
 		proto_msg_release(&m);
 		if (over)
 			break;
-		deadline = now_s() + cfg->timeout_s;
+		deadline = now_s() + cfg->rec->timeout_s;
 	}
 
 	/* A finished child exits by itself; anything else is killed with its group. */
@@ -341,34 +348,6 @@ static void task_label(const struct task *t, char *out, size_t n)
 	snprintf(out, n, "%s %s %s #%d", t->in->name, t->workload, cnt, t->repeat);
 }
 
-static long interp_index(const struct results *r, const char *name)
-{
-	for (size_t i = 0; i < r->n_interps; i++)
-		if (!strcmp(r->interps[i].name, name))
-			return (long)i;
-	return (long)r->n_interps;
-}
-
-/* Cells in matrix order (interpreter, workload, count, repeat), not in the order they ended. */
-static int cmp_cells(const void *a, const void *b, void *ctx)
-{
-	const struct pool *p = ctx;
-	const struct cell *x = a, *y = b;
-	long ix = interp_index(p->r, x->interpreter), iy = interp_index(p->r, y->interpreter);
-	if (ix != iy)
-		return ix < iy ? -1 : 1;
-	long wx = strvec_find(&p->cfg->workloads, x->workload);
-	long wy = strvec_find(&p->cfg->workloads, y->workload);
-	if (wx != wy)
-		return (unsigned long)wx < (unsigned long)wy ? -1 : 1;
-	int c = strcmp(x->workload, y->workload);
-	if (c)
-		return c;
-	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	return (x->repeat > y->repeat) - (x->repeat < y->repeat);
-}
-
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -414,7 +393,7 @@ static void *worker(void *arg)
 			slot = results_add_cell(p->r);
 		*slot = c; /* ownership moves into the results */
 		enum cell_status st = c.status;
-		qsort_r(p->r->cells, p->r->n_cells, sizeof(*p->r->cells), cmp_cells, p);
+		results_sort_cells(p->r);
 		p->done++;
 		if (p->cfg->output && results_write(p->r, p->cfg->output))
 			p->write_failed = 1;
@@ -441,16 +420,17 @@ int runner_run(const struct catalog *cat, struct results *r, const struct run_co
 	size_t alloc = 0;
 	double weight = 0;
 	/* Small counts first: early cells show problems early, and the estimate settles. */
-	for (size_t ci = 0; ci < cfg->n_counts; ci++)
-		for (size_t wi = 0; wi < cfg->workloads.n; wi++)
+	const struct config *rec = cfg->rec;
+	for (size_t ci = 0; ci < rec->n_counts; ci++)
+		for (size_t wi = 0; wi < rec->workloads.n; wi++)
 			for (size_t ii = 0; ii < r->n_interps; ii++)
-				for (int rep = 1; rep <= cfg->repeat; rep++) {
+				for (int rep = 1; rep <= rec->repeat; rep++) {
 					const struct interp *in = &r->interps[ii];
 					if (in->skip_reason)
 						continue;
-					struct task t = { in, cfg->workloads.v[wi], cfg->counts[ci], rep };
+					struct task t = { in, rec->workloads.v[wi], rec->counts[ci], rep };
 					if (!runner_in_shard(in->name, t.workload, t.count, rep,
-							     cfg->shard_k, cfg->shard_n))
+							     rec->shard_k, rec->shard_n))
 						continue;
 					if (cell_is_done(r, &t))
 						continue;
@@ -462,7 +442,7 @@ int runner_run(const struct catalog *cat, struct results *r, const struct run_co
 	if (cfg->output && results_write(r, cfg->output))
 		p.write_failed = 1;
 
-	int jobs = cfg->jobs < 1 ? 1 : cfg->jobs;
+	int jobs = rec->jobs < 1 ? 1 : rec->jobs;
 	if ((size_t)jobs > p.n_tasks)
 		jobs = p.n_tasks ? (int)p.n_tasks : 1;
 	pthread_t *th = xcalloc((size_t)jobs, sizeof(*th));

@@ -15,24 +15,23 @@
 #include <stdint.h>
 
 #include "agent.h"
-#include "config.h"
-#include "model.h"
+#include "catalog.h"
+#include "results.h"
 
+/*
+ * What the runner needs: the recorded configuration (counts, repetitions,
+ * jobs, workloads, timeouts, the memory cap, the children's conditions,
+ * the shard; results.h's struct config, usually &r->config) and where the
+ * results go.
+ */
 struct run_config {
-	struct strvec workloads;
-	uint64_t *counts;
-	size_t n_counts;
-	int repeat;
-	int jobs;
-	double timeout_s;       /* for each wait on the child */
-	double poll_s;          /* peak polling interval during the fill */
-	uint64_t max_memory;    /* kill a cell whose RSS passes this, 0: none */
-	struct child_opts opts;
-	int force_smaps;
+	const struct config *rec;
 	const char *output;     /* results file, written after every cell */
 	int quiet;
-	int shard_k, shard_n;   /* run only slice k of n (1-based), n = 0: all */
 };
+
+/* The memory source is smaps, not smaps_rollup (--smaps). */
+int run_config_smaps(const struct run_config *cfg);
 
 /* Set by the signal handler; the runner stops starting cells and kills running ones. */
 extern volatile sig_atomic_t runner_stop_signal;

@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "agent.h"
-#include "spawn.h"
+#include "probe.h"
 #include "select.h"
+#include "spawn.h"
 
 char *select_identity(const struct interp *in)
 {
@@ -117,7 +118,7 @@ static int find_discovered(const struct catalog *cat, const char *name, double t
 		in.origin = xstrdup(origins.v[i]);
 		char *why = NULL;
 		if (!agent_probe(cat, &in, timeout, &why)) {
-			char *pn = agent_probe_name(in.probe);
+			char *pn = probe_name(in.probe);
 			if (!strcmp(pn, name)) {
 				free(in.name);
 				in.name = pn;
@@ -141,79 +142,73 @@ static void drop_interp(struct results *r, size_t i)
 	interp_release(&r->interps[i]);
 	memmove(&r->interps[i], &r->interps[i + 1], (r->n_interps - i - 1) * sizeof(*r->interps));
 	r->n_interps--;
+	results_reindex(r);
 }
 
-int select_interpreters(const struct catalog *cat, const struct select_opts *opts,
-			struct results *r)
+/* Every definition (installed, or all) and every interpreter discovered. */
+static void add_all(const struct catalog *cat, const struct select_opts *opts, struct results *r)
 {
-	size_t first = r->n_interps;
 	struct strvec discovered = STRVEC_INIT, origins = STRVEC_INIT;
-	int explicit = opts->names && opts->names->n;
-	if (!explicit) {
-		for (size_t i = 0; i < cat->n_defs; i++)
-			if (cat->defs[i].resolved || opts->include_missing)
-				add_def(r, &cat->defs[i]);
-		discover_interpreters(&discovered, &origins);
-		for (size_t i = 0; i < discovered.n; i++) {
-			struct interp *in = results_add_interp(r);
-			in->name = xstrdup(discovered.v[i]); /* renamed after the probe */
-			strvec_push(&in->argv, discovered.v[i]);
-			in->origin = xstrdup(origins.v[i]);
-		}
-	} else {
-		for (size_t k = 0; k < opts->names->n; k++) {
-			const char *arg = opts->names->v[k];
-			const struct def *d = catalog_def(cat, arg);
-			if (d) {
-				add_def(r, d);
-				continue;
-			}
-			struct interp tmp;
-			int is_cmd = strchr(arg, '/') != NULL;
-			if (!is_cmd) {
-				char *found = spawn_which(arg, getenv("PATH"));
-				is_cmd = found != NULL;
-				free(found);
-			}
-			if (!is_cmd && !find_discovered(cat, arg, opts->probe_timeout_s, &tmp)) {
-				struct interp *in = results_add_interp(r);
-				*in = tmp;
-				continue;
-			}
-			if (interp_from_path(arg, &tmp)) {
-				const char *sug = catalog_suggest(cat, arg, 0);
-				if (sug)
-					fprintf(stderr, "hint: did you mean '%s'?\n", sug);
-				strvec_clear(&discovered);
-				strvec_clear(&origins);
-				return -1;
-			}
-			struct interp *in = results_add_interp(r);
-			*in = tmp;
-		}
+	for (size_t i = 0; i < cat->n_defs; i++)
+		if (cat->defs[i].resolved || opts->include_missing)
+			add_def(r, &cat->defs[i]);
+	discover_interpreters(&discovered, &origins);
+	for (size_t i = 0; i < discovered.n; i++) {
+		struct interp *in = results_add_interp(r);
+		in->name = xstrdup(discovered.v[i]); /* renamed after the probe */
+		strvec_push(&in->argv, discovered.v[i]);
+		in->origin = xstrdup(origins.v[i]);
 	}
 	strvec_clear(&discovered);
 	strvec_clear(&origins);
+}
 
-	probe_all(cat, r, opts->probe_timeout_s);
-
-	/* Name what was found by path from its probe, and drop duplicates. */
-	for (size_t i = first; i < r->n_interps; i++) {
-		struct interp *in = &r->interps[i];
-		int by_path = !strcmp(in->origin, "PATH") || !strcmp(in->origin, "pyenv") ||
-			      !strcmp(in->origin, "path");
-		if (by_path && in->probe && (!explicit || strchr(in->name, '/'))) {
-			free(in->name);
-			in->name = agent_probe_name(in->probe);
-		}
+/* One -i argument: a definition, a discovered name, a path or a command. 0 or -1. */
+static int add_named(const struct catalog *cat, const struct select_opts *opts, const char *arg,
+		     struct results *r)
+{
+	const struct def *d = catalog_def(cat, arg);
+	if (d) {
+		add_def(r, d);
+		return 0;
 	}
+	struct interp tmp;
+	int is_cmd = strchr(arg, '/') != NULL;
+	if (!is_cmd) {
+		char *found = spawn_which(arg, getenv("PATH"));
+		is_cmd = found != NULL;
+		free(found);
+	}
+	if (!is_cmd && !find_discovered(cat, arg, opts->probe_timeout_s, &tmp)) {
+		*results_add_interp(r) = tmp;
+		return 0;
+	}
+	if (interp_from_path(arg, &tmp)) {
+		const char *sug = catalog_suggest(cat, arg, 0);
+		if (sug)
+			fprintf(stderr, "hint: did you mean '%s'?\n", sug);
+		return -1;
+	}
+	*results_add_interp(r) = tmp;
+	return 0;
+}
+
+static int found_by_path(const struct interp *in)
+{
+	return !strcmp(in->origin, "PATH") || !strcmp(in->origin, "pyenv") ||
+	       !strcmp(in->origin, "path");
+}
+
+/* Drop what discovery found that is no Python, and second copies of one build. */
+static void drop_duplicates(struct results *r, size_t first, int explicit, int quiet)
+{
 	for (size_t i = first; i < r->n_interps; i++) {
 		struct interp *in = &r->interps[i];
-		if (in->skip_reason && !explicit && strcmp(in->origin, "PATH") && strcmp(in->origin, "pyenv"))
-			continue;
+		int discovered = !strcmp(in->origin, "PATH") || !strcmp(in->origin, "pyenv");
 		if (in->skip_reason && !explicit) {
 			/* a discovered executable that is not a working Python: not worth a row */
-			drop_interp(r, i--);
+			if (discovered)
+				drop_interp(r, i--);
 			continue;
 		}
 		char *id = select_identity(in);
@@ -225,8 +220,7 @@ int select_interpreters(const struct catalog *cat, const struct select_opts *opt
 			free(other);
 			if (!same)
 				continue;
-			int discovered_dup = !strcmp(in->origin, "PATH") || !strcmp(in->origin, "pyenv");
-			if (!discovered_dup && !opts->quiet)
+			if (!discovered && !quiet)
 				warning("interpreter '%s' (%s) is the same build as '%s': measured once, as '%s'",
 					in->name, in->origin, r->interps[j].name, r->interps[j].name);
 			drop_interp(r, i--);
@@ -234,17 +228,42 @@ int select_interpreters(const struct catalog *cat, const struct select_opts *opt
 		}
 		free(id);
 	}
-	/* Two different builds with one name get a suffix. */
+}
+
+int select_interpreters(const struct catalog *cat, const struct select_opts *opts,
+			struct results *r)
+{
+	size_t first = r->n_interps;
+	int explicit = opts->names && opts->names->n;
+	if (!explicit)
+		add_all(cat, opts, r);
+	for (size_t k = 0; explicit && k < opts->names->n; k++)
+		if (add_named(cat, opts, opts->names->v[k], r))
+			return -1;
+	probe_all(cat, r, opts->probe_timeout_s);
+
+	/* Name what was found by path from its probe. */
 	for (size_t i = first; i < r->n_interps; i++) {
-		int n = 1;
-		for (size_t j = first; j < i; j++)
-			if (!strcmp(r->interps[j].name, r->interps[i].name))
-				n++;
-		if (n > 1) {
-			char *nn = xasprintf("%s-%d", r->interps[i].name, n);
+		struct interp *in = &r->interps[i];
+		if (found_by_path(in) && in->probe && (!explicit || strchr(in->name, '/'))) {
+			free(in->name);
+			in->name = probe_name(in->probe);
+		}
+	}
+	drop_duplicates(r, first, explicit, opts->quiet);
+	/* Two different builds with one name get a suffix. */
+	struct keymap seen = KEYMAP_INIT;
+	for (size_t i = first; i < r->n_interps; i++) {
+		size_t n = 0;
+		keymap_gets(&seen, r->interps[i].name, &n);
+		keymap_puts(&seen, r->interps[i].name, n + 1);
+		if (n) {
+			char *nn = xasprintf("%s-%zu", r->interps[i].name, n + 1);
 			free(r->interps[i].name);
 			r->interps[i].name = nn;
 		}
 	}
+	keymap_release(&seen);
+	results_reindex(r);
 	return 0;
 }

@@ -9,8 +9,8 @@
 #ifndef OBJMEM_SELECT_H
 #define OBJMEM_SELECT_H
 
-#include "config.h"
-#include "model.h"
+#include "catalog.h"
+#include "results.h"
 
 struct select_opts {
 	const struct strvec *names;   /* -i arguments; empty: all */

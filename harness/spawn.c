@@ -78,15 +78,22 @@ static void NORETURN child_exec(struct child *c, int in_r, int out_w, int err_w,
 	step = "dup2";
 	if (dup2(in_r, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
 		goto fail;
+	/* dup2 onto itself (a pipe that got fd 0 because objmem's was closed) keeps
+	 * close-on-exec: clear it, or exec would close the child's stdin */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_SETFD, 0) < 0)
+			goto fail;
 	/*
 	 * Nothing but 0, 1 and 2 reaches the child, not even descriptors
 	 * objmem inherited from its own parent: mark the rest close-on-exec
 	 * (closing them now would also close the exec-error pipe).
 	 */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		for (int fd = 3; fd < 1024; fd++)
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+		for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
 			if (fd != report_w)
-				close(fd);
+				close((int)fd);
+	}
 	/* Default dispositions and an empty mask, as a fresh process has. */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
@@ -268,7 +275,10 @@ char *spawn_which(const char *cmd, const char *path_env)
 	if (strchr(cmd, '/'))
 		return access(cmd, X_OK) == 0 ? xstrdup(cmd) : NULL;
 	const char *p = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
-	while (*p) {
+	if (!*p)
+		return NULL;
+	for (;;) {
+		/* an empty entry (leading, "::" or trailing) is the current directory */
 		const char *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);
 		char *full = len ? xasprintf("%.*s/%s", (int)len, p, cmd) : xasprintf("./%s", cmd);

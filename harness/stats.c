@@ -34,6 +34,14 @@ void stat3_compute(const double *v, size_t n, struct stat3 *out)
 	/* a / 2 + b / 2 cannot overflow where (a + b) / 2 could */
 	out->median = n % 2 ? s[n / 2] : s[n / 2 - 1] / 2 + s[n / 2] / 2;
 	free(s);
+	if (n > 1) {
+		double mean = 0, ss = 0;
+		for (size_t i = 0; i < n; i++)
+			mean += v[i] / (double)n;
+		for (size_t i = 0; i < n; i++)
+			ss += (v[i] - mean) * (v[i] - mean);
+		out->sd = sqrt(ss / (double)(n - 1));
+	}
 }
 
 void linear_fit(const double *x, const double *y, size_t n, struct fit *out)
@@ -116,15 +124,29 @@ static int cmp_key(const void *a, const void *b)
 	return x->cell < y->cell ? -1 : x->cell > y->cell;
 }
 
-/* Index of name in a list of borrowed names, appending it if new. */
-static size_t name_index(const char ***names, size_t *n, size_t *alloc, const char *name)
+/* Borrowed names in first-seen order, with their index. */
+struct names {
+	const char **v;
+	size_t n, alloc;
+	struct keymap index;
+};
+
+/* Index of name, appending it if new. */
+static size_t name_index(struct names *ns, const char *name)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*names)[i], name))
-			return i;
-	xgrow((void **)names, sizeof(**names), *n + 1, alloc);
-	(*names)[*n] = name;
-	return (*n)++;
+	size_t i;
+	if (keymap_gets(&ns->index, name, &i))
+		return i;
+	xgrow((void **)&ns->v, sizeof(*ns->v), ns->n + 1, &ns->alloc);
+	ns->v[ns->n] = name;
+	keymap_puts(&ns->index, name, ns->n);
+	return ns->n++;
+}
+
+static void names_release(struct names *ns)
+{
+	free(ns->v);
+	keymap_release(&ns->index);
 }
 
 /* Values of one statistic, gathered over a group's ok cells. */
@@ -207,22 +229,51 @@ static void fit_compute(const struct results *r, const struct cell_key *k, size_
 	linear_fit(x, y, m, out);
 }
 
+/* One row per run of keys[j .. f) with one count, then the line's fit. */
+static void line_compute(const struct results *r, const struct cell_key *k, size_t n,
+			 const struct names *interps, const struct names *workloads,
+			 struct summary *s, size_t *rows_alloc, size_t *fits_alloc, double *scratch)
+{
+	struct buf key = BUF_INIT;
+	for (size_t j = 0; j < n;) {
+		size_t e = j;
+		while (e < n && k[e].count == k[j].count)
+			e++;
+		xgrow((void **)&s->rows, sizeof(*s->rows), s->n_rows + 1, rows_alloc);
+		struct summary_row *row = &s->rows[s->n_rows];
+		memset(row, 0, sizeof(*row));
+		row->interpreter = interps->v[k[j].interp];
+		row->workload = workloads->v[k[j].workload];
+		row->count = k[j].count;
+		row_compute(r, k + j, e - j, row, scratch);
+		keymap_key(&key, row->interpreter, row->workload, row->count, 0);
+		keymap_put(&s->index, key.p, key.len, s->n_rows++);
+		j = e;
+	}
+	buf_release(&key);
+	xgrow((void **)&s->fits, sizeof(*s->fits), s->n_fits + 1, fits_alloc);
+	struct summary_fit *sf = &s->fits[s->n_fits++];
+	sf->interpreter = interps->v[k[0].interp];
+	sf->workload = workloads->v[k[0].workload];
+	fit_compute(r, k, n, &sf->fit, scratch);
+}
+
 void summary_compute(const struct results *r, struct summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (!r->n_cells)
 		return;
-
-	const char **interps = NULL, **workloads = NULL;
-	size_t n_interps = 0, a_interps = 0, n_workloads = 0, a_workloads = 0;
+	struct names interps = { 0 }, workloads = { 0 };
 	for (size_t i = 0; i < r->n_interps; i++)
-		name_index(&interps, &n_interps, &a_interps, r->interps[i].name);
+		name_index(&interps, r->interps[i].name);
+	for (size_t i = 0; i < r->config.workloads.n; i++)
+		name_index(&workloads, r->config.workloads.v[i]);
 
 	struct cell_key *keys = xcalloc(r->n_cells, sizeof(*keys));
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cell *c = &r->cells[i];
-		keys[i].interp = name_index(&interps, &n_interps, &a_interps, c->interpreter);
-		keys[i].workload = name_index(&workloads, &n_workloads, &a_workloads, c->workload);
+		keys[i].interp = name_index(&interps, c->interpreter);
+		keys[i].workload = name_index(&workloads, c->workload);
 		keys[i].count = c->count;
 		keys[i].cell = i;
 	}
@@ -236,47 +287,31 @@ void summary_compute(const struct results *r, struct summary *s)
 		while (f < r->n_cells && keys[f].interp == keys[i].interp &&
 		       keys[f].workload == keys[i].workload)
 			f++;
-		for (size_t j = i; j < f;) {
-			size_t e = j;
-			while (e < f && keys[e].count == keys[j].count)
-				e++;
-			xgrow((void **)&s->rows, sizeof(*s->rows), s->n_rows + 1, &rows_alloc);
-			struct summary_row *row = &s->rows[s->n_rows++];
-			memset(row, 0, sizeof(*row));
-			row->interpreter = interps[keys[j].interp];
-			row->workload = workloads[keys[j].workload];
-			row->count = keys[j].count;
-			row_compute(r, keys + j, e - j, row, scratch);
-			j = e;
-		}
-		xgrow((void **)&s->fits, sizeof(*s->fits), s->n_fits + 1, &fits_alloc);
-		struct summary_fit *sf = &s->fits[s->n_fits++];
-		sf->interpreter = interps[keys[i].interp];
-		sf->workload = workloads[keys[i].workload];
-		fit_compute(r, keys + i, f - i, &sf->fit, scratch);
+		line_compute(r, keys + i, f - i, &interps, &workloads, s, &rows_alloc, &fits_alloc,
+			     scratch);
 		i = f;
 	}
 	free(scratch);
 	free(keys);
-	free(interps);
-	free(workloads);
+	names_release(&interps);
+	names_release(&workloads);
 }
 
 void summary_release(struct summary *s)
 {
 	free(s->rows);
 	free(s->fits);
+	keymap_release(&s->index);
 	memset(s, 0, sizeof(*s));
 }
 
 const struct summary_row *summary_find(const struct summary *s, const char *interp,
 				       const char *workload, uint64_t count)
 {
-	for (size_t i = 0; i < s->n_rows; i++) {
-		const struct summary_row *row = &s->rows[i];
-		if (row->count == count && !strcmp(row->interpreter, interp) &&
-		    !strcmp(row->workload, workload))
-			return row;
-	}
-	return NULL;
+	struct buf key = BUF_INIT;
+	size_t i;
+	keymap_key(&key, interp, workload, count, 0);
+	int found = keymap_get(&s->index, key.p, key.len, &i);
+	buf_release(&key);
+	return found ? &s->rows[i] : NULL;
 }

@@ -14,15 +14,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "keymap.h"
+#include "results.h"
 
 struct stat3 {
 	int valid; /* n > 0 */
 	size_t n;
 	double median, min, max;
+	double sd;  /* sample standard deviation (n - 1); 0 for fewer than two values */
 };
 
-/* Median (mean of the middle two for even n), min, max. v is not changed. */
+/*
+ * Median (mean of the middle two for even n), min, max and standard
+ * deviation. v is not changed.
+ */
 void stat3_compute(const double *v, size_t n, struct stat3 *out);
 
 struct fit {
@@ -60,15 +65,19 @@ struct summary {
 	size_t n_rows;
 	struct summary_fit *fits;
 	size_t n_fits;
+	struct keymap index;   /* (interpreter, workload, count) -> row */
 };
 
 /*
- * Group the cells by (interpreter, workload, count) in first-seen order of
- * interpreters and workloads and ascending counts, and fit each
- * (interpreter, workload) over all its ok cells.
+ * The one walk over (interpreter, workload, count) rows: group the cells
+ * in the order of the document's interpreters, then first-seen workloads,
+ * then ascending counts, compute each row's statistics over its ok cells,
+ * and fit each (interpreter, workload) over all its ok cells. Every reader
+ * (show, plot, report, compare, trend, upload) takes its rows from here.
  */
 void summary_compute(const struct results *r, struct summary *s);
 void summary_release(struct summary *s);
+/* The row of (interp, workload, count), or NULL; O(1). */
 const struct summary_row *summary_find(const struct summary *s, const char *interp,
 				       const char *workload, uint64_t count);
 

@@ -52,16 +52,10 @@ static char *trim(char *s)
 	return s;
 }
 
-static void add_string(cJSON *obj, const char *key, const char *value)
+/* A fact that is known and not empty, else NULL (left out). */
+static char *fact(const char *value)
 {
-	if (value && *value && !cJSON_AddStringToObject(obj, key, value))
-		die("out of memory");
-}
-
-static void add_number(cJSON *obj, const char *key, double value)
-{
-	if (!cJSON_AddNumberToObject(obj, key, value))
-		die("out of memory");
+	return value && *value ? xstrdup(value) : NULL;
 }
 
 char *sysinfo_thp_mode(const char *text)
@@ -80,14 +74,12 @@ char *sysinfo_thp_mode(const char *text)
 	return xstrndup(lb + 1, (size_t)(rb - lb - 1));
 }
 
-static void add_thp(cJSON *obj, const char *key, const char *path)
+static char *thp_mode_of(const char *path)
 {
 	char buf[256];
 	if (read_small(path, buf, sizeof(buf)) < 0)
-		return;
-	char *mode = sysinfo_thp_mode(buf);
-	add_string(obj, key, mode);
-	free(mode);
+		return NULL;
+	return sysinfo_thp_mode(buf);
 }
 
 /*
@@ -123,89 +115,84 @@ static char *os_pretty_name(char *text)
 	return NULL;
 }
 
-static void add_os(cJSON *obj)
+static char *os_name(void)
 {
 	char buf[8192];
 	if (read_small("/etc/os-release", buf, sizeof(buf)) < 0 &&
 	    read_small("/usr/lib/os-release", buf, sizeof(buf)) < 0)
-		return;
-	add_string(obj, "os", os_pretty_name(buf));
+		return NULL;
+	return fact(os_pretty_name(buf));
 }
 
 /* The first "model name" of /proc/cpuinfo (x86; absent on most ARM). */
-static void add_cpu_model(cJSON *obj)
+static char *cpu_model(void)
 {
 	FILE *f = fopen("/proc/cpuinfo", "re");
-	char *line = NULL;
+	char *line = NULL, *model = NULL;
 	size_t alloc = 0;
 
 	if (!f)
-		return;
+		return NULL;
 	while (getline(&line, &alloc, f) > 0) {
 		char *colon = strchr(line, ':');
 		if (!colon)
 			continue;
 		*colon = '\0';
 		if (!strcmp(trim(line), "model name")) {
-			add_string(obj, "cpu_model", trim(colon + 1));
+			model = fact(trim(colon + 1));
 			break;
 		}
 	}
 	free(line);
 	fclose(f);
+	return model;
 }
 
-static void add_mem_total(cJSON *obj)
+static int64_t mem_total(void)
 {
 	char buf[8192];
 	unsigned long long kb;
 	if (read_small("/proc/meminfo", buf, sizeof(buf)) < 0)
-		return;
+		return -1;
 	const char *p = strstr(buf, "MemTotal:");
 	if (p && (p == buf || p[-1] == '\n') &&
 	    sscanf(p, "MemTotal: %llu kB", &kb) == 1)
-		add_number(obj, "mem_total", (double)kb * 1024);
+		return (int64_t)kb * 1024;
+	return -1;
 }
 
-cJSON *sysinfo_machine(void)
+void sysinfo_machine(struct machine *m)
 {
-	cJSON *m = cJSON_CreateObject();
 	struct utsname u;
 	char host[256];
 	long n;
 
-	if (!m)
-		die("out of memory");
+	machine_release(m);
+	m->present = 1;
 	int have_uname = uname(&u) == 0;
 	if (gethostname(host, sizeof(host)) == 0) {
 		host[sizeof(host) - 1] = '\0';
-		add_string(m, "hostname", host);
+		m->hostname = fact(host);
 	} else if (have_uname) {
-		add_string(m, "hostname", u.nodename);
+		m->hostname = fact(u.nodename);
 	}
 	if (have_uname) {
-		char *kernel = xasprintf("%s %s", u.release, u.version);
-		add_string(m, "kernel", kernel);
-		free(kernel);
+		m->kernel = xasprintf("%s %s", u.release, u.version);
+		m->arch = fact(u.machine);
 	}
-	add_os(m);
-	if (have_uname)
-		add_string(m, "arch", u.machine);
-	add_cpu_model(m);
+	m->os = os_name();
+	m->cpu_model = cpu_model();
 	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) > 0)
-		add_number(m, "cpus", (double)n);
-	add_mem_total(m);
+		m->cpus = n;
+	m->mem_total = mem_total();
 	if ((n = sysconf(_SC_PAGESIZE)) > 0)
-		add_number(m, "page_size", (double)n);
-	add_thp(m, "thp_enabled", "/sys/kernel/mm/transparent_hugepage/enabled");
-	add_thp(m, "thp_defrag", "/sys/kernel/mm/transparent_hugepage/defrag");
+		m->page_size = n;
+	m->thp_enabled = thp_mode_of("/sys/kernel/mm/transparent_hugepage/enabled");
+	m->thp_defrag = thp_mode_of("/sys/kernel/mm/transparent_hugepage/defrag");
 #ifdef __GLIBC__
-	add_string(m, "glibc", gnu_get_libc_version());
+	m->glibc = fact(gnu_get_libc_version());
 #endif
 	/* Without /proc at all the question has no answer: leave it out. */
-	if (access("/proc/self/status", F_OK) == 0 &&
-	    !cJSON_AddBoolToObject(m, "smaps_rollup",
-				   access("/proc/self/smaps_rollup", F_OK) == 0))
-		die("out of memory");
-	return m;
+	if (access("/proc/self/status", F_OK) == 0)
+		m->smaps_rollup = access("/proc/self/smaps_rollup", F_OK) == 0;
 }

@@ -1,16 +1,16 @@
 /*
  * sysinfo.h - facts about the machine that change memory figures, for the
- * "machine" object of a results document: hostname, kernel, OS, CPU model
+ * machine of a results document (struct machine): hostname, kernel, OS, CPU model
  * and count, memory, page size, transparent huge page modes, glibc version.
  * Missing facts are left out, not invented.
  */
 #ifndef OBJMEM_SYSINFO_H
 #define OBJMEM_SYSINFO_H
 
-#include <cjson/cJSON.h>
+#include "results.h"
 
-/* A new cJSON object describing this machine; never NULL. */
-cJSON *sysinfo_machine(void);
+/* Describe this machine into m (released first; present set). */
+void sysinfo_machine(struct machine *m);
 
 /* The bracketed word of a THP sysfs file ("always [madvise] never"), or NULL. */
 char *sysinfo_thp_mode(const char *text);

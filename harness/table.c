@@ -1,85 +1,57 @@
-/* table.c - tables from a results document; see table.h. */
+/* table.c - the tables of `objmem show` from a results document; see table.h. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "jsonutil.h"
 #include "stats.h"
 #include "table.h"
+#include "textfmt.h"
 
-int table_format_from_name(const char *name)
+const char *const table_format_names[] = { "text", "markdown", "csv", "json", NULL };
+
+/* Interpreters, workloads and counts of the summary, in its order (counts ascending). */
+struct axes {
+	struct strvec interps, workloads;
+	uint64_t *counts;
+	size_t n_counts;
+};
+
+static int cmp_u64(const void *a, const void *b)
 {
-	static const char *const names[] = { "text", "markdown", "csv", "json" };
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i]))
-			return (int)i;
-	return -1;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
-/* Workload names in first-seen order of the summary. */
-static void collect(const struct summary *s, struct strvec *interps, struct strvec *workloads,
-		    uint64_t **counts, size_t *n_counts)
+static void axes_init(struct axes *ax, const struct summary *s)
 {
-	size_t alloc = 0;
-	*counts = NULL;
-	*n_counts = 0;
+	memset(ax, 0, sizeof(*ax));
+	struct keymap seen_i = KEYMAP_INIT, seen_w = KEYMAP_INIT, seen_c = KEYMAP_INIT;
+	size_t alloc = 0, dummy;
 	for (size_t i = 0; i < s->n_rows; i++) {
 		const struct summary_row *row = &s->rows[i];
-		if (strvec_find(interps, row->interpreter) < 0)
-			strvec_push(interps, row->interpreter);
-		if (strvec_find(workloads, row->workload) < 0)
-			strvec_push(workloads, row->workload);
-		size_t k;
-		for (k = 0; k < *n_counts && (*counts)[k] != row->count; k++)
-			;
-		if (k == *n_counts) {
-			xgrow((void **)counts, sizeof(**counts), *n_counts + 1, &alloc);
-			(*counts)[(*n_counts)++] = row->count;
+		if (keymap_puts(&seen_i, row->interpreter, 0))
+			strvec_push(&ax->interps, row->interpreter);
+		if (keymap_puts(&seen_w, row->workload, 0))
+			strvec_push(&ax->workloads, row->workload);
+		if (!keymap_get(&seen_c, &row->count, sizeof(row->count), &dummy)) {
+			keymap_put(&seen_c, &row->count, sizeof(row->count), 0);
+			xgrow((void **)&ax->counts, sizeof(*ax->counts), ax->n_counts + 1, &alloc);
+			ax->counts[ax->n_counts++] = row->count;
 		}
 	}
-	for (size_t i = 1; i < *n_counts; i++)
-		for (size_t j = i; j > 0 && (*counts)[j - 1] > (*counts)[j]; j--) {
-			uint64_t t = (*counts)[j];
-			(*counts)[j] = (*counts)[j - 1];
-			(*counts)[j - 1] = t;
-		}
+	qsort(ax->counts, ax->n_counts, sizeof(*ax->counts), cmp_u64);
+	keymap_release(&seen_i);
+	keymap_release(&seen_w);
+	keymap_release(&seen_c);
 }
 
-/*
- * A name from the results file as Markdown text: table pipes, HTML and
- * emphasis characters escaped, so a name cannot become markup. Returns a
- * pointer into one of a few rotating static buffers (a line uses several).
- */
-static const char *md(const char *s, int on)
+static void axes_release(struct axes *ax)
 {
-	static char bufs[4][512];
-	static int next;
-	if (!on)
-		return s;
-	char *out = bufs[next++ % 4];
-	size_t n = 0;
-	for (const char *p = s; *p && n < sizeof(bufs[0]) - 8; p++) {
-		const char *rep = NULL;
-		switch (*p) {
-		case '|': rep = "\\|"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '&': rep = "&amp;"; break;
-		case '*': rep = "\\*"; break;
-		case '_': rep = "\\_"; break;
-		case '`': rep = "\\`"; break;
-		}
-		if (rep) {
-			size_t l = strlen(rep);
-			memcpy(out + n, rep, l);
-			n += l;
-		} else {
-			out[n++] = *p;
-		}
-	}
-	out[n] = '\0';
-	return out;
+	strvec_clear(&ax->interps);
+	strvec_clear(&ax->workloads);
+	free(ax->counts);
 }
 
 static void cell_text(char *out, size_t n, const struct stat3 *st, double scale, int prec)
@@ -90,7 +62,36 @@ static void cell_text(char *out, size_t n, const struct stat3 *st, double scale,
 		snprintf(out, n, "%.*f", prec, st->median / scale);
 }
 
-static void print_detail(FILE *out, const struct results *r, const struct summary *s, int md_on)
+/* A name, escaped for the format: Markdown or the terminal. */
+static void put_name(FILE *out, const char *s, int md_on)
+{
+	if (md_on)
+		md_fputs(out, s);
+	else
+		term_fputs(out, s);
+}
+
+static void detail_header(FILE *out, const struct summary_row *row, int md_on)
+{
+	char gs[64] = "";
+	if (row->getsizeof.valid)
+		snprintf(gs, sizeof(gs), "; sys.getsizeof %.0f bytes", row->getsizeof.median);
+	fputs(md_on ? "\n#### " : "\nMemory for ", out);
+	put_name(out, row->interpreter, md_on);
+	fputs(" / ", out);
+	put_name(out, row->workload, md_on);
+	if (md_on)
+		fprintf(out, "\n\nMB = 10^6 bytes, median over repetitions%s\n\n"
+			"| Count | AbsoluteUsage | Delta | Bytes/object | n |\n"
+			"|------:|--------------:|------:|-------------:|--:|\n", gs);
+	else
+		fprintf(out, " (MB = 10^6 bytes, median%s)\n%10s %14s %10s %13s %4s\n"
+			"=========================================================\n", gs, "Count",
+			"AbsoluteUsage", "Delta", "Bytes/object", "n");
+}
+
+/* The article's table: Count, AbsoluteUsage, Delta per interpreter and workload. */
+static void print_detail(FILE *out, const struct summary *s, int md_on)
 {
 	const char *last_i = NULL, *last_w = NULL;
 	for (size_t i = 0; i < s->n_rows; i++) {
@@ -98,26 +99,12 @@ static void print_detail(FILE *out, const struct results *r, const struct summar
 		if (!last_i || strcmp(last_i, row->interpreter) || strcmp(last_w, row->workload)) {
 			last_i = row->interpreter;
 			last_w = row->workload;
-			char gs[64] = "";
-			if (row->getsizeof.valid)
-				snprintf(gs, sizeof(gs), "; sys.getsizeof %.0f bytes", row->getsizeof.median);
-			if (md_on)
-				fprintf(out, "\n#### %s / %s\n\nMB = 10^6 bytes, median over repetitions%s\n\n"
-					"| Count | AbsoluteUsage | Delta | Bytes/object | n |\n"
-					"|------:|--------------:|------:|-------------:|--:|\n",
-					md(row->interpreter, 1), md(row->workload, 1), gs);
-			else
-				fprintf(out, "\nMemory for %s / %s (MB = 10^6 bytes, median%s)\n"
-					"%10s %14s %10s %13s %4s\n"
-					"=========================================================\n",
-					row->interpreter, row->workload, gs, "Count", "AbsoluteUsage", "Delta",
-					"Bytes/object", "n");
+			detail_header(out, row, md_on);
 		}
-		char abs_s[32], delta_s[32], bpo[32];
+		char abs_s[32], delta_s[32], bpo[32], nn[64];
 		cell_text(abs_s, sizeof(abs_s), &row->absolute_bytes, 1e6, 2);
 		cell_text(delta_s, sizeof(delta_s), &row->delta_bytes, 1e6, 2);
 		cell_text(bpo, sizeof(bpo), &row->bytes_per_object, 1, 1);
-		char nn[32];
 		snprintf(nn, sizeof(nn), "%zu", row->n_ok);
 		if (!row->n_ok)
 			snprintf(nn, sizeof(nn), "0 (%zu failed, %zu skipped)", row->n_failed, row->n_skipped);
@@ -126,162 +113,176 @@ static void print_detail(FILE *out, const struct results *r, const struct summar
 		else
 			fprintf(out, "%10" PRIu64 " %14s %10s %13s %4s\n", row->count, abs_s, delta_s, bpo, nn);
 	}
-	(void)r;
 }
 
-static void print_bpo(FILE *out, const struct summary *s, uint64_t count, struct strvec *interps,
-		      struct strvec *wls, int md_on)
+/* Bytes per object at one count: interpreters down, workloads across. */
+static void print_bpo(FILE *out, const struct summary *s, uint64_t count, const struct axes *ax,
+		      int md_on)
 {
 	char cnt[32];
 	format_count(count, cnt, sizeof(cnt));
-	if (md_on) {
-		fprintf(out, "\n**Bytes per object at %s objects** (USS delta / count, median)\n\n| interpreter |", cnt);
-		for (size_t w = 0; w < wls->n; w++)
-			fprintf(out, " %s |", md(wls->v[w], 1));
-		fprintf(out, "\n|---|");
-		for (size_t w = 0; w < wls->n; w++)
-			fprintf(out, "---:|");
-		fputc('\n', out);
-	} else {
-		fprintf(out, "\nBytes per object at %s objects (USS delta / count, median)\n%-24s", cnt, "interpreter");
-		for (size_t w = 0; w < wls->n; w++)
-			fprintf(out, " %11.11s", wls->v[w]);
-		fputc('\n', out);
+	fprintf(out, md_on ? "\n**Bytes per object at %s objects** (USS delta / count, median)\n\n"
+		: "\nBytes per object at %s objects (USS delta / count, median)\n", cnt);
+	size_t ncols = ax->workloads.n + 1;
+	const char **head = xcalloc(ncols, sizeof(*head));
+	char *align = xcalloc(ncols + 1, 1);
+	head[0] = "interpreter";
+	align[0] = 'l';
+	for (size_t w = 0; w < ax->workloads.n; w++) {
+		head[w + 1] = ax->workloads.v[w];
+		align[w + 1] = 'r';
 	}
-	for (size_t i = 0; i < interps->n; i++) {
-		if (md_on)
-			fprintf(out, "| %s |", md(interps->v[i], 1));
-		else
-			fprintf(out, "%-24.24s", interps->v[i]);
-		for (size_t w = 0; w < wls->n; w++) {
-			const struct summary_row *row = summary_find(s, interps->v[i], wls->v[w], count);
-			char v[32];
+	struct tab tb;
+	tab_init(&tb, ncols, head, align);
+	for (size_t i = 0; i < ax->interps.n; i++) {
+		tab_cell(&tb, ax->interps.v[i]);
+		for (size_t w = 0; w < ax->workloads.n; w++) {
+			const struct summary_row *row = summary_find(s, ax->interps.v[i],
+								     ax->workloads.v[w], count);
 			if (!row)
-				snprintf(v, sizeof(v), " ");
+				tab_cell(&tb, "");
 			else if (row->bytes_per_object.valid)
-				snprintf(v, sizeof(v), "%.1f", row->bytes_per_object.median);
+				tab_cellf(&tb, "%.1f", row->bytes_per_object.median);
 			else
-				snprintf(v, sizeof(v), row->n_skipped ? "skipped" : "failed");
-			if (md_on)
-				fprintf(out, " %s |", v);
-			else
-				fprintf(out, " %11s", v);
+				tab_cell(&tb, row->n_skipped ? "skipped" : "failed");
 		}
-		fputc('\n', out);
 	}
+	tab_print(out, &tb, md_on ? TAB_MARKDOWN : TAB_TEXT);
+	tab_release(&tb);
+	free(head);
+	free(align);
 }
 
 static void print_fits(FILE *out, const struct summary *s, int md_on)
 {
+	const char *const head[] = { "interpreter", "workload", "bytes/object (slope)",
+				     "fixed bytes (intercept)", md_on ? "R²" : "R^2", "points" };
 	if (!s->n_fits)
 		return;
-	if (md_on)
-		fprintf(out, "\n**Least-squares fit of delta against count**\n\n"
-			"| interpreter | workload | bytes/object (slope) | fixed bytes (intercept) | R² | points |\n"
-			"|---|---|---:|---:|---:|---:|\n");
-	else
-		fprintf(out, "\nLeast-squares fit of delta against count\n%-24s %-16s %10s %14s %8s %6s\n",
-			"interpreter", "workload", "slope", "intercept", "R^2", "points");
+	fputs(md_on ? "\n**Least-squares fit of delta against count**\n\n"
+	      : "\nLeast-squares fit of delta against count\n", out);
+	struct tab tb;
+	tab_init(&tb, 6, head, "llrrrr");
 	for (size_t i = 0; i < s->n_fits; i++) {
 		const struct summary_fit *f = &s->fits[i];
 		if (!f->fit.valid)
 			continue;
-		if (md_on)
-			fprintf(out, "| %s | %s | %.2f | %.0f | %.6f | %zu |\n", md(f->interpreter, 1),
-				md(f->workload, 1),
-				f->fit.slope, f->fit.intercept, f->fit.r2, f->fit.n);
-		else
-			fprintf(out, "%-24.24s %-16.16s %10.2f %14.0f %8.6f %6zu\n", f->interpreter,
-				f->workload, f->fit.slope, f->fit.intercept, f->fit.r2, f->fit.n);
+		tab_cell(&tb, f->interpreter);
+		tab_cell(&tb, f->workload);
+		tab_cellf(&tb, "%.2f", f->fit.slope);
+		tab_cellf(&tb, "%.0f", f->fit.intercept);
+		tab_cellf(&tb, "%.6f", f->fit.r2);
+		tab_cellf(&tb, "%zu", f->fit.n);
 	}
+	tab_print(out, &tb, md_on ? TAB_MARKDOWN : TAB_TEXT);
+	tab_release(&tb);
 }
 
+/* "- a / b: c" (Markdown) or "  a / b: c" (text), each part escaped. */
+static void list_line(FILE *out, int md_on, const char *a, const char *b, const char *c,
+		      const char *d)
+{
+	fputs(md_on ? "- " : "  ", out);
+	put_name(out, a, md_on);
+	if (b) {
+		fputs(" / ", out);
+		put_name(out, b, md_on);
+	}
+	fputs(": ", out);
+	put_name(out, c, md_on);
+	if (d) {
+		fputs(": ", out);
+		put_name(out, d, md_on);
+	}
+	fputc('\n', out);
+}
+
+/* A line per (interpreter, workload, status, reason) that was not measured. */
 static void print_problems(FILE *out, const struct results *r, int md_on)
 {
 	int header = 0;
+	const char *title = md_on ? "\n**Not measured**\n\n" : "\nNot measured\n";
 	for (size_t i = 0; i < r->n_interps; i++) {
 		const struct interp *in = &r->interps[i];
 		if (!in->skip_reason)
 			continue;
 		if (!header++)
-			fprintf(out, md_on ? "\n**Not measured**\n\n" : "\nNot measured\n");
-		fprintf(out, md_on ? "- %s: skipped: %s\n" : "  %s: skipped: %s\n", md(in->name, md_on),
-			md(in->skip_reason, md_on));
+			fputs(title, out);
+		list_line(out, md_on, in->name, NULL, "skipped", in->skip_reason);
 	}
+	struct keymap seen = KEYMAP_INIT;
+	struct buf key = BUF_INIT;
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cell *c = &r->cells[i];
 		if (c->status == CELL_OK)
 			continue;
-		/* one line per (interpreter, workload, reason) is enough */
-		int seen = 0;
-		for (size_t j = 0; j < i && !seen; j++) {
-			const struct cell *d = &r->cells[j];
-			seen = d->status == c->status && !strcmp(d->interpreter, c->interpreter) &&
-			       !strcmp(d->workload, c->workload) &&
-			       !strcmp(d->reason ? d->reason : "", c->reason ? c->reason : "");
-		}
-		if (seen)
+		keymap_key(&key, c->interpreter, c->workload, 0, (int)c->status);
+		buf_addstr(&key, c->reason ? c->reason : "");
+		if (!keymap_put(&seen, key.p, key.len, i))
 			continue;
 		if (!header++)
-			fprintf(out, md_on ? "\n**Not measured**\n\n" : "\nNot measured\n");
-		fprintf(out, md_on ? "- %s / %s: %s: %s\n" : "  %s / %s: %s: %s\n", md(c->interpreter, md_on),
-			md(c->workload, md_on), cell_status_name(c->status),
-			md(c->reason ? c->reason : "", md_on));
+			fputs(title, out);
+		list_line(out, md_on, c->interpreter, c->workload, cell_status_name(c->status),
+			  c->reason ? c->reason : "");
 	}
+	buf_release(&key);
+	keymap_release(&seen);
 }
 
 /* A workload's own remarks ("__slots__ ignored on micropython"), once per pair. */
 static void print_notes(FILE *out, const struct results *r, int md_on)
 {
 	int header = 0;
+	struct keymap seen = KEYMAP_INIT;
+	struct buf key = BUF_INIT;
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cell *c = &r->cells[i];
 		if (!c->note || !*c->note)
 			continue;
-		int seen = 0;
-		for (size_t j = 0; j < i && !seen; j++) {
-			const struct cell *d = &r->cells[j];
-			seen = d->note && !strcmp(d->interpreter, c->interpreter) &&
-			       !strcmp(d->workload, c->workload) && !strcmp(d->note, c->note);
-		}
-		if (seen)
+		keymap_key(&key, c->interpreter, c->workload, 0, 0);
+		buf_addstr(&key, c->note);
+		if (!keymap_put(&seen, key.p, key.len, i))
 			continue;
 		if (!header++)
-			fprintf(out, md_on ? "\n**Notes**\n\n" : "\nNotes\n");
-		fprintf(out, md_on ? "- %s / %s: %s\n" : "  %s / %s: %s\n", md(c->interpreter, md_on),
-			md(c->workload, md_on), md(c->note, md_on));
+			fputs(md_on ? "\n**Notes**\n\n" : "\nNotes\n", out);
+		list_line(out, md_on, c->interpreter, c->workload, c->note, NULL);
 	}
-}
-
-static void csv_num(FILE *out, const struct stat3 *st, int which)
-{
-	if (!st->valid) {
-		fputc(',', out);
-		return;
-	}
-	double v = which == 0 ? st->median : which == 1 ? st->min : st->max;
-	fprintf(out, ",%.6g", v);
+	buf_release(&key);
+	keymap_release(&seen);
 }
 
 static void print_csv(FILE *out, const struct summary *s)
 {
-	fprintf(out, "interpreter,workload,count,n_ok,n_failed,n_skipped,"
-		"bytes_per_object_median,bytes_per_object_min,bytes_per_object_max,"
-		"delta_bytes_median,absolute_bytes_median,full_uss_median,peak_hwm_median,getsizeof\n");
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "interpreter,workload,count,n_ok,n_failed,n_skipped,"
+		   "bytes_per_object_median,bytes_per_object_min,bytes_per_object_max,"
+		   "delta_bytes_median,absolute_bytes_median,full_uss_median,peak_hwm_median,"
+		   "getsizeof\n");
 	for (size_t i = 0; i < s->n_rows; i++) {
 		const struct summary_row *row = &s->rows[i];
-		fprintf(out, "%s,%s,%" PRIu64 ",%zu,%zu,%zu", row->interpreter, row->workload,
-			row->count, row->n_ok, row->n_failed, row->n_skipped);
-		csv_num(out, &row->bytes_per_object, 0);
-		csv_num(out, &row->bytes_per_object, 1);
-		csv_num(out, &row->bytes_per_object, 2);
-		csv_num(out, &row->delta_bytes, 0);
-		csv_num(out, &row->absolute_bytes, 0);
-		csv_num(out, &row->full_uss, 0);
-		csv_num(out, &row->peak_hwm, 0);
-		csv_num(out, &row->getsizeof, 0);
-		fputc('\n', out);
+		const struct stat3 *st[] = { &row->bytes_per_object, &row->delta_bytes,
+					     &row->absolute_bytes, &row->full_uss, &row->peak_hwm,
+					     &row->getsizeof };
+		csv_field(&b, row->interpreter);
+		buf_addstr(&b, ",");
+		csv_field(&b, row->workload);
+		buf_addf(&b, ",%" PRIu64 ",%zu,%zu,%zu", row->count, row->n_ok, row->n_failed,
+			 row->n_skipped);
+		for (size_t k = 0; k < ARRAY_SIZE(st); k++) {
+			double v = st[k]->valid ? st[k]->median : NAN;
+			buf_addstr(&b, ",");
+			csv_number(&b, v);
+			if (k == 0) { /* min and max of bytes per object */
+				buf_addstr(&b, ",");
+				csv_number(&b, st[0]->valid ? st[0]->min : NAN);
+				buf_addstr(&b, ",");
+				csv_number(&b, st[0]->valid ? st[0]->max : NAN);
+			}
+		}
+		buf_addstr(&b, "\n");
 	}
+	fputs(b.p, out);
+	buf_release(&b);
 }
 
 static cJSON *stat_json(const struct stat3 *st)
@@ -304,15 +305,15 @@ static void print_json(FILE *out, const struct summary *s)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "interpreter", row->interpreter);
 		cJSON_AddStringToObject(o, "workload", row->workload);
-		cJSON_AddNumberToObject(o, "count", (double)row->count);
+		cJSON_AddItemToObject(o, "count", json_u64(row->count));
 		cJSON_AddNumberToObject(o, "n_ok", (double)row->n_ok);
 		cJSON_AddItemToObject(o, "bytes_per_object", stat_json(&row->bytes_per_object));
 		cJSON_AddItemToObject(o, "delta_bytes", stat_json(&row->delta_bytes));
 		cJSON_AddItemToObject(o, "absolute_bytes", stat_json(&row->absolute_bytes));
 		cJSON_AddItemToArray(arr, o);
 	}
-	char *txt = cJSON_Print(arr);
-	fprintf(out, "%s\n", txt);
+	char *txt = json_print_exact(arr, 1);
+	fputs(txt, out);
 	free(txt);
 	cJSON_Delete(arr);
 }
@@ -321,10 +322,8 @@ int table_print(FILE *out, const struct results *r, const struct table_opts *opt
 {
 	struct summary s;
 	summary_compute(r, &s);
-	struct strvec interps = STRVEC_INIT, wls = STRVEC_INIT;
-	uint64_t *counts;
-	size_t n_counts;
-	collect(&s, &interps, &wls, &counts, &n_counts);
+	struct axes ax;
+	axes_init(&ax, &s);
 	int md_on = opts->format == TABLE_MARKDOWN;
 	switch (opts->format) {
 	case TABLE_CSV:
@@ -335,18 +334,16 @@ int table_print(FILE *out, const struct results *r, const struct table_opts *opt
 		break;
 	default:
 		if (opts->detail)
-			print_detail(out, r, &s, md_on);
-		for (size_t i = 0; i < n_counts; i++)
-			if (!opts->count || opts->count == counts[i])
-				print_bpo(out, &s, counts[i], &interps, &wls, md_on);
+			print_detail(out, &s, md_on);
+		for (size_t i = 0; i < ax.n_counts; i++)
+			if (!opts->count || opts->count == ax.counts[i])
+				print_bpo(out, &s, ax.counts[i], &ax, md_on);
 		if (opts->detail)
 			print_fits(out, &s, md_on);
 		print_problems(out, r, md_on);
 		print_notes(out, r, md_on);
 	}
-	free(counts);
-	strvec_clear(&interps);
-	strvec_clear(&wls);
+	axes_release(&ax);
 	summary_release(&s);
 	fflush(out);
 	return ferror(out) ? -1 : 0;

@@ -5,19 +5,20 @@
  * object at each count (interpreters down, workloads across), the fits,
  * and the cells that failed or were skipped with why.
  *
- * Owns: the formats text, markdown, csv and json of those tables.
+ * Owns: what those tables hold, in text, Markdown, CSV and JSON (the
+ * escaping and the table layout are textfmt.h's).
  */
 #ifndef OBJMEM_TABLE_H
 #define OBJMEM_TABLE_H
 
 #include <stdio.h>
 
-#include "model.h"
+#include "results.h"
 
 enum table_format { TABLE_TEXT, TABLE_MARKDOWN, TABLE_CSV, TABLE_JSON };
 
-/* -1 if unknown */
-int table_format_from_name(const char *name);
+/* "text", "markdown", "csv", "json", NULL: in the order of enum table_format. */
+extern const char *const table_format_names[];
 
 struct table_opts {
 	enum table_format format;

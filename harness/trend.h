@@ -1,15 +1,13 @@
 /*
  * trend.h - bytes per object over a series of results files (nightly runs,
- * revisions), and `objmem trend`.
+ * revisions).
  *
  * Owns: ordering the files (by their "created" date, or as given), the
  * lines (one per interpreter, workload and count, matched by name across
  * files), marking each point against the point before it on its line with
  * compare.h's verdict rule, the tables of the series (text, markdown, csv,
- * json), and the figure: a data file and a standalone gnuplot script made
- * from the templates plots/common.gp and plots/trend.gp (plot.h's
- * placeholders), drawn by running gnuplot with an argv (spawn.h), never
- * through a shell.
+ * json), and what the figure shows: its data file and the placeholders of
+ * plots/trend.gp. gnuplot.c writes the script and draws it.
  *
  * Steps: trend_build from loaded results, trend_print and/or
  * trend_figure_write, trend_release.
@@ -21,7 +19,7 @@
 #include <stdint.h>
 
 #include "compare.h"
-#include "model.h"
+#include "results.h"
 #include "stats.h"
 
 struct trend_file {
@@ -83,7 +81,7 @@ int trend_write_data(const struct trend *t, FILE *f);
 /* The figure: where, in which formats, from which templates. */
 struct trend_figure {
 	const char *dir;        /* made if missing */
-	unsigned formats;       /* PLOT_* mask (plot.h); 0: png */
+	unsigned formats;       /* GP_* mask (gnuplot.h); 0: png */
 	const char *templates;  /* directory with common.gp and trend.gp; NULL: found */
 	const char *gnuplot;    /* NULL: gnuplot on PATH */
 	const char *title;
@@ -91,13 +89,6 @@ struct trend_figure {
 	int render;             /* 0: data, script and table only */
 	int quiet;
 };
-
-/*
- * The template's placeholders for this series (DEFS, WIDTH, HEIGHT, DATA,
- * NAME, TITLE, YLABEL, XLABEL, FORMATS) as "KEY=VALUE" entries of vars, for
- * plot_subst. Returns 0.
- */
-int trend_script_vars(const struct trend *t, const struct trend_figure *fig, struct strvec *vars);
 
 /*
  * Write DIR/trend.dat, DIR/trend.gp (standalone, from plots/common.gp and

@@ -1,5 +1,5 @@
 /*
- * upload.h - sending results to a server, and `objmem upload`.
+ * upload.h - what objmem sends to a results server, and how the token goes.
  *
  * Owns: the payloads. "codespeed" is the form Codespeed's
  * /result/add/json/ endpoint takes: one field, json, holding the
@@ -22,7 +22,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "model.h"
+#include "results.h"
 
 struct upload_meta {
 	const char *environment;   /* Codespeed environment (must exist on the server) */
@@ -44,13 +44,28 @@ cJSON *upload_codespeed_entries(const struct results *r, const struct upload_met
 /* "json=" followed by the url-encoded compact JSON of entries. */
 char *upload_codespeed_form(const cJSON *entries, size_t *len);
 
-/* Sample standard deviation (n - 1); 0 for fewer than two values. */
-double upload_std_dev(const double *v, size_t n);
-
 /* "point3d@1M": the Codespeed benchmark name of a workload at a count. */
 char *upload_benchmark_name(const char *workload, uint64_t count);
 
 /* "2026-11-22 03:04:05" from "2026-11-22T03:04:05Z", as Django reads dates; NULL if not a date. */
 char *upload_django_date(const char *iso);
+
+/* Where the token comes from unless --token-env says otherwise. */
+#define UPLOAD_TOKEN_ENV "OBJMEM_UPLOAD_TOKEN"
+
+/*
+ * The Authorization header line from the token in the environment variable
+ * env_name, sent with scheme "token", "bearer" or "basic" (the variable
+ * then holds user:password); *out NULL when there is no token and
+ * env_given is 0. Returns 0 or -1 (message printed; the token is never in
+ * it). Free *out with upload_free_secret.
+ */
+int upload_auth_header(const char *env_name, int env_given, const char *scheme, char **out);
+/* Wipe a string holding a secret, then free it. */
+void upload_free_secret(char *s);
+/* Standard base64 (RFC 4648) of s. */
+char *upload_base64(const char *s);
+/* 1 when the URL's host is this machine (a token over plain http stays local). */
+int upload_url_is_loopback(const char *url);
 
 #endif

@@ -44,6 +44,17 @@ void die(const char *fmt, ...)
 	exit(2);
 }
 
+void bug_at(const char *file, int line, const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "BUG: %s:%d: %s\n", file, line, msg);
+	abort();
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -253,144 +264,6 @@ char *buf_detach(struct buf *b)
 	return p;
 }
 
-#define COUNT_MAX 1000000000000ULL
-
-int parse_count(const char *s, uint64_t *out, const char **why)
-{
-	const char *p = s;
-	uint64_t v = 0;
-	if (!s || !*s) {
-		*why = "empty count";
-		return -1;
-	}
-	if (*p == '-' || *p == '+') {
-		*why = "a count is a positive whole number without sign";
-		return -1;
-	}
-	if (*p < '0' || *p > '9') {
-		*why = "a count starts with a digit (e.g. 100, 1k, 10M)";
-		return -1;
-	}
-	while (*p >= '0' && *p <= '9') {
-		if (v > COUNT_MAX) {
-			*why = "count too large (at most 1e12)";
-			return -1;
-		}
-		v = v * 10 + (uint64_t)(*p - '0');
-		p++;
-	}
-	uint64_t mult = 1;
-	switch (*p) {
-	case '\0': break;
-	case 'k': case 'K': mult = 1000ULL; p++; break;
-	case 'M': mult = 1000000ULL; p++; break;
-	case 'G': mult = 1000000000ULL; p++; break;
-	default:
-		*why = (*p == '.' || *p == 'e' || *p == 'E')
-			? "a count is a whole number; use a k, M or G suffix, not a fraction or exponent"
-			: "unknown suffix (use k, M or G)";
-		return -1;
-	}
-	if (*p) {
-		*why = "junk after the count (use e.g. 100, 1k, 10M)";
-		return -1;
-	}
-	if (v > COUNT_MAX / mult) {
-		*why = "count too large (at most 1e12)";
-		return -1;
-	}
-	v *= mult;
-	if (v == 0) {
-		*why = "a count must be at least 1";
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-int parse_count_list(const char *s, uint64_t **out, size_t *n, const char **why)
-{
-	uint64_t *v = NULL;
-	size_t nv = 0, alloc = 0;
-	const char *p = s;
-	if (!s || !*s) {
-		*why = "empty count list";
-		return -1;
-	}
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char *item = xstrndup(p, len);
-		uint64_t c;
-		int rc = parse_count(item, &c, why);
-		free(item);
-		if (rc) {
-			free(v);
-			return -1;
-		}
-		xgrow((void **)&v, sizeof(*v), nv + 1, &alloc);
-		v[nv++] = c;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	qsort(v, nv, sizeof(*v), cmp_u64);
-	size_t k = 0;
-	for (size_t i = 0; i < nv; i++)
-		if (k == 0 || v[k - 1] != v[i])
-			v[k++] = v[i];
-	*out = v;
-	*n = k;
-	return 0;
-}
-
-int parse_int_range(const char *s, long min, long max, long *out)
-{
-	char *end;
-	if (!s || !*s)
-		return -1;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	unsigned shift = 0;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	default: return -1;
-	}
-	if (*end == 'i' && end[1] == 'B')
-		end += 2;
-	else if (*end == 'B')
-		end++;
-	if (*end || v == 0 || v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
 int read_file(const char *path, size_t max, struct buf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -525,18 +398,45 @@ size_t edit_distance(const char *a, const char *b)
 	return d;
 }
 
-int usage_error(const char *usage_text, const char *fmt, ...)
+int mkdir_p(const char *dir)
 {
-	if (fmt) {
-		char msg[1024];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		fprintf(stderr, "error: %s\n", msg);
-		fprintf(stderr, "%s", usage_text);
-		return 2;
+	if (!*dir)
+		return error("the output directory is an empty string");
+	char *path = xstrdup(dir);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+			int e = errno;
+			error("cannot create directory '%s': %s", path, strerror(e));
+			free(path);
+			return -1;
+		}
+		*p = c;
+		if (!c)
+			break;
 	}
-	fputs(usage_text, stdout);
+	free(path);
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return error("cannot use '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return error("cannot write into '%s': not a directory", dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		return error("cannot write into '%s': %s; pick another directory", dir,
+			     strerror(errno));
 	return 0;
+}
+
+int mkdir_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	int rc = mkdir_p(dir);
+	free(dir);
+	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * util.h - small shared helpers: error reporting, checked allocation,
- * string vectors, growable buffers, number parsing and atomic file writes.
+ * string vectors, growable buffers, files and directories.
  *
  * Errors follow one scheme: error() prints "error: ..." on stderr and returns
  * -1, so callers write `return error("cannot read '%s': %s", path, ...)`.
@@ -27,6 +27,9 @@
 int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A broken invariant: "BUG: file:line: ..." and abort. */
+#define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
+NORETURN void bug_at(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
@@ -73,20 +76,6 @@ void buf_release(struct buf *b);
 /* Detach the string; the buffer is left empty. Never NULL. */
 char *buf_detach(struct buf *b);
 
-/*
- * Parse a positive object count: digits with an optional k, M or G suffix
- * (powers of 1000), e.g. "100", "1k", "10M". Rejects 0, signs, overflow
- * above 1e12, fractions and junk. Returns 0 or -1 with *why set to a
- * static message.
- */
-int parse_count(const char *s, uint64_t *out, const char **why);
-/* Parse a comma list of counts into a sorted, deduplicated array. */
-int parse_count_list(const char *s, uint64_t **out, size_t *n, const char **why);
-/* Parse a decimal int in [min, max]. */
-int parse_int_range(const char *s, long min, long max, long *out);
-/* Parse a size with optional K/M/G/T suffix (powers of 1024) into bytes. */
-int parse_size(const char *s, uint64_t *out);
-
 /* Read a whole file (at most max bytes) into a NUL-terminated string. */
 int read_file(const char *path, size_t max, struct buf *out);
 /*
@@ -97,11 +86,12 @@ int read_file(const char *path, size_t max, struct buf *out);
 int write_file_atomic(const char *path, const char *data, size_t len);
 
 /*
- * A command's usage error: with fmt, print "error: ..." and the usage text on
- * stderr and return 2; with fmt NULL (--help), print the usage on stdout and
- * return 0.
+ * Make dir and its parents (like mkdir -p) and check that it is a writable
+ * directory. Returns 0, or -1 with "error: cannot ..." printed.
  */
-int usage_error(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);
+int mkdir_p(const char *dir);
+/* Make the directory that will hold the file path (mkdir -p of its dirname). */
+int mkdir_parent(const char *path);
 
 /* Monotonic seconds. */
 double now_s(void);

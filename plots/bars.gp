@@ -28,7 +28,7 @@ set boxwidth BW
 set xrange [-0.5 : NG - 0.5]
 set yrange [0 : YMAX]
 set xtics scale 0 ()
-do for [g = 1:NG] { set xtics add (GROUPS[g] g - 1) }
+do for [g = 1:NG] { set xtics add (tic(GROUPS[g]) g - 1) }
 if (XTICROT) { set xtics rotate by 30 right offset 0.8, 0 } else { set xtics norotate }
 set ytics
 set format y "%.0f"

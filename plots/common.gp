@@ -20,6 +20,10 @@ array PATTERN[7] = [0, 4, 5, 1, 6, 7, 2]
 array DASH[5] = [1, 2, 4, 5, 3]
 array POINT[11] = [7, 5, 9, 11, 13, 6, 4, 8, 10, 12, 3]
 
+# Tic labels are format strings to gnuplot: a % in a name (pct%d) would be
+# read as a conversion. tic(s) doubles every %, so the name shows as it is.
+tic(s) = strstrt(s, "%") ? s[1:strstrt(s, "%")] . "%" . tic(s[strstrt(s, "%") + 1:]) : s
+
 color(i) = COLOR[(i - 1) % |COLOR| + 1]
 pattern(i) = PATTERN[(i - 1) % |PATTERN| + 1]
 dash(i) = DASH[(i - 1) % |DASH| + 1]

@@ -27,7 +27,7 @@ pos(v) = v > 0 ? v : NaN
 set logscale xy
 set xrange [XMIN : XMAX]
 set xtics scale 1 ()
-do for [k = 1:NX] { set xtics add (COUNTLABELS[k] COUNTS[k]) }
+do for [k = 1:NX] { set xtics add (tic(COUNTLABELS[k]) COUNTS[k]) }
 set mxtics default
 set format y "%g"
 set grid xtics ytics lw 1 lc rgb "#DDDDDD" dt 1 back

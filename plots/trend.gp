@@ -34,7 +34,7 @@ set xlabel XLABEL textcolor rgb TEXTCOLOR
 set ylabel YLABEL textcolor rgb TEXTCOLOR
 set xrange [-0.5 : NX - 0.5]
 set xtics scale 1 ()
-do for [k = 1:NX] { set xtics add (XLABELS[k] k - 1) }
+do for [k = 1:NX] { set xtics add (tic(XLABELS[k]) k - 1) }
 if (XTICROT) { set xtics rotate by 30 right } else { set xtics norotate }
 set format y "%g"
 # room above and below the points for the changes written by the rings

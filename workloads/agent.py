@@ -9,8 +9,8 @@
 #   agent.py list                 the workloads, one line each
 #
 # WORKLOAD is a name (a file workloads/<name>.py, '-' spelt '_') or the
-# path of a workload file of one's own.  The protocol is in TEAM.md: every
-# line the agent writes goes to a dup of the ORIGINAL stdout as
+# path of a workload file of one's own.  The protocol is in docs/protocol.md:
+# every line the agent writes goes to a dup of the ORIGINAL stdout as
 # "OBJMEM/1 <verb> <json>"; fd 1 and sys.stdout are pointed at stderr before
 # any workload code runs, so nothing a workload prints (even from C) can
 # reach the protocol.  The driver answers on stdin with "go" or "quit".

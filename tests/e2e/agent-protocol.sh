@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# agent-protocol: workloads/agent.py speaks TEAM.md's protocol on every
-# interpreter this machine has: the system python3 always, pyenv builds and
-# pypy3 when present (never required), plus any listed in
+# agent-protocol: workloads/agent.py speaks the protocol of docs/protocol.md
+# on every interpreter this machine has: the system python3 always, pyenv
+# builds and pypy3 when present (never required), plus any listed in
 # $OBJMEM_TEST_PYTHONS (colon-separated paths).  For each, tests/e2e/
 # drive_agent.py plays the driver: probe, list, prepare record, every
 # workload at 1000 objects (protocol lines, phase order, getsizeof), prints
@@ -10,6 +10,13 @@
 # interpreter can run at all.
 set -eu
 . "$(dirname "$0")/lib.sh"
+# Everything temporary stays under $TMP: drive_agent.py's scratch files and
+# the working directory it gives the agents (tempfile follows TMPDIR), and
+# the C compiler's temporaries when `prepare record` builds the extension.
+export TMPDIR=$TMP
+# As objmem gives its children: no .pyc written next to an interpreter's
+# standard library (under ~/.pyenv, say) by the label and start-up checks.
+export PYTHONDONTWRITEBYTECODE=1
 
 DRIVER="$SRC/tests/e2e/drive_agent.py"
 command -v python3 >/dev/null 2>&1 || skip "no python3 to run the driver"

@@ -3,7 +3,7 @@
 
 usage: check_results.py FILE CHECK [ARGS...]
 checks:
-  schema                      every field of DESIGN.md's schema is there, with its type
+  schema                      every field of README.md's "Results format" is there, with its type
   cells N                     the file holds N cells
   status WORKLOAD STATUS [REASON_FRAGMENT]
                               every cell of WORKLOAD has STATUS (and reason contains fragment)

@@ -10,7 +10,7 @@ while IFS='|' read -r args msg; do
 	[ ! -e "$o" ] || fail "'$args' wrote a results file"
 	pass "run $args: $msg"
 done <<'TABLE'
--n -5|bad --counts '-5': a count is a positive whole number without sign
+-n -5|--counts takes object counts like 100,1k,10M, not '-5': a count is a positive whole number without sign
 -n 0|a count must be at least 1
 -n 1e99|not a fraction or exponent
 -n abc|a count starts with a digit
@@ -21,7 +21,7 @@ done <<'TABLE'
 -j 0|--jobs takes a whole number from 1 to 256
 -w slotz|unknown workload 'slotz'; did you mean 'slots'?
 -i no-such-python-anywhere|no interpreter definition
--p nosuch|unknown preset 'nosuch'
+-p nosuch|--preset takes default, versions or quick, not 'nosuch'
 --bogus|unknown option '--bogus'
 -t -1|--timeout takes seconds
 --shard 3/2|--shard takes K/N

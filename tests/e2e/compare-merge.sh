@@ -172,7 +172,7 @@ EOF
 args=(--image png)
 command -v gnuplot >/dev/null || args=(--scripts-only)
 expect_exit 0 "$OBJMEM" trend "$base" "$new" -o "$TMP/trend" "${args[@]}"
-grep -qE '^ +2 +rev-2 .* \+5\.00% +LARGER$' "$TMP/out" || { cat "$TMP/out"; fail "trend table"; }
+grep -qE '^ *2 +rev-2 .* \+5\.00% +LARGER$' "$TMP/out" || { cat "$TMP/out"; fail "trend table"; }
 for f in trend.dat trend.gp trend.md; do [ -s "$TMP/trend/$f" ] || fail "trend: no $f"; done
 grep -q '^1 .* ok 1 "+5.0%"$' "$TMP/trend/trend.dat" || fail "trend.dat does not mark the step"
 if command -v gnuplot >/dev/null; then

@@ -5,15 +5,15 @@ usage: drive_agent.py --python PY [--label NAME] [--count N] all
        drive_agent.py --python PY run WORKLOAD COUNT
        drive_agent.py --python PY probe
 
-`all` checks the agent protocol of TEAM.md on one interpreter, printing one
-line per check ("ok   LABEL: what" or "FAIL LABEL: what: why"): probe and
-list, `prepare record`, every workload at COUNT objects (protocol lines,
-phase order, getsizeof against the probe's own measurements, distinct
-objects with the intended attributes), a workload's prints landing on
-stderr and never in the protocol, skip and error lines, `quit` at each
-phase, EOF on stdin, and argument errors (exit 2).  On a 64-bit CPython
-with pymalloc it also checks the physics: `slots` at 100000 objects costs
-getsizeof rounded up to pymalloc's alignment, in USS.
+`all` checks the agent protocol (docs/protocol.md) on one interpreter,
+printing one line per check ("ok   LABEL: what" or "FAIL LABEL: what: why"):
+probe and list, `prepare record`, every workload at COUNT objects (protocol
+lines, phase order, getsizeof against the probe's own measurements, distinct
+objects with the intended attributes), a workload's prints landing on stderr
+and never in the protocol, skip and error lines, `quit` at each phase, EOF
+on stdin, and argument errors (exit 2).  On a 64-bit CPython with pymalloc
+it also checks the physics: `slots` at 1,000,000 objects costs getsizeof
+rounded up to pymalloc's alignment, in USS.
 `run` drives one cell and prints each phase's USS and bytes per object.
 Exit status: 0 when every check passed, 1 otherwise.
 """

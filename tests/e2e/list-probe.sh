@@ -10,7 +10,9 @@ pass "list workloads names every workload"
 expect_exit 0 "$OBJMEM" interpreters probe python3
 python3 - "$TMP/out" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[1]))
+assert isinstance(a, list) and len(a) == 1, "one JSON array, one entry per build named"
+d = a[0]
 p = d["probe"]
 for k in ("implementation", "version", "pointer_bits", "debug", "allocator", "gil_disabled",
           "compiler", "configure_args", "getsizeof_works", "layout"):

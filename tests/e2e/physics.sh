@@ -8,6 +8,9 @@
 #   any CPython    record    48 +/- 1   (16 header + 3 x 8 = 40, no GC header -> 48)
 # and the repetitions agree within 0.2%.
 . "$(dirname "$0")/lib.sh"
+# The C compiler's temporaries (objmem prepares `record` by building the
+# extension) go under $TMP, not /tmp.
+export TMPDIR=$TMP
 out=$TMP/phys.json
 args=(-i python3)
 while read -r exe; do [ -n "$exe" ] && args+=(-i "$exe"); done < <(extra_interpreters)

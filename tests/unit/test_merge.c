@@ -57,16 +57,15 @@ static void set_top(struct results *r, const char *created, const char *label, c
 	r->created = xstrdup(created);
 	r->label = label ? xstrdup(label) : NULL;
 	r->objmem_version = xstrdup("0.1.0");
-	r->machine = cJSON_CreateObject();
-	cJSON_AddStringToObject(r->machine, "hostname", "bench1");
-	cJSON_AddStringToObject(r->machine, "kernel", kernel);
-	r->config = cJSON_CreateObject();
-	cJSON *counts = cJSON_AddArrayToObject(r->config, "counts");
-	cJSON_AddItemToArray(counts, cJSON_CreateNumber(1000));
-	cJSON_AddItemToArray(counts, cJSON_CreateNumber(100000));
-	cJSON_AddNumberToObject(r->config, "repeat", 2);
+	r->machine.present = 1;
+	r->machine.hostname = xstrdup("bench1");
+	r->machine.kernel = xstrdup(kernel);
+	r->config.present = 1;
+	results_config_add_count(r, 1000);
+	results_config_add_count(r, 100000);
+	r->config.repeat = 2;
 	if (shard)
-		cJSON_AddStringToObject(r->config, "shard", shard);
+		CU_ASSERT_EQUAL(sscanf(shard, "%d/%d", &r->config.shard_k, &r->config.shard_n), 2);
 }
 
 static int has_text(const struct strvec *sv, const char *needle)
@@ -113,11 +112,11 @@ static void test_disjoint_shards(void)
 	/* the earliest date, the shard marker gone, where each part came from */
 	CU_ASSERT_STRING_EQUAL(m.out.created, "2026-11-22T02:59:00Z");
 	CU_ASSERT_STRING_EQUAL(m.out.label, "rev1");
-	CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(m.out.config, "shard"));
-	cJSON *from = cJSON_GetObjectItem(m.out.config, "merged_from");
-	CU_ASSERT_EQUAL(cJSON_GetArraySize(from), 2);
-	cJSON *shard = cJSON_GetObjectItem(cJSON_GetArrayItem(from, 1), "shard");
-	CU_ASSERT(cJSON_IsString(shard) && !strcmp(shard->valuestring, "2/2"));
+	CU_ASSERT_EQUAL(m.out.config.shard_n, 0);
+	CU_ASSERT_EQUAL_FATAL(m.out.config.n_merged, 2);
+	CU_ASSERT(m.out.config.merged[1].shard && !strcmp(m.out.config.merged[1].shard, "2/2"));
+	CU_ASSERT_STRING_EQUAL(m.out.config.merged[0].source, "a.json");
+	CU_ASSERT_EQUAL(m.out.config.merged[0].cells, 2);
 
 	/* the merged document reads back */
 	cJSON *doc = results_to_json(&m.out);
@@ -304,10 +303,9 @@ static void test_top_level(void)
 	results_init(&b);
 	set_top(&a, "2026-11-22T03:00:00Z", "rev1", "6.1.0", NULL);
 	set_top(&b, "2026-11-21T03:00:00Z", "rev2", "6.8.0", NULL);
-	cJSON *counts = cJSON_GetObjectItem(b.config, "counts");
-	cJSON_AddItemToArray(counts, cJSON_CreateNumber(10));
-	cJSON_AddItemToArray(counts, cJSON_CreateNumber(1000000));
-	cJSON_ReplaceItemInObject(b.config, "repeat", cJSON_CreateNumber(5));
+	results_config_add_count(&b, 10);
+	results_config_add_count(&b, 1000000);
+	b.config.repeat = 5;
 
 	struct merge m;
 	merge_init(&m);
@@ -317,10 +315,11 @@ static void test_top_level(void)
 	CU_ASSERT_STRING_EQUAL(m.out.label, "rev1");
 	CU_ASSERT(has_text(&m.warnings, "'b.json' has label 'rev2'"));
 	CU_ASSERT(has_text(&m.warnings, "different kernel: base '6.1.0', new '6.8.0'"));
-	char *counts_text = cJSON_PrintUnformatted(cJSON_GetObjectItem(m.out.config, "counts"));
-	CU_ASSERT_STRING_EQUAL(counts_text, "[10,1000,100000,1000000]");
-	cJSON_free(counts_text);
-	CU_ASSERT_EQUAL(cJSON_GetObjectItem(m.out.config, "repeat")->valuedouble, 5);
+	char *counts_text = field_text(&m.out.config, &config_fields[0]);
+	CU_ASSERT_STRING_EQUAL(config_fields[0].key, "counts");
+	CU_ASSERT_STRING_EQUAL(counts_text, "10,1000,100000,1000000");
+	free(counts_text);
+	CU_ASSERT_EQUAL(m.out.config.repeat, 5);
 	merge_release(&m);
 	results_release(&a);
 	results_release(&b);

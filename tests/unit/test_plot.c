@@ -1,10 +1,10 @@
 /*
- * test_plot.c - plot.c: template substitution, gnuplot string escaping,
- * numbers and formats, the data files (gaps written as NaN with their
+ * test_plot.c - plot.c: the data files (gaps written as NaN with their
  * status, never as 0), and whole figure sets written from the fixture
- * tests/fixtures/plot/gaps.json without running gnuplot; then gnuplot's
- * runner against programs that fail, are missing or hang. Drawing with the
- * real gnuplot is tests/e2e/plot-report.sh's job.
+ * tests/fixtures/plot/gaps.json without running gnuplot; then figures
+ * drawn by stand-ins for gnuplot that fail, are missing or hang. The text
+ * rules are test_gnuplot.c's; drawing with the real gnuplot is
+ * tests/e2e/plot-report.sh's job.
  */
 #include <math.h>
 #include <regex.h>
@@ -13,172 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gnuplot.h"
 #include "plot.h"
 #include "results.h"
 #include "unit.h"
-
-/* ---- plot_subst ---- */
-
-static const struct subst_case {
-	const char *name;
-	const char *tmpl;
-	const char *vars[4]; /* "KEY=VALUE" */
-	const char *want;    /* NULL: an error is expected */
-	const char *why;     /* part of the error */
-} subst_cases[] = {
-	{ "no placeholder", "plot x\n", { NULL }, "plot x\n", NULL },
-	{ "empty template", "", { NULL }, "", NULL },
-	{ "one placeholder", "set title '@TITLE@'", { "TITLE=Memory" }, "set title 'Memory'", NULL },
-	{ "two, adjacent", "@A@@B@", { "A=1", "B=2" }, "12", NULL },
-	{ "repeated", "@A@ and @A@", { "A=x" }, "x and x", NULL },
-	{ "digits and underscores in the key", "@YMAX_2@", { "YMAX_2=9" }, "9", NULL },
-	{ "value with '=' in it", "@E@", { "E=a=b" }, "a=b", NULL },
-	{ "empty value", "[@E@]", { "E=" }, "[]", NULL },
-	{ "a value is not scanned again", "@A@", { "A=@B@", "B=no" }, "@B@", NULL },
-	{ "a gnuplot macro stays", "@MACRO and x", { NULL }, "@MACRO and x", NULL },
-	{ "lower case is not a placeholder", "@title@", { NULL }, "@title@", NULL },
-	{ "an address stays", "mail a@b.c", { NULL }, "mail a@b.c", NULL },
-	{ "a lone @ at the end", "x @", { NULL }, "x @", NULL },
-	{ "@@ stays", "@@", { NULL }, "@@", NULL },
-	{ "unterminated key", "@ABC def", { "ABC=1" }, "@ABC def", NULL },
-	{ "key then space is not a placeholder", "@A @", { "A=1" }, "@A @", NULL },
-	{ "unknown placeholder, line 3", "a\nb\n@NOPE@\n", { "A=1" }, NULL,
-	  "line 3: unknown placeholder @NOPE@" },
-	{ "unknown after a known one", "@A@ @B@", { "A=1" }, NULL, "line 1: unknown placeholder @B@" },
-};
-
-static void test_subst_table(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(subst_cases); i++) {
-		const struct subst_case *t = &subst_cases[i];
-		struct strvec vars = STRVEC_INIT;
-		for (size_t k = 0; k < ARRAY_SIZE(t->vars) && t->vars[k]; k++)
-			strvec_push(&vars, t->vars[k]);
-		struct buf out = BUF_INIT;
-		char *why = NULL;
-		int rc = plot_subst(t->tmpl, &vars, &out, &why);
-		int ok = t->want ? rc == 0 && !strcmp(out.p ? out.p : "", t->want)
-				 : rc == -1 && why && strstr(why, t->why);
-		if (!ok)
-			fprintf(stderr, "\nsubst case '%s': rc %d out '%s' why '%s'\n", t->name, rc,
-				out.p ? out.p : "(null)", why ? why : "(null)");
-		CU_ASSERT(ok);
-		free(why);
-		buf_release(&out);
-		strvec_clear(&vars);
-	}
-}
-
-static void test_subst_appends(void)
-{
-	struct strvec vars = STRVEC_INIT;
-	strvec_push(&vars, "A=1");
-	struct buf out = BUF_INIT;
-	buf_addstr(&out, "# header\n");
-	char *why;
-	CU_ASSERT_EQUAL(plot_subst("x=@A@", &vars, &out, &why), 0);
-	CU_ASSERT_STRING_EQUAL(out.p, "# header\nx=1");
-	buf_release(&out);
-	strvec_clear(&vars);
-}
-
-/* ---- escaping, numbers, formats ---- */
-
-static const struct esc_case {
-	const char *in, *want;
-} gp_cases[] = {
-	{ "plain", "plain" },
-	{ "", "" },
-	{ "it's", "it''s" },
-	{ "''", "''''" },
-	{ "two\nlines", "two lines" },
-	{ "tab\there\r", "tab here " },
-	{ "back\\slash \"q\" @A@", "back\\slash \"q\" @A@" },
-	{ "py<b>&'\"", "py<b>&''\"" },
-	{ "10⁶ bytes", "10⁶ bytes" },
-};
-
-static void test_gp_escape(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(gp_cases); i++) {
-		struct buf b = BUF_INIT;
-		plot_gp_escape(&b, gp_cases[i].in);
-		if (strcmp(b.p, gp_cases[i].want))
-			fprintf(stderr, "\ngp escape '%s': got '%s'\n", gp_cases[i].in, b.p);
-		CU_ASSERT_STRING_EQUAL(b.p, gp_cases[i].want);
-		buf_release(&b);
-	}
-}
-
-static void test_format_number(void)
-{
-	static const struct {
-		double v;
-		const char *want;
-	} cases[] = {
-		{ 1.5, "1.5" }, { 0, "0" }, { 1e6, "1000000" }, { 3512.345678, "3512.345678" },
-		{ -4.096, "-4.096" }, { 1e12, "1000000000000" }, { 0.000123, "0.000123" },
-	};
-	char out[64];
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		plot_format_number(out, sizeof(out), cases[i].v);
-		CU_ASSERT_STRING_EQUAL(out, cases[i].want);
-	}
-	plot_format_number(out, sizeof(out), NAN);
-	CU_ASSERT_STRING_EQUAL(out, "NaN");
-	plot_format_number(out, sizeof(out), INFINITY);
-	CU_ASSERT_STRING_EQUAL(out, "NaN");
-	plot_format_number(out, sizeof(out), -INFINITY);
-	CU_ASSERT_STRING_EQUAL(out, "NaN");
-}
-
-static void test_formats(void)
-{
-	static const struct {
-		const char *in;
-		int rc;
-		unsigned want;
-		const char *bad;
-	} cases[] = {
-		{ "png", 0, PLOT_PNG, NULL },
-		{ "png,svg,pdf", 0, PLOT_FORMATS_ALL, NULL },
-		{ "pdf,png", 0, PLOT_PDF | PLOT_PNG, NULL },
-		{ "svg, pdf", 0, PLOT_SVG | PLOT_PDF, NULL },
-		{ "svg,svg", 0, PLOT_SVG, NULL },
-		{ "png,jpeg", -1, 0, "jpeg" },
-		{ "PNG", -1, 0, "PNG" },
-		{ "", -1, 0, "" },
-		{ ",", -1, 0, "," },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		unsigned got = 99;
-		char *bad = NULL;
-		int rc = plot_formats_parse(cases[i].in, &got, &bad);
-		CU_ASSERT_EQUAL(rc, cases[i].rc);
-		if (!rc) {
-			CU_ASSERT_EQUAL(got, cases[i].want);
-		} else {
-			CU_ASSERT(bad && !strcmp(bad, cases[i].bad));
-		}
-		free(bad);
-	}
-	CU_ASSERT_STRING_EQUAL(plot_format_name(PLOT_PNG), "png");
-	CU_ASSERT_STRING_EQUAL(plot_format_name(PLOT_SVG), "svg");
-	CU_ASSERT_STRING_EQUAL(plot_format_name(PLOT_PDF), "pdf");
-}
-
-static void test_default_dir(void)
-{
-	char *d = plot_default_dir("results/x.json", "figures");
-	CU_ASSERT_STRING_EQUAL(d, "results/x-figures");
-	free(d);
-	d = plot_default_dir("data", "report");
-	CU_ASSERT_STRING_EQUAL(d, "data-report");
-	free(d);
-	d = plot_default_dir(".json", "report");
-	CU_ASSERT_STRING_EQUAL(d, ".json-report");
-	free(d);
-}
 
 /* ---- data files ---- */
 
@@ -619,7 +457,7 @@ static void test_runner(void)
 		fprintf(stderr, "\nargs: %s\n", got ? got : "(none)");
 	CU_ASSERT(got && !strcmp(got, want));
 	CU_ASSERT_EQUAL(set.n, 6);
-	CU_ASSERT_EQUAL(set.v[0].drawn, PLOT_PNG | PLOT_SVG);
+	CU_ASSERT_EQUAL(set.v[0].drawn, GP_PNG | GP_SVG);
 	CU_ASSERT_EQUAL(set.v[1].drawn, 0);
 	free(got);
 	free(want);
@@ -633,15 +471,6 @@ static void test_runner(void)
 	free(tmp);
 	results_release(&r);
 }
-
-static const struct unit_test plot_tests[] = {
-	{ "placeholders, from a table", test_subst_table },
-	{ "substitution appends", test_subst_appends },
-	{ "gnuplot string escaping", test_gp_escape },
-	{ "numbers in data files", test_format_number },
-	{ "output formats", test_formats },
-	{ "default output directory", test_default_dir },
-};
 
 static const struct unit_test data_tests[] = {
 	{ "bar data with gaps", test_bars_gaps },
@@ -657,7 +486,6 @@ static const struct unit_test figure_tests[] = {
 };
 
 static const struct unit_suite suites[] = {
-	UNIT_SUITE("plot text", plot_tests),
 	UNIT_SUITE("plot data", data_tests),
 	UNIT_SUITE("plot figures", figure_tests),
 };

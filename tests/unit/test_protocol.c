@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "results.h"
 #include "protocol.h"
 #include "unit.h"
 

@@ -93,6 +93,33 @@ static const struct fit_case {
 	{ "two points", 2, { 1000, 3000 }, { 10, 30 }, 1, 0.01, 0, 1, 1e-12 },
 };
 
+static const struct sd_case {
+	const char *name;
+	size_t n;
+	double v[4];
+	double want;
+} sd_cases[] = {
+	{ "none", 0, { 0 }, 0 },
+	{ "one value", 1, { 42 }, 0 },
+	{ "two values", 2, { 1, 3 }, 1.4142135623730951 },
+	{ "sample, not population", 4, { 2, 4, 4, 6 }, 1.6329931618554521 },
+	{ "equal values", 3, { 7, 7, 7 }, 0 },
+	{ "bytes per object", 3, { 94.208, 106.496, 102.4 }, 6.256743348846373 },
+};
+
+static void test_std_dev_table(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sd_cases); i++) {
+		const struct sd_case *t = &sd_cases[i];
+		struct stat3 st;
+		stat3_compute(t->v, t->n, &st);
+		double got = st.sd;
+		if (fabs(got - t->want) > 1e-12)
+			fprintf(stderr, "\nstd_dev case '%s': %.17g\n", t->name, got);
+		CU_ASSERT_DOUBLE_EQUAL(got, t->want, 1e-12);
+	}
+}
+
 static void test_fit_table(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(fit_cases); i++) {
@@ -349,6 +376,7 @@ static void test_summary_empty(void)
 }
 
 static const struct unit_test stats_tests[] = {
+	{ "standard deviation (table)", test_std_dev_table },
 	{ "stat3 table", test_stat3_table },
 	{ "linear_fit table", test_fit_table },
 	{ "summary rows: grouping, order, counts", test_summary_rows },

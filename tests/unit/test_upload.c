@@ -1,9 +1,10 @@
 /*
- * test_upload.c - the Codespeed payload (benchmark names, dates, standard
- * deviation, the entries of a fixture, the url-encoded form) and fetch.c's
+ * test_upload.c - the Codespeed payload (benchmark names, dates, the
+ * entries of a fixture, the url-encoded form), the token's header and
+ * base64, and fetch.c's
  * pieces that need no network (URL redaction, back-off, answer excerpts).
  * Expected values for small.json were computed apart from objmem, with
- * Python's statistics module, on (uss - private_clean) as model.h defines.
+ * Python's statistics module, on (uss - private_clean) as results.h defines.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,31 +16,6 @@
 #include "upload.h"
 
 /* ---- upload ---- */
-
-static const struct sd_case {
-	const char *name;
-	size_t n;
-	double v[4];
-	double want;
-} sd_cases[] = {
-	{ "none", 0, { 0 }, 0 },
-	{ "one value", 1, { 42 }, 0 },
-	{ "two values", 2, { 1, 3 }, 1.4142135623730951 },
-	{ "sample, not population", 4, { 2, 4, 4, 6 }, 1.6329931618554521 },
-	{ "equal values", 3, { 7, 7, 7 }, 0 },
-	{ "bytes per object", 3, { 94.208, 106.496, 102.4 }, 6.256743348846373 },
-};
-
-static void test_std_dev_table(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(sd_cases); i++) {
-		const struct sd_case *t = &sd_cases[i];
-		double got = upload_std_dev(t->v, t->n);
-		if (fabs(got - t->want) > 1e-12)
-			fprintf(stderr, "\nstd_dev case '%s': %.17g\n", t->name, got);
-		CU_ASSERT_DOUBLE_EQUAL(got, t->want, 1e-12);
-	}
-}
 
 static void test_benchmark_names(void)
 {
@@ -252,7 +228,6 @@ static void test_bad_urls_send_nothing(void)
 }
 
 static const struct unit_test upload_tests[] = {
-	{ "std_dev (table)", test_std_dev_table },
 	{ "benchmark names", test_benchmark_names },
 	{ "dates for Django", test_django_dates },
 	{ "entries of small.json", test_entries_of_fixture },

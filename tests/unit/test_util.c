@@ -1,75 +1,11 @@
-/* test_util.c - count and size parsing, string vectors, atomic writes. */
+/* test_util.c - string vectors, edit distance, directories, atomic writes. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "progress.h"
 #include "unit.h"
 #include "util.h"
-
-static const struct {
-	const char *in;
-	uint64_t want; /* 0: must fail */
-	const char *why;
-} count_cases[] = {
-	{ "1", 1, NULL }, { "100", 100, NULL }, { "1k", 1000, NULL }, { "1K", 1000, NULL },
-	{ "10M", 10000000, NULL }, { "2G", 2000000000, NULL }, { "1000G", 1000000000000ULL, NULL },
-	{ "", 0, "empty" }, { "0", 0, "at least 1" }, { "-5", 0, "without sign" },
-	{ "+5", 0, "without sign" }, { "abc", 0, "starts with a digit" },
-	{ "1e99", 0, "not a fraction or exponent" }, { "1.5k", 0, "not a fraction" },
-	{ "10Q", 0, "unknown suffix" }, { "10kk", 0, "junk after" },
-	{ "1001G", 0, "too large" }, { "99999999999999999999999", 0, "too large" },
-	{ "0k", 0, "at least 1" }, { " 5", 0, "starts with a digit" },
-};
-
-static void test_counts(void)
-{
-	for (size_t i = 0; i < sizeof(count_cases) / sizeof(count_cases[0]); i++) {
-		uint64_t v = 0;
-		const char *why = NULL;
-		int rc = parse_count(count_cases[i].in, &v, &why);
-		if (count_cases[i].want) {
-			CU_ASSERT_EQUAL(rc, 0);
-			CU_ASSERT_EQUAL(v, count_cases[i].want);
-		} else {
-			CU_ASSERT_EQUAL(rc, -1);
-			CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-			CU_ASSERT_PTR_NOT_NULL(strstr(why, count_cases[i].why));
-		}
-	}
-}
-
-static void test_count_list(void)
-{
-	uint64_t *v = NULL;
-	size_t n = 0;
-	const char *why;
-	CU_ASSERT_EQUAL_FATAL(parse_count_list("1M,100,1k,100", &v, &n, &why), 0);
-	CU_ASSERT_EQUAL_FATAL(n, 3);
-	CU_ASSERT_EQUAL(v[0], 100);
-	CU_ASSERT_EQUAL(v[1], 1000);
-	CU_ASSERT_EQUAL(v[2], 1000000);
-	free(v);
-	CU_ASSERT_EQUAL(parse_count_list("1k,,2k", &v, &n, &why), -1);
-	CU_ASSERT_EQUAL(parse_count_list("1k,x", &v, &n, &why), -1);
-}
-
-static void test_sizes(void)
-{
-	static const struct { const char *in; uint64_t want; } cases[] = {
-		{ "512", 512 }, { "4k", 4096 }, { "2M", 2 << 20 }, { "2MiB", 2 << 20 },
-		{ "1G", 1ULL << 30 }, { "3GB", 3ULL << 30 }, { "0", 0 }, { "lots", 0 },
-		{ "1X", 0 }, { "-1M", 0 },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		uint64_t v = 0;
-		int rc = parse_size(cases[i].in, &v);
-		CU_ASSERT_EQUAL(rc, cases[i].want ? 0 : -1);
-		if (cases[i].want)
-			CU_ASSERT_EQUAL(v, cases[i].want);
-	}
-}
 
 static void test_strvec_env(void)
 {
@@ -85,23 +21,42 @@ static void test_strvec_env(void)
 	strvec_clear(&sv);
 }
 
-static void test_format(void)
+static void test_edit_distance(void)
 {
-	static const struct { uint64_t n; const char *s; } cases[] = {
-		{ 100, "100" }, { 1000, "1k" }, { 1500, "1500" }, { 10000000, "10M" },
-		{ 2000000000, "2G" },
-	};
-	char buf[32];
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		format_count(cases[i].n, buf, sizeof(buf));
-		CU_ASSERT_STRING_EQUAL(buf, cases[i].s);
-	}
-	format_duration(3725, buf, sizeof(buf));
-	CU_ASSERT_STRING_EQUAL(buf, "1:02:05");
-	format_duration(65, buf, sizeof(buf));
-	CU_ASSERT_STRING_EQUAL(buf, "1:05");
 	CU_ASSERT_EQUAL(edit_distance("slots", "slotz"), 1);
 	CU_ASSERT_EQUAL(edit_distance("", "abc"), 3);
+	CU_ASSERT_EQUAL(edit_distance("abc", "abc"), 0);
+}
+
+static void test_mkdir_p(void)
+{
+	char *dir = unit_tmpdir();
+	char *deep = xasprintf("%s/a/b/c", dir);
+	CU_ASSERT_EQUAL(mkdir_p(deep), 0);
+	CU_ASSERT_EQUAL(access(deep, W_OK), 0);
+	CU_ASSERT_EQUAL(mkdir_p(deep), 0); /* already there */
+	char *file = xasprintf("%s/a/f", dir);
+	CU_ASSERT_EQUAL(write_file_atomic(file, "x", 1), 0);
+	char *under = xasprintf("%s/sub", file);
+	unit_stderr_begin();
+	CU_ASSERT_EQUAL(mkdir_p(file), -1);
+	CU_ASSERT_EQUAL(mkdir_p(under), -1);
+	CU_ASSERT_EQUAL(mkdir_p(""), -1);
+	char *msg = unit_stderr_end();
+	CU_ASSERT(strstr(msg, "not a directory") && strstr(msg, "cannot create directory"));
+	free(msg);
+	char *in = xasprintf("%s/x/y/results.json", dir);
+	CU_ASSERT_EQUAL(mkdir_parent(in), 0);
+	char *parent = xasprintf("%s/x/y", dir);
+	CU_ASSERT_EQUAL(access(parent, W_OK), 0);
+	CU_ASSERT_EQUAL(mkdir_parent("plain.json"), 0);
+	free(parent);
+	free(in);
+	free(under);
+	free(file);
+	free(deep);
+	unit_rmtree(dir);
+	free(dir);
 }
 
 static void test_atomic_write(void)
@@ -135,11 +90,9 @@ static void test_atomic_write(void)
 }
 
 static const struct unit_test tests[] = {
-	{ "parse_count table", test_counts },
-	{ "parse_count_list", test_count_list },
-	{ "parse_size", test_sizes },
 	{ "strvec env", test_strvec_env },
-	{ "format count and duration", test_format },
+	{ "edit distance", test_edit_distance },
+	{ "mkdir -p and the parent of a file", test_mkdir_p },
 	{ "atomic write", test_atomic_write },
 };
 

@@ -1,4 +1,4 @@
-/* config.c - workloads, interpreter definitions and discovery; see config.h. */
+/* catalog.c - workloads, interpreter definitions and discovery; see catalog.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "catalog.h"
 #include "jsonutil.h"
 #include "spawn.h"
 

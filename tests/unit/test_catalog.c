@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "catalog.h"
 #include "unit.h"
 
 static const struct {
@@ -22,7 +22,7 @@ static const struct {
 	{ "truncated.json", 0, 0, "unexpected end of file" },
 	{ "syntax.json", 0, 0, "syntax.json:2:" },
 	{ "bad-name.json", 0, 0, "'name': use 1 to 64 letters" },
-	{ "empty.json", 0, 0, "unexpected end of file" },
+	{ "empty.json", 0, 0, "the file is empty" },
 	{ "empty-list.json", 0, 0, "empty array" },
 	{ "no-name.json", 0, 0, "'name': missing" },
 };

@@ -1,9 +1,9 @@
-/* test_agent.c - what the driver makes of a probe: names and summaries of
+/* test_probe.c - what the driver makes of a probe: names and summaries of
  * real probes captured from each kind of build (tests/fixtures/probe/). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
+#include "probe.h"
 #include "unit.h"
 
 static const struct {
@@ -27,8 +27,8 @@ static void test_probe_names(void)
 		char *text = unit_read_fixture(rel, &len);
 		cJSON *probe = cJSON_Parse(text);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
-		char *name = agent_probe_name(probe);
-		char *sum = agent_probe_summary(probe);
+		char *name = probe_name(probe);
+		char *sum = probe_summary(probe);
 		CU_ASSERT_STRING_EQUAL(name, probe_cases[i].name);
 		CU_ASSERT_STRING_EQUAL(sum, probe_cases[i].summary);
 		/* every probe has the fields the results schema promises */
@@ -48,12 +48,12 @@ static void test_probe_flags(void)
 {
 	cJSON *p = cJSON_Parse("{\"implementation\":\"cpython\",\"version\":\"3.13.0\","
 			       "\"gil_disabled\":true,\"debug\":true}");
-	char *name = agent_probe_name(p);
+	char *name = probe_name(p);
 	CU_ASSERT_STRING_EQUAL(name, "cpython-3.13.0td");
 	free(name);
 	cJSON_Delete(p);
 	p = cJSON_Parse("{}");
-	name = agent_probe_name(p);
+	name = probe_name(p);
 	CU_ASSERT_STRING_EQUAL(name, "python-unknown");
 	free(name);
 	cJSON_Delete(p);
@@ -67,6 +67,6 @@ static const struct unit_test tests[] = {
 int main(int argc, char **argv)
 {
 	(void)argc;
-	const struct unit_suite suites[] = { UNIT_SUITE("agent", tests) };
+	const struct unit_suite suites[] = { UNIT_SUITE("probe", tests) };
 	return unit_main(argv[0], suites, 1);
 }

@@ -1,5 +1,5 @@
 /*
- * config.h - what a run can use: the workloads (workloads/NAME.py) and the
+ * catalog.h - what a run can use: the workloads (workloads/NAME.py) and the
  * interpreters (definition files, plus discovery on PATH and under pyenv).
  *
  * Owns: the catalog, the loading and validation of interpreter definitions
@@ -11,12 +11,12 @@
  * directory of $OBJMEM_INTERPRETERS (colon-separated), then
  * ${XDG_DATA_HOME:-$HOME/.local/share}/objmem/interpreters/NAME.json.
  */
-#ifndef OBJMEM_CONFIG_H
-#define OBJMEM_CONFIG_H
+#ifndef OBJMEM_CATALOG_H
+#define OBJMEM_CATALOG_H
 
 #include <stddef.h>
 
-#include "model.h"
+#include "results.h"
 #include "util.h"
 
 struct workload_info {

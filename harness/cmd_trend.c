@@ -1,0 +1,194 @@
+/* cmd_trend.c - `objmem trend`: bytes per object over a series of results files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "fetch.h"
+#include "gnuplot.h"
+#include "textfmt.h"
+#include "trend.h"
+
+static const char trend_usage[] =
+	"usage: objmem trend FILES... [-o DIR] [--count N|all] [--format text|markdown|csv|json]\n"
+	"\n"
+	"Bytes per object over a series of results files (nightly runs, revisions):\n"
+	"one line per interpreter and workload (matched by name across the files), the\n"
+	"files in the order of their dates (oldest first), each labelled with the\n"
+	"revision given to 'objmem run --label', else its date. Each point is compared\n"
+	"with the point before it on its line by the rule of 'objmem compare'; the\n"
+	"LARGER ones are marked. Prints the series as a table; with -o, also draws it.\n"
+	"FILES may be http:// or https:// URLs.\n"
+	"\n"
+	"  -o, --output DIR        write DIR/trend.png (and the other --image formats),\n"
+	"                          its data DIR/trend.dat, the standalone gnuplot script\n"
+	"                          DIR/trend.gp and the table DIR/trend.md\n"
+	"  -n, --count N|all       the object count to follow (default: the largest count\n"
+	"                          of the newest file); all: a line per count\n"
+	"  -i, --interpreter NAME  only these interpreters (repeat or commas)\n"
+	"  -w, --workload NAME     only these workloads (repeat or commas)\n"
+	"      --threshold PCT     as in compare (default 1%)\n"
+	"  -f, --format F          the table on stdout: text (default), markdown, csv, json\n"
+	"      --image LIST        the figure's formats: png, svg, pdf (default png)\n"
+	"      --title TEXT        the figure's title\n"
+	"      --templates DIR     the gnuplot templates (default: objmem's plots/)\n"
+	"      --gnuplot PATH      the gnuplot to run (default: gnuplot on PATH)\n"
+	"      --scripts-only      write data, script and table, do not run gnuplot\n"
+	"      --keep-order        the files in the order given, not by date\n"
+	"  -t, --timeout SECONDS   for URL inputs, and for gnuplot (default 30 and 60)\n"
+	"      --insecure          for https URL inputs: do not verify the TLS certificate\n"
+	"  -q, --quiet             do not list the files written\n"
+	"  -h, --help              this text\n"
+	"\n"
+	"example:\n"
+	"  objmem trend history/*.json -o results/trend --count 1M -w point3d,slots\n"
+	"\n"
+	"exit status: 0 done (a regression is shown, not an error: 'objmem compare' is\n"
+	"the gate), 2 bad usage, an input that cannot be read, or gnuplot failed.\n";
+
+enum { OPT_THRESHOLD = 256, OPT_IMAGE, OPT_TITLE, OPT_TEMPLATES, OPT_GNUPLOT,
+       OPT_SCRIPTS_ONLY, OPT_KEEP_ORDER, OPT_INSECURE };
+
+static const struct option trend_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "interpreter", required_argument, NULL, 'i' },
+	{ "workload", required_argument, NULL, 'w' },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "format", required_argument, NULL, 'f' },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	{ "gnuplot", required_argument, NULL, OPT_GNUPLOT },
+	{ "scripts-only", no_argument, NULL, OPT_SCRIPTS_ONLY },
+	{ "keep-order", no_argument, NULL, OPT_KEEP_ORDER },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const formats[] = { "text", "markdown", "csv", "json", NULL };
+
+struct trend_args {
+	struct strvec interps, workloads;
+	struct trend_opts to;
+	struct trend_figure fig;
+	int format;
+	struct http_opts ho;
+};
+
+static int trend_option(struct cli *c, int opt, struct trend_args *a)
+{
+	switch (opt) {
+	case 'o': a->fig.dir = c->arg; return 0;
+	case 'n':
+		if (c->arg && !strcmp(c->arg, "all"))
+			return a->to.all_counts = 1, 0;
+		return cli_count(c, &a->to.count);
+	case 'i': return cli_names(c, &a->interps);
+	case 'w': return cli_names(c, &a->workloads);
+	case OPT_THRESHOLD: return cli_threshold(c, &a->to.threshold);
+	case 'f': return cli_choice(c, formats, &a->format);
+	case OPT_IMAGE: return cli_choice_set(c, gp_format_names, &a->fig.formats);
+	case OPT_TITLE: a->fig.title = c->arg; return 0;
+	case OPT_TEMPLATES: a->fig.templates = c->arg; return 0;
+	case OPT_GNUPLOT: a->fig.gnuplot = c->arg; return 0;
+	case OPT_SCRIPTS_ONLY: a->fig.render = 0; return 0;
+	case OPT_KEEP_ORDER: a->to.keep_order = 1; return 0;
+	case 't':
+		if (cli_seconds(c, 86400, &a->ho.timeout_s))
+			return 2;
+		a->fig.timeout_s = a->ho.timeout_s;
+		if (a->ho.connect_timeout_s > a->ho.timeout_s)
+			a->ho.connect_timeout_s = a->ho.timeout_s;
+		return 0;
+	case OPT_INSECURE: a->ho.insecure = 1; return 0;
+	case 'q': a->fig.quiet = 1; return 0;
+	}
+	return cli_error(c, "unhandled option '%s'", c->name);
+}
+
+/* The series is built; print it and (with -o) draw it. */
+static int show_trend(const struct trend *t, struct trend_args *a)
+{
+	if (!t->n_lines)
+		warning("no results file has a row for the interpreters, workloads and count asked "
+			"for (see: objmem show FILE)");
+	if (trend_print(stdout, t, (enum trend_format)a->format))
+		return 2;
+	if (!a->fig.dir)
+		return 0;
+	char title[256];
+	if (!a->fig.title) {
+		char cnt[32] = "";
+		if (!a->to.all_counts && t->n_lines)
+			format_count(t->lines[0].count, cnt, sizeof(cnt));
+		snprintf(title, sizeof(title), "Bytes per object over time%s%s%s", *cnt ? ", " : "",
+			 cnt, *cnt ? " objects" : "");
+		a->fig.title = title;
+	}
+	int rc = trend_figure_write(t, &a->fig) ? 2 : 0;
+	if (a->fig.title == title)
+		a->fig.title = NULL;
+	return rc;
+}
+
+static int run_trend(char **inputs, size_t n, struct trend_args *a)
+{
+	struct results *rs = xcalloc(n, sizeof(*rs));
+	char **names = xcalloc(n, sizeof(*names));
+	size_t loaded = 0;
+	int rc = 2;
+	for (; loaded < n; loaded++) {
+		results_init(&rs[loaded]);
+		names[loaded] = url_redact(inputs[loaded]);
+		if (fetch_results(inputs[loaded], &a->ho, &rs[loaded])) {
+			loaded++;
+			goto out;
+		}
+	}
+	struct trend t;
+	trend_build(rs, (const char *const *)names, n, &a->to, &t);
+	rc = show_trend(&t, a);
+	trend_release(&t);
+out:
+	for (size_t i = 0; i < loaded; i++) {
+		results_release(&rs[i]);
+		free(names[i]);
+	}
+	free(rs);
+	free(names);
+	return rc;
+}
+
+int cmd_trend(int argc, char **argv)
+{
+	struct trend_args a;
+	memset(&a, 0, sizeof(a));
+	a.to.threshold = 0.01;
+	a.to.interpreters = &a.interps;
+	a.to.workloads = &a.workloads;
+	a.fig.formats = GP_PNG;
+	a.fig.timeout_s = 60;
+	a.fig.render = 1;
+	http_opts_init(&a.ho);
+	struct cli c;
+	cli_init(&c, "trend", trend_usage, "o:n:i:w:f:t:qh", trend_options, argc, argv);
+	int opt, rc;
+	while ((opt = cli_next(&c)) != CLI_END)
+		if (opt == CLI_STOP || trend_option(&c, opt, &a))
+			break;
+	if (opt != CLI_END)
+		rc = c.status;
+	else if (!cli_nargs(&c))
+		rc = cli_error(&c, "give the results files of the series");
+	else
+		rc = run_trend(cli_args(&c), (size_t)cli_nargs(&c), &a);
+	strvec_clear(&a.interps);
+	strvec_clear(&a.workloads);
+	cli_release(&c);
+	return rc;
+}

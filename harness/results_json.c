@@ -1,0 +1,1023 @@
+/*
+ * results_json.c - a results document as JSON (schema objmem-results/1):
+ * building it from a struct results, printing it so that every number
+ * reads back exactly, and validating a document field by field, naming the
+ * JSON path of anything wrong; see results.h.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonutil.h"
+#include "results.h"
+#include "stats.h"
+#include "textfmt.h"
+
+/* A results file larger than this is not one objmem wrote. */
+#define RESULTS_MAX_BYTES (1024UL * 1024 * 1024)
+/* Integers above 2^53 do not survive a trip through a double. */
+#define JSON_INT_MAX 9007199254740992.0
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0; /* overlong */
+	else if (c == 0xED)
+		hi = 0x9F; /* surrogates */
+	else if (c == 0xF0)
+		lo = 0x90; /* overlong */
+	else if (c == 0xF4)
+		hi = 0x8F; /* above U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/*
+ * A JSON string node for s. Text from a child (stderr_tail above all, which
+ * may start in the middle of a character) need not be UTF-8; JSON must be,
+ * so each invalid byte becomes U+FFFD.
+ */
+static cJSON *json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	while (*p && (n = utf8_len(p)))
+		p += n;
+	if (!*p)
+		return cJSON_CreateString(s);
+	struct buf b = BUF_INIT;
+	buf_add(&b, s, (size_t)(p - (const unsigned char *)s));
+	while (*p) {
+		n = utf8_len(p);
+		if (n) {
+			buf_add(&b, p, n);
+			p += n;
+		} else {
+			buf_addstr(&b, "\xEF\xBF\xBD");
+			p++;
+		}
+	}
+	cJSON *item = cJSON_CreateString(b.p);
+	buf_release(&b);
+	return item;
+}
+
+static cJSON *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : cJSON_CreateNull();
+}
+
+static cJSON *json_num(double v)
+{
+	return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+static cJSON *json_strvec(const struct strvec *sv)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < sv->n; i++)
+		cJSON_AddItemToArray(a, json_string(sv->v[i]));
+	return a;
+}
+
+/* "KEY=VALUE" entries as {"KEY": "VALUE"}. */
+static cJSON *json_env(const struct strvec *env)
+{
+	cJSON *o = cJSON_CreateObject();
+	for (size_t i = 0; i < env->n; i++) {
+		const char *kv = env->v[i];
+		const char *eq = strchr(kv, '=');
+		char *key = eq ? xstrndup(kv, (size_t)(eq - kv)) : xstrdup(kv);
+		cJSON_AddItemToObject(o, key, json_string(eq ? eq + 1 : ""));
+		free(key);
+	}
+	return o;
+}
+
+static cJSON *json_sample(const struct mem_sample *s)
+{
+	if (!s->valid)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "rss", (double)s->rss);
+	cJSON_AddNumberToObject(o, "pss", (double)s->pss);
+	cJSON_AddNumberToObject(o, "uss", (double)s->uss);
+	cJSON_AddNumberToObject(o, "anon", (double)s->anon);
+	cJSON_AddNumberToObject(o, "swap", (double)s->swap);
+	cJSON_AddNumberToObject(o, "private_clean", (double)s->private_clean);
+	return o;
+}
+
+static cJSON *json_peak(const struct mem_peak *p)
+{
+	if (!p->valid)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "vm_hwm", (double)p->vm_hwm);
+	cJSON_AddNumberToObject(o, "rss_anon_max", (double)p->rss_anon_max);
+	cJSON_AddNumberToObject(o, "polls", (double)p->polls);
+	return o;
+}
+
+/* ------------------------------------------------ machine and config */
+
+static cJSON *json_merged(const struct config *c)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < c->n_merged; i++) {
+		const struct merged_from *m = &c->merged[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "source", json_str_or_null(m->source));
+		cJSON_AddItemToObject(o, "created", json_str_or_null(m->created));
+		cJSON_AddItemToObject(o, "label", json_str_or_null(m->label));
+		cJSON_AddItemToObject(o, "shard", json_str_or_null(m->shard));
+		cJSON_AddItemToObject(o, "cells", json_u64(m->cells));
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* One field's JSON value, or NULL when the field is left out of the object. */
+static cJSON *json_field(const void *obj, const struct field_desc *f)
+{
+	const char *base = (const char *)obj + f->offset;
+	const struct config *c = obj;
+	switch (f->type) {
+	case FIELD_STR:
+		return json_str_or_null(*(char *const *)base);
+	case FIELD_INT: {
+		int v = *(const int *)base;
+		int unset = !strcmp(f->key, "cpu") ? v < 0 : v <= 0;
+		return unset ? cJSON_CreateNull() : cJSON_CreateNumber(v);
+	}
+	case FIELD_I64:
+		return *(const int64_t *)base < 0 ? NULL : cJSON_CreateNumber((double)*(const int64_t *)base);
+	case FIELD_U64:
+		return *(const uint64_t *)base ? json_u64(*(const uint64_t *)base) : cJSON_CreateNull();
+	case FIELD_DOUBLE:
+		return *(const double *)base > 0 ? json_num(*(const double *)base) : cJSON_CreateNull();
+	case FIELD_BOOL:
+		return *(const int *)base < 0 ? NULL : cJSON_CreateBool(*(const int *)base);
+	case FIELD_STRVEC:
+		return json_strvec((const struct strvec *)base);
+	case FIELD_COUNTS: {
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; i < c->n_counts; i++)
+			cJSON_AddItemToArray(a, json_u64(c->counts[i]));
+		return a;
+	}
+	case FIELD_SHARD: {
+		if (!c->shard_n)
+			return NULL;
+		char s[48];
+		snprintf(s, sizeof(s), "%d/%d", c->shard_k, c->shard_n);
+		return cJSON_CreateString(s);
+	}
+	case FIELD_MERGED:
+		return c->is_merged ? json_merged(c) : NULL;
+	}
+	return NULL;
+}
+
+/* A machine or config object: the known fields in table order, then the others. */
+static cJSON *json_fields(const void *obj, const struct field_desc *fields, size_t n,
+			  const cJSON *extra)
+{
+	cJSON *o = cJSON_CreateObject();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *v = json_field(obj, &fields[i]);
+		if (v)
+			cJSON_AddItemToObject(o, fields[i].key, v);
+	}
+	for (const cJSON *e = extra ? extra->child : NULL; e; e = e->next)
+		cJSON_AddItemToObject(o, e->string, cJSON_Duplicate(e, 1));
+	return o;
+}
+
+static cJSON *json_interp(const struct interp *in)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "name", json_str_or_null(in->name));
+	cJSON_AddItemToObject(o, "argv", json_strvec(&in->argv));
+	cJSON_AddItemToObject(o, "env", json_env(&in->env));
+	cJSON_AddItemToObject(o, "tags", json_strvec(&in->tags));
+	cJSON_AddItemToObject(o, "origin", json_str_or_null(in->origin));
+	cJSON_AddItemToObject(o, "skipped", json_str_or_null(in->skip_reason));
+	cJSON_AddItemToObject(o, "probe",
+			      in->probe ? cJSON_Duplicate(in->probe, 1) : cJSON_CreateNull());
+	return o;
+}
+
+static cJSON *json_cell(const struct cell *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "interpreter", json_str_or_null(c->interpreter));
+	cJSON_AddItemToObject(o, "workload", json_str_or_null(c->workload));
+	cJSON_AddNumberToObject(o, "count", (double)c->count);
+	cJSON_AddNumberToObject(o, "repeat", c->repeat);
+	cJSON_AddStringToObject(o, "status", cell_status_name(c->status));
+	cJSON_AddItemToObject(o, "reason", json_str_or_null(c->reason));
+	/* -1 is "the interpreter has none" or "not measured": both null */
+	cJSON_AddItemToObject(o, "getsizeof", c->getsizeof >= 0
+			      ? cJSON_CreateNumber((double)c->getsizeof) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "container_bytes", c->container_bytes >= 0
+			      ? cJSON_CreateNumber((double)c->container_bytes) : cJSON_CreateNull());
+	cJSON *samples = cJSON_AddObjectToObject(o, "samples");
+	for (int p = 0; p < PHASE_COUNT; p++)
+		cJSON_AddItemToObject(samples, phase_name(p), json_sample(&c->samples[p]));
+	cJSON_AddItemToObject(o, "peak", json_peak(&c->peak));
+	/* a cell that never ran has no time and no pid */
+	cJSON_AddItemToObject(o, "wall_s", c->wall_s > 0 ? json_num(c->wall_s) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "pid", c->pid > 0 ? cJSON_CreateNumber(c->pid) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "warnings", json_strvec(&c->warnings));
+	cJSON_AddItemToObject(o, "stderr_tail", json_str_or_null(c->stderr_tail));
+	cJSON_AddItemToObject(o, "note", json_str_or_null(c->note));
+	return o;
+}
+
+static cJSON *json_stat3(const struct stat3 *s)
+{
+	if (!s->valid)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "median", json_num(s->median));
+	cJSON_AddItemToObject(o, "min", json_num(s->min));
+	cJSON_AddItemToObject(o, "max", json_num(s->max));
+	cJSON_AddNumberToObject(o, "n", (double)s->n);
+	return o;
+}
+
+static cJSON *json_summary_row(const struct summary_row *row)
+{
+	cJSON *o = cJSON_CreateObject();
+	/* names as the cells write them: a byte that is not UTF-8 becomes U+FFFD */
+	cJSON_AddItemToObject(o, "interpreter", json_string(row->interpreter));
+	cJSON_AddItemToObject(o, "workload", json_string(row->workload));
+	cJSON_AddNumberToObject(o, "count", (double)row->count);
+	cJSON_AddNumberToObject(o, "n_ok", (double)row->n_ok);
+	cJSON_AddNumberToObject(o, "n_failed", (double)row->n_failed);
+	cJSON_AddNumberToObject(o, "n_skipped", (double)row->n_skipped);
+	cJSON_AddItemToObject(o, "bytes_per_object", json_stat3(&row->bytes_per_object));
+	cJSON_AddItemToObject(o, "delta_bytes", json_stat3(&row->delta_bytes));
+	cJSON_AddItemToObject(o, "absolute_bytes", json_stat3(&row->absolute_bytes));
+	cJSON_AddItemToObject(o, "full_uss", json_stat3(&row->full_uss));
+	cJSON_AddItemToObject(o, "peak_hwm", json_stat3(&row->peak_hwm));
+	cJSON_AddItemToObject(o, "getsizeof", json_stat3(&row->getsizeof));
+	cJSON_AddItemToObject(o, "container_bytes", row->container_bytes >= 0
+			      ? cJSON_CreateNumber((double)row->container_bytes) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "spread_pct", json_num(row->spread_pct));
+	return o;
+}
+
+static cJSON *json_fit(const struct summary_fit *sf)
+{
+	const struct fit *f = &sf->fit;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "interpreter", json_string(sf->interpreter));
+	cJSON_AddItemToObject(o, "workload", json_string(sf->workload));
+	cJSON_AddItemToObject(o, "slope", f->valid ? json_num(f->slope) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "intercept", f->valid ? json_num(f->intercept) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "r2", f->valid ? json_num(f->r2) : cJSON_CreateNull());
+	cJSON_AddNumberToObject(o, "n", (double)f->n);
+	return o;
+}
+
+cJSON *results_to_json(const struct results *r)
+{
+	cJSON *doc = cJSON_CreateObject();
+	if (!doc)
+		die("out of memory building the results document");
+	cJSON_AddStringToObject(doc, "schema", RESULTS_SCHEMA);
+	cJSON_AddItemToObject(doc, "objmem_version", json_str_or_null(r->objmem_version));
+	cJSON_AddItemToObject(doc, "created", json_str_or_null(r->created));
+	cJSON_AddItemToObject(doc, "label", json_str_or_null(r->label));
+	cJSON_AddItemToObject(doc, "machine", r->machine.present
+			      ? json_fields(&r->machine, machine_fields, n_machine_fields,
+					    r->machine.extra) : cJSON_CreateNull());
+	cJSON_AddItemToObject(doc, "config", r->config.present
+			      ? json_fields(&r->config, config_fields, n_config_fields,
+					    r->config.extra) : cJSON_CreateNull());
+
+	cJSON *interps = cJSON_AddArrayToObject(doc, "interpreters");
+	for (size_t i = 0; i < r->n_interps; i++)
+		cJSON_AddItemToArray(interps, json_interp(&r->interps[i]));
+	cJSON *cells = cJSON_AddArrayToObject(doc, "cells");
+	for (size_t i = 0; i < r->n_cells; i++)
+		cJSON_AddItemToArray(cells, json_cell(&r->cells[i]));
+
+	struct summary s;
+	summary_compute(r, &s);
+	cJSON *rows = cJSON_AddArrayToObject(doc, "summary");
+	for (size_t i = 0; i < s.n_rows; i++)
+		cJSON_AddItemToArray(rows, json_summary_row(&s.rows[i]));
+	cJSON *fits = cJSON_AddArrayToObject(doc, "fits");
+	for (size_t i = 0; i < s.n_fits; i++)
+		cJSON_AddItemToArray(fits, json_fit(&s.fits[i]));
+	summary_release(&s);
+	return doc;
+}
+
+char *results_format(const struct results *r, size_t *len)
+{
+	cJSON *doc = results_to_json(r);
+	char *text = json_print_exact(doc, 1);
+	cJSON_Delete(doc);
+	*len = strlen(text);
+	return text;
+}
+
+int results_write(const struct results *r, const char *path)
+{
+	size_t len;
+	char *text = results_format(r, &len);
+	int rc = write_file_atomic(path, text, len);
+	free(text);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Field readers take the source name (what), the JSON path of the object
+ * (e.g. "cells[3].samples.full") and a key; they print
+ * "error: WHAT: PATH.KEY: ..." and return -1 when the field is wrong.
+ */
+enum {
+	F_REQUIRED = 1, /* the key must be present */
+	F_NULLABLE = 2, /* null is "not measured" */
+};
+
+static const char *json_type_name(const cJSON *v)
+{
+	if (!v)
+		return "nothing";
+	if (cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "something else";
+}
+
+static int field_error(const char *what, const char *path, const char *key, const char *msg)
+{
+	return error("%s: %s%s%s: %s", what, path, *path && key ? "." : "", key ? key : "", msg);
+}
+
+static int type_error(const char *what, const char *path, const char *key,
+		      const char *expected, const cJSON *got)
+{
+	char *msg = xasprintf("expected %s, got %s", expected, json_type_name(got));
+	field_error(what, path, key, msg);
+	free(msg);
+	return -1;
+}
+
+static char *path_key(const char *path, const char *key)
+{
+	return xasprintf("%s%s%s", path, *path ? "." : "", key);
+}
+
+static char *path_index(const char *path, size_t i)
+{
+	return xasprintf("%s[%zu]", path, i);
+}
+
+/*
+ * Find key in obj. Returns 1 with *out set, 0 when the key is absent or
+ * null and that is allowed, -1 after an error.
+ */
+static int lookup(const char *what, const cJSON *obj, const char *path, const char *key,
+		  unsigned flags, const char *expected, const cJSON **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	*out = NULL;
+	if (!v)
+		return (flags & F_REQUIRED)
+			? field_error(what, path, key, "required field missing") : 0;
+	if (cJSON_IsNull(v))
+		return (flags & F_NULLABLE) ? 0 : type_error(what, path, key, expected, v);
+	*out = v;
+	return 1;
+}
+
+static int read_string(const char *what, const cJSON *obj, const char *path,
+		       const char *key, unsigned flags, char **out)
+{
+	const cJSON *v;
+	*out = NULL;
+	int rc = lookup(what, obj, path, key, flags, "a string", &v);
+	if (rc <= 0)
+		return rc;
+	if (!cJSON_IsString(v))
+		return type_error(what, path, key, "a string", v);
+	*out = xstrdup(v->valuestring);
+	return 0;
+}
+
+static int is_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	while (*p && (n = utf8_len(p)))
+		p += n;
+	return !*p;
+}
+
+/*
+ * A string that names something: present, a string, not empty, UTF-8.
+ * A name is a key (cells are unique by names, count and repeat), and the
+ * writer turns a byte that is not UTF-8 into U+FFFD: two names that
+ * differ only there would become one, and the file written would not read.
+ */
+static int read_name(const char *what, const cJSON *obj, const char *path,
+		     const char *key, char **out)
+{
+	if (read_string(what, obj, path, key, F_REQUIRED, out))
+		return -1;
+	const char *msg = !**out ? "expected a non-empty string"
+		: !is_utf8(*out) ? "expected UTF-8 text (a byte here is not UTF-8)" : NULL;
+	if (msg) {
+		free(*out);
+		*out = NULL;
+		return field_error(what, path, key, msg);
+	}
+	return 0;
+}
+
+/* v (not NULL) as a whole number in [min, max]; 0, or -1 after an error. */
+static int check_whole(const char *what, const char *path, const char *key, const cJSON *v,
+		       double min, double max, double *out)
+{
+	if (!cJSON_IsNumber(v))
+		return type_error(what, path, key, "a number", v);
+	double d = v->valuedouble;
+	if (!isfinite(d) || d != trunc(d) || d < min || d > max) {
+		char got[64], lo[64], hi[64];
+		fmt_number_exact(got, sizeof(got), d);
+		fmt_number_exact(lo, sizeof(lo), min);
+		fmt_number_exact(hi, sizeof(hi), max);
+		char *msg = xasprintf("expected a whole number from %s to %s, got %s", lo, hi, got);
+		field_error(what, path, key, msg);
+		free(msg);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+/*
+ * A whole number in [min, max]. Returns 1 when read, 0 when absent or
+ * null where allowed, -1 after an error.
+ */
+static int read_whole(const char *what, const cJSON *obj, const char *path,
+		      const char *key, unsigned flags, double min, double max, double *out)
+{
+	const cJSON *v;
+	int rc = lookup(what, obj, path, key, flags, "a number", &v);
+	if (rc <= 0)
+		return rc;
+	return check_whole(what, path, key, v, min, max, out) ? -1 : 1;
+}
+
+static int read_u64(const char *what, const cJSON *obj, const char *path,
+		    const char *key, unsigned flags, uint64_t *out)
+{
+	double d;
+	int rc = read_whole(what, obj, path, key, flags, 0, JSON_INT_MAX, &d);
+	if (rc > 0)
+		*out = (uint64_t)d;
+	return rc;
+}
+
+/* v (not NULL) as an array of strings appended to out; 0 or -1. */
+static int read_string_array(const char *what, const cJSON *v, const char *path,
+			     struct strvec *out)
+{
+	if (!cJSON_IsArray(v))
+		return type_error(what, path, NULL, "an array of strings", v);
+	size_t i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		if (!cJSON_IsString(e)) {
+			char *k = path_index(path, i);
+			type_error(what, k, NULL, "a string", e);
+			free(k);
+			return -1;
+		}
+		strvec_push(out, e->valuestring);
+		i++;
+	}
+	return 0;
+}
+
+static int read_strvec(const char *what, const cJSON *obj, const char *path,
+		       const char *key, unsigned flags, struct strvec *out)
+{
+	const cJSON *v;
+	int rc = lookup(what, obj, path, key, flags, "an array of strings", &v);
+	if (rc <= 0)
+		return rc;
+	char *p = path_key(path, key);
+	rc = read_string_array(what, v, p, out);
+	free(p);
+	return rc;
+}
+
+/* {"KEY": "VALUE", ...} into "KEY=VALUE" entries. */
+static int read_env(const char *what, const cJSON *obj, const char *path,
+		    const char *key, struct strvec *out)
+{
+	const cJSON *v;
+	int rc = lookup(what, obj, path, key, F_NULLABLE, "an object of strings", &v);
+	if (rc <= 0)
+		return rc;
+	if (!cJSON_IsObject(v))
+		return type_error(what, path, key, "an object of strings", v);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		char *p = path_key(path, key);
+		rc = 0;
+		if (!*e->string || strchr(e->string, '='))
+			rc = field_error(what, p, e->string,
+					 "not a variable name (empty or with '=')");
+		else if (!cJSON_IsString(e))
+			rc = type_error(what, p, e->string, "a string", e);
+		free(p);
+		if (rc)
+			return -1;
+		strvec_setenv(out, e->string, e->valuestring);
+	}
+	return 0;
+}
+
+/* An object kept as it is (probe, machine, config): a copy, or NULL. */
+static int read_object(const char *what, const cJSON *obj, const char *path,
+		       const char *key, cJSON **out)
+{
+	const cJSON *v;
+	*out = NULL;
+	int rc = lookup(what, obj, path, key, F_NULLABLE, "an object", &v);
+	if (rc <= 0)
+		return rc;
+	if (!cJSON_IsObject(v))
+		return type_error(what, path, key, "an object", v);
+	*out = cJSON_Duplicate(v, 1);
+	if (!*out)
+		die("out of memory copying '%s'", key);
+	return 0;
+}
+
+/* An object field that holds more fields: 1 found, 0 absent/null, -1 error. */
+static int read_sub(const char *what, const cJSON *obj, const char *path,
+		    const char *key, const cJSON **out)
+{
+	int rc = lookup(what, obj, path, key, F_NULLABLE, "an object", out);
+	if (rc > 0 && !cJSON_IsObject(*out))
+		return type_error(what, path, key, "an object or null", *out);
+	return rc;
+}
+
+static int read_sample(const char *what, const cJSON *samples, const char *path,
+		       enum phase p, struct mem_sample *s)
+{
+	const cJSON *o;
+	int rc = read_sub(what, samples, path, phase_name(p), &o);
+	if (rc <= 0)
+		return rc;
+	char *sp = path_key(path, phase_name(p));
+	rc = -1;
+	if (read_u64(what, o, sp, "rss", F_REQUIRED, &s->rss) < 0 ||
+	    read_u64(what, o, sp, "pss", F_REQUIRED, &s->pss) < 0 ||
+	    read_u64(what, o, sp, "uss", F_REQUIRED, &s->uss) < 0 ||
+	    read_u64(what, o, sp, "anon", F_REQUIRED, &s->anon) < 0 ||
+	    read_u64(what, o, sp, "swap", F_REQUIRED, &s->swap) < 0 ||
+	    read_u64(what, o, sp, "private_clean", 0, &s->private_clean) < 0)
+		goto out;
+	s->valid = 1;
+	rc = 0;
+out:
+	free(sp);
+	return rc;
+}
+
+static int read_peak(const char *what, const cJSON *cell, const char *path,
+		     struct mem_peak *pk)
+{
+	const cJSON *o;
+	int rc = read_sub(what, cell, path, "peak", &o);
+	if (rc <= 0)
+		return rc;
+	char *pp = path_key(path, "peak");
+	double polls = 0;
+	rc = -1;
+	if (read_u64(what, o, pp, "vm_hwm", F_REQUIRED, &pk->vm_hwm) < 0 ||
+	    read_u64(what, o, pp, "rss_anon_max", F_REQUIRED, &pk->rss_anon_max) < 0 ||
+	    read_whole(what, o, pp, "polls", F_REQUIRED, 0, UINT_MAX, &polls) < 0)
+		goto out;
+	pk->polls = (unsigned)polls;
+	pk->valid = 1;
+	rc = 0;
+out:
+	free(pp);
+	return rc;
+}
+
+static int read_cell(const char *what, const cJSON *o, const char *path, struct cell *c)
+{
+	double d;
+	char *status = NULL;
+
+	if (!cJSON_IsObject(o))
+		return type_error(what, path, NULL, "an object", o);
+	if (read_name(what, o, path, "interpreter", &c->interpreter) ||
+	    read_name(what, o, path, "workload", &c->workload))
+		return -1;
+	if (read_whole(what, o, path, "count", F_REQUIRED, 1, JSON_INT_MAX, &d) < 0)
+		return -1;
+	c->count = (uint64_t)d;
+	if (read_whole(what, o, path, "repeat", F_REQUIRED, 1, INT_MAX, &d) < 0)
+		return -1;
+	c->repeat = (int)d;
+
+	if (read_string(what, o, path, "status", F_REQUIRED, &status))
+		return -1;
+	int st = cell_status_from_name(status);
+	if (st < 0) {
+		char *msg = xasprintf("unknown status '%s' (expected ok, failed, skipped or pending)",
+				      status);
+		field_error(what, path, "status", msg);
+		free(msg);
+		free(status);
+		return -1;
+	}
+	free(status);
+	c->status = (enum cell_status)st;
+
+	if (read_string(what, o, path, "reason", F_NULLABLE, &c->reason))
+		return -1;
+	/* -1 (the agent's "none") is accepted for null */
+	int rc = read_whole(what, o, path, "getsizeof", F_NULLABLE, -1, JSON_INT_MAX, &d);
+	if (rc < 0)
+		return -1;
+	c->getsizeof = rc > 0 ? (int64_t)d : -1;
+	rc = read_whole(what, o, path, "container_bytes", F_NULLABLE, 0, JSON_INT_MAX, &d);
+	if (rc < 0)
+		return -1;
+	c->container_bytes = rc > 0 ? (int64_t)d : -1;
+
+	const cJSON *samples;
+	rc = read_sub(what, o, path, "samples", &samples);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		char *sp = path_key(path, "samples");
+		rc = 0;
+		for (int p = 0; p < PHASE_COUNT && !rc; p++)
+			rc = read_sample(what, samples, sp, p, &c->samples[p]);
+		free(sp);
+		if (rc < 0)
+			return -1;
+	}
+	if (read_peak(what, o, path, &c->peak) < 0)
+		return -1;
+
+	const cJSON *wall;
+	rc = lookup(what, o, path, "wall_s", F_NULLABLE, "a number", &wall);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		if (!cJSON_IsNumber(wall))
+			return type_error(what, path, "wall_s", "a number", wall);
+		if (!(wall->valuedouble >= 0))
+			return field_error(what, path, "wall_s", "expected seconds >= 0");
+		c->wall_s = wall->valuedouble;
+	}
+	rc = read_whole(what, o, path, "pid", F_NULLABLE, 0, INT_MAX, &d);
+	if (rc < 0)
+		return -1;
+	c->pid = rc > 0 ? (int)d : 0;
+
+	if (read_strvec(what, o, path, "warnings", F_NULLABLE, &c->warnings) ||
+	    read_string(what, o, path, "stderr_tail", F_NULLABLE, &c->stderr_tail) ||
+	    read_string(what, o, path, "note", F_NULLABLE, &c->note))
+		return -1;
+	return 0;
+}
+
+static int read_interp(const char *what, const cJSON *o, const char *path, struct interp *in)
+{
+	if (!cJSON_IsObject(o))
+		return type_error(what, path, NULL, "an object", o);
+	if (read_name(what, o, path, "name", &in->name) ||
+	    read_strvec(what, o, path, "argv", F_REQUIRED, &in->argv) ||
+	    read_env(what, o, path, "env", &in->env) ||
+	    read_strvec(what, o, path, "tags", F_NULLABLE, &in->tags) ||
+	    read_string(what, o, path, "origin", F_NULLABLE, &in->origin) ||
+	    read_string(what, o, path, "skipped", F_NULLABLE, &in->skip_reason) ||
+	    read_object(what, o, path, "probe", &in->probe))
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------ machine and config */
+
+static int read_merged(const char *what, const cJSON *v, const char *path, struct config *c)
+{
+	if (!cJSON_IsArray(v))
+		return type_error(what, path, NULL, "an array", v);
+	c->is_merged = 1;
+	size_t i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		char *p = path_index(path, i++);
+		int rc = -1;
+		c->merged = xrealloc(c->merged, (c->n_merged + 1) * sizeof(*c->merged));
+		struct merged_from *m = &c->merged[c->n_merged++];
+		memset(m, 0, sizeof(*m));
+		if (!cJSON_IsObject(e))
+			type_error(what, p, NULL, "an object", e);
+		else if (!read_string(what, e, p, "source", F_NULLABLE, &m->source) &&
+			 !read_string(what, e, p, "created", F_NULLABLE, &m->created) &&
+			 !read_string(what, e, p, "label", F_NULLABLE, &m->label) &&
+			 !read_string(what, e, p, "shard", F_NULLABLE, &m->shard) &&
+			 read_u64(what, e, p, "cells", 0, &m->cells) >= 0)
+			rc = 0;
+		free(p);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_shard(const char *what, const cJSON *v, const char *path, struct config *c)
+{
+	int k, n, used = 0;
+	if (!cJSON_IsString(v))
+		return type_error(what, path, NULL, "a string", v);
+	if (sscanf(v->valuestring, "%d/%d%n", &k, &n, &used) != 2 || v->valuestring[used] ||
+	    n < 1 || k < 1 || k > n)
+		return field_error(what, path, NULL, "expected K/N with 1 <= K <= N");
+	c->shard_k = k;
+	c->shard_n = n;
+	return 0;
+}
+
+static int read_counts(const char *what, const cJSON *v, const char *path, struct config *c)
+{
+	if (!cJSON_IsArray(v))
+		return type_error(what, path, NULL, "an array of counts", v);
+	size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+	c->counts = xcalloc(n + 1, sizeof(*c->counts));
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		double d = cJSON_IsNumber(e) ? e->valuedouble : NAN;
+		if (!isfinite(d) || d != trunc(d) || d < 1 || d > 1e12) {
+			char *k = path_index(path, i);
+			field_error(what, k, NULL, "expected a count from 1 to 1e12");
+			free(k);
+			return -1;
+		}
+		c->counts[i++] = (uint64_t)d;
+	}
+	c->n_counts = i;
+	/* ascending and unique, whatever order the file has */
+	uint64_t *in = c->counts;
+	size_t m = c->n_counts;
+	c->counts = xcalloc(m + 1, sizeof(*c->counts));
+	c->n_counts = 0;
+	for (size_t k = 0; k < m; k++) {
+		size_t at = 0;
+		while (at < c->n_counts && c->counts[at] < in[k])
+			at++;
+		if (at < c->n_counts && c->counts[at] == in[k])
+			continue;
+		memmove(c->counts + at + 1, c->counts + at, (c->n_counts - at) * sizeof(*in));
+		c->counts[at] = in[k];
+		c->n_counts++;
+	}
+	free(in);
+	return 0;
+}
+
+/* One field of a machine or config object (v not null). */
+static int read_field(const char *what, const cJSON *v, const char *path, void *obj,
+		      const struct field_desc *f)
+{
+	char *base = (char *)obj + f->offset;
+	double d;
+	switch (f->type) {
+	case FIELD_STR:
+		if (!cJSON_IsString(v))
+			return type_error(what, path, NULL, "a string", v);
+		*(char **)base = xstrdup(v->valuestring);
+		return 0;
+	case FIELD_INT: case FIELD_I64: case FIELD_U64: {
+		double lo = f->type == FIELD_INT ? -1 : 0;
+		double hi = f->type == FIELD_INT ? INT_MAX : JSON_INT_MAX;
+		if (check_whole(what, path, NULL, v, lo, hi, &d))
+			return -1;
+		if (f->type == FIELD_INT)
+			*(int *)base = (int)d;
+		else if (f->type == FIELD_I64)
+			*(int64_t *)base = (int64_t)d;
+		else
+			*(uint64_t *)base = (uint64_t)d;
+		return 0;
+	}
+	case FIELD_DOUBLE:
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0)
+			return type_error(what, path, NULL, "a number >= 0", v);
+		*(double *)base = v->valuedouble;
+		return 0;
+	case FIELD_BOOL:
+		if (!cJSON_IsBool(v))
+			return type_error(what, path, NULL, "true or false", v);
+		*(int *)base = cJSON_IsTrue(v);
+		return 0;
+	case FIELD_STRVEC:
+		return read_string_array(what, v, path, (struct strvec *)base);
+	case FIELD_COUNTS:
+		return read_counts(what, v, path, obj);
+	case FIELD_SHARD:
+		return read_shard(what, v, path, obj);
+	case FIELD_MERGED:
+		return read_merged(what, v, path, obj);
+	}
+	return -1;
+}
+
+/* A machine or config object: the known fields typed, the others kept. */
+static int read_fields(const char *what, const cJSON *doc, const char *key, void *obj,
+		       const struct field_desc *fields, size_t n, cJSON **extra, int *present)
+{
+	const cJSON *o;
+	int rc = read_sub(what, doc, "", key, &o);
+	if (rc <= 0)
+		return rc;
+	*present = 1;
+	for (const cJSON *e = o->child; e; e = e->next) {
+		size_t i;
+		for (i = 0; i < n && strcmp(fields[i].key, e->string); i++)
+			;
+		if (i == n) {
+			if (!*extra)
+				*extra = cJSON_CreateObject();
+			cJSON_AddItemToObject(*extra, e->string, cJSON_Duplicate(e, 1));
+			continue;
+		}
+		if (cJSON_IsNull(e))
+			continue;
+		char *p = path_key(key, e->string);
+		rc = read_field(what, e, p, obj, &fields[i]);
+		free(p);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* Two cells with one key, or two interpreters with one name, are ambiguous. */
+static int check_unique(struct results *r, const char *what)
+{
+	struct keymap seen = KEYMAP_INIT;
+	struct buf key = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < r->n_interps && !rc; i++) {
+		size_t j;
+		if (keymap_gets(&seen, r->interps[i].name, &j))
+			rc = error("%s: interpreters[%zu]: name '%s' is already used by "
+				   "interpreters[%zu]", what, i, r->interps[i].name, j);
+		else
+			keymap_puts(&seen, r->interps[i].name, i);
+	}
+	keymap_clear(&seen);
+	for (size_t i = 0; i < r->n_cells && !rc; i++) {
+		const struct cell *c = &r->cells[i];
+		size_t j;
+		keymap_key(&key, c->interpreter, c->workload, c->count, c->repeat);
+		if (keymap_get(&seen, key.p, key.len, &j))
+			rc = error("%s: cells[%zu]: same interpreter, workload, count and repeat "
+				   "as cells[%zu] ('%s', '%s', %llu, repeat %d)", what, i, j,
+				   c->interpreter, c->workload, (unsigned long long)c->count,
+				   c->repeat);
+		else
+			keymap_put(&seen, key.p, key.len, i);
+	}
+	keymap_release(&seen);
+	buf_release(&key);
+	return rc;
+}
+
+static int read_array(const char *what, const cJSON *doc, const char *key, struct results *r,
+		      int cells)
+{
+	const cJSON *a, *e;
+	if (lookup(what, doc, "", key, F_REQUIRED, "an array", &a) < 0)
+		return -1;
+	if (!cJSON_IsArray(a))
+		return type_error(what, "", key, "an array", a);
+	size_t i = 0;
+	cJSON_ArrayForEach(e, a) {
+		char *p = path_index(key, i++);
+		int rc = cells ? read_cell(what, e, p, results_add_cell(r))
+			: read_interp(what, e, p, results_add_interp(r));
+		free(p);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int from_json(const cJSON *doc, struct results *r, const char *what)
+{
+	if (!cJSON_IsObject(doc))
+		return error("%s: expected a JSON object at the top level, got %s: "
+			     "is it an objmem results file?", what, json_type_name(doc));
+	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
+	if (!schema)
+		return error("%s: no \"schema\" field: is it an objmem results file?", what);
+	if (!cJSON_IsString(schema))
+		return type_error(what, "", "schema", "a string", schema);
+	if (strcmp(schema->valuestring, RESULTS_SCHEMA))
+		return error("'%s' is a results file of schema '%s'; this objmem reads %s",
+			     what, schema->valuestring, RESULTS_SCHEMA);
+
+	if (read_string(what, doc, "", "objmem_version", F_REQUIRED | F_NULLABLE,
+			&r->objmem_version) ||
+	    read_string(what, doc, "", "created", F_REQUIRED | F_NULLABLE, &r->created) ||
+	    read_string(what, doc, "", "label", F_NULLABLE, &r->label) ||
+	    read_fields(what, doc, "machine", &r->machine, machine_fields, n_machine_fields,
+			&r->machine.extra, &r->machine.present) ||
+	    read_fields(what, doc, "config", &r->config, config_fields, n_config_fields,
+			&r->config.extra, &r->config.present))
+		return -1;
+	if (read_array(what, doc, "interpreters", r, 0) || read_array(what, doc, "cells", r, 1))
+		return -1;
+	/* "summary" and "fits" are derived: recomputed, never read */
+	return check_unique(r, what);
+}
+
+int results_from_json(const cJSON *doc, struct results *r, const char *what)
+{
+	if (from_json(doc, r, what)) {
+		results_release(r);
+		return -1;
+	}
+	return 0;
+}
+
+int results_parse(const char *text, size_t len, struct results *r, const char *what)
+{
+	cJSON *doc = json_parse_located(text, len, what);
+	if (!doc)
+		return -1;
+	int rc = results_from_json(doc, r, what);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int results_load(const char *path, struct results *r)
+{
+	struct buf b = BUF_INIT;
+	if (read_file(path, RESULTS_MAX_BYTES, &b)) {
+		buf_release(&b);
+		return -1;
+	}
+	int rc = results_parse(b.p, b.len, r, path);
+	buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,324 @@
+/* textfmt.c - escaping, CSV, exact numbers, human forms, tables; see textfmt.h. */
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textfmt.h"
+
+/* ------------------------------------------------------------ Markdown */
+
+void md_escape(struct buf *out, const char *s)
+{
+	buf_add(out, "", 0);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (strchr("\\`*_[]<>|#&!~", *p))
+			buf_addf(out, "\\%c", *p);
+		else if (*p == '\n' || *p == '\r' || *p == '\t')
+			buf_add(out, " ", 1);
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_addf(out, "\\\\x%02x", *p);
+		else
+			buf_add(out, p, 1);
+	}
+}
+
+void md_fputs(FILE *out, const char *s)
+{
+	struct buf b = BUF_INIT;
+	md_escape(&b, s);
+	fputs(b.p, out);
+	buf_release(&b);
+}
+
+/* ----------------------------------------------------------------- CSV */
+
+void csv_field(struct buf *out, const char *s)
+{
+	size_t n = strlen(s);
+	int quote = strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '));
+	buf_add(out, "", 0);
+	if (!quote) {
+		buf_add(out, s, n);
+		return;
+	}
+	buf_add(out, "\"", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			buf_add(out, "\"", 1);
+		buf_add(out, p, 1);
+	}
+	buf_add(out, "\"", 1);
+}
+
+void csv_number(struct buf *out, double v)
+{
+	char text[64];
+	buf_add(out, "", 0);
+	if (fmt_number_exact(text, sizeof(text), v) == 0)
+		buf_addstr(out, text);
+}
+
+/* ----------------------------------------------------------- numbers */
+
+int fmt_number_exact(char *out, size_t n, double v)
+{
+	if (!isfinite(v)) {
+		snprintf(out, n, "null");
+		return -1;
+	}
+	if (v == 0) {
+		snprintf(out, n, "0"); /* not "-0" */
+		return 0;
+	}
+	if (v == trunc(v) && fabs(v) < 1e17) {
+		snprintf(out, n, "%.0f", v);
+		return 0;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(out, n, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			break;
+	}
+	/* %g follows LC_NUMERIC; JSON and CSV want a point */
+	const char *dp = localeconv()->decimal_point;
+	if (dp && dp[0] && dp[0] != '.' && !dp[1]) {
+		char *p = strchr(out, dp[0]);
+		if (p)
+			*p = '.';
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ terminal */
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	/* C1 controls (U+0080..U+009F) are escaped like C0 ones */
+	if (n == 2 && c == 0xC2 && s[1] < 0xA0)
+		return 0;
+	return n;
+}
+
+void term_escape(struct buf *out, const char *s)
+{
+	buf_add(out, "", 0);
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (n && *p >= 0x20 && *p != 0x7f) {
+			buf_add(out, p, n);
+			p += n;
+			continue;
+		}
+		if (*p == '\n')
+			buf_addstr(out, "\\n");
+		else if (*p == '\t')
+			buf_addstr(out, "\\t");
+		else if (*p == '\r')
+			buf_addstr(out, "\\r");
+		else
+			buf_addf(out, "\\x%02x", *p);
+		p++;
+	}
+}
+
+void term_fputs(FILE *out, const char *s)
+{
+	struct buf b = BUF_INIT;
+	term_escape(&b, s);
+	fputs(b.p, out);
+	buf_release(&b);
+}
+
+size_t term_width(const char *s)
+{
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		w += (*p & 0xC0) != 0x80;
+	return w;
+}
+
+/* -------------------------------------------------------- human forms */
+
+void format_count(uint64_t n, char *out, size_t size)
+{
+	if (n >= 1000000000ULL && n % 1000000000ULL == 0)
+		snprintf(out, size, "%lluG", (unsigned long long)(n / 1000000000ULL));
+	else if (n >= 1000000 && n % 1000000 == 0)
+		snprintf(out, size, "%lluM", (unsigned long long)(n / 1000000));
+	else if (n >= 1000 && n % 1000 == 0)
+		snprintf(out, size, "%lluk", (unsigned long long)(n / 1000));
+	else
+		snprintf(out, size, "%llu", (unsigned long long)n);
+}
+
+void format_duration(double s, char *out, size_t size)
+{
+	if (!(s >= 0))
+		s = 0;
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(out, size, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, size, "%lu:%02lu", t / 60, t % 60);
+}
+
+void format_bytes(double bytes, char *out, size_t size)
+{
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+	double v = bytes;
+	size_t u = 0;
+	while (fabs(v) >= 999.5 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1000;
+		u++;
+	}
+	if (!u)
+		snprintf(out, size, "%.0f B", v);
+	else
+		snprintf(out, size, "%.*f %s", fabs(v) >= 99.95 ? 0 : fabs(v) >= 9.995 ? 1 : 2, v,
+			 units[u]);
+}
+
+/* -------------------------------------------------------------- tables */
+
+void tab_init(struct tab *t, size_t ncols, const char *const *headers, const char *align)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	t->align = xstrndup(align, ncols);
+	for (size_t i = 0; i < ncols; i++)
+		tab_cell(t, headers[i]);
+}
+
+void tab_cell(struct tab *t, const char *text)
+{
+	strvec_push(&t->cells, text ? text : "");
+	buf_add(&t->strong, "\0", 1);
+}
+
+void tab_cellf(struct tab *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		die("out of memory formatting a table cell");
+	va_end(ap);
+	strvec_push_nodup(&t->cells, s);
+	buf_add(&t->strong, "\0", 1);
+}
+
+void tab_cell_strong(struct tab *t, const char *text)
+{
+	tab_cell(t, text);
+	t->strong.p[t->strong.len - 1] = 1;
+}
+
+size_t tab_rows(const struct tab *t)
+{
+	return t->ncols ? t->cells.n / t->ncols - 1 : 0;
+}
+
+static void print_text(FILE *out, const struct tab *t)
+{
+	size_t rows = t->cells.n / t->ncols;
+	char **esc = xcalloc(t->cells.n + 1, sizeof(*esc));
+	size_t *w = xcalloc(t->ncols, sizeof(*w));
+	for (size_t i = 0; i < rows * t->ncols; i++) {
+		struct buf b = BUF_INIT;
+		term_escape(&b, t->cells.v[i]);
+		esc[i] = buf_detach(&b);
+		size_t cw = term_width(esc[i]);
+		if (cw > w[i % t->ncols])
+			w[i % t->ncols] = cw;
+	}
+	for (size_t r = 0; r < rows; r++) {
+		struct buf line = BUF_INIT;
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = esc[r * t->ncols + c];
+			size_t pad = w[c] - term_width(s);
+			if (c)
+				buf_addstr(&line, "  ");
+			if (t->align[c] == 'r')
+				buf_addf(&line, "%*s%s", (int)pad, "", s);
+			else
+				buf_addf(&line, "%s%*s", s, (int)pad, "");
+		}
+		while (line.len && line.p[line.len - 1] == ' ')
+			line.p[--line.len] = '\0';
+		fprintf(out, "%s\n", line.p ? line.p : "");
+		buf_release(&line);
+	}
+	for (size_t i = 0; i < rows * t->ncols; i++)
+		free(esc[i]);
+	free(esc);
+	free(w);
+}
+
+static void print_markdown(FILE *out, const struct tab *t)
+{
+	size_t rows = t->cells.n / t->ncols;
+	for (size_t r = 0; r < rows; r++) {
+		fputs("|", out);
+		for (size_t c = 0; c < t->ncols; c++) {
+			size_t i = r * t->ncols + c;
+			const char *em = t->strong.p[i] && *t->cells.v[i] ? "**" : "";
+			fprintf(out, " %s", em);
+			md_fputs(out, t->cells.v[i]);
+			fprintf(out, "%s |", em);
+		}
+		fputc('\n', out);
+		if (r == 0) {
+			fputs("|", out);
+			for (size_t c = 0; c < t->ncols; c++)
+				fputs(t->align[c] == 'r' ? "---:|" : "---|", out);
+			fputc('\n', out);
+		}
+	}
+}
+
+void tab_print(FILE *out, const struct tab *t, enum tab_format f)
+{
+	if (!t->ncols)
+		return;
+	if (f == TAB_MARKDOWN)
+		print_markdown(out, t);
+	else
+		print_text(out, t);
+}
+
+void tab_release(struct tab *t)
+{
+	free(t->align);
+	strvec_clear(&t->cells);
+	buf_release(&t->strong);
+	memset(t, 0, sizeof(*t));
+}
