@@ -45,6 +45,9 @@ UNIT_SUPPORT_OBJ = $(BUILD)/tests/unit/unit.o
 DEPFILES = $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 .PHONY: all check unit e2e run deps install clean interpreters bench help
+# Objects of the test binaries are kept: make would otherwise delete them
+# after the tests ran, and its "rm" line would follow the tally.
+.SECONDARY:
 # ./objmem is the default build; a sanitizer build stays in its own directory.
 ifeq ($(FLAVOR),default)
 all: objmem
@@ -52,8 +55,24 @@ else
 all: $(BUILD)/objmem
 endif
 
+define HELP_TEXT
+objmem - build, test, run
+
+  make            build ./objmem
+  make check      build and run every test (unit + end-to-end); the last line is the tally
+  make run        install what is missing (as root), build, run the default matrix
+  make deps       install the Debian packages the build and tests need
+  make interpreters [PROVISION_ARGS="NAME..."]   provision interpreter builds
+  make SANITIZE=address,undefined check   the same under sanitizers
+  make valgrind   a valgrind subset;  make fuzz-smoke   30 s of each fuzz target
+  make bench      benchmarks that print tables
+  make install PREFIX=/usr/local DESTDIR=   the binary, workloads, templates,
+                  interpreter definitions and provisioning tools
+endef
+export HELP_TEXT
+
 help:
-	@sed -n "2,11p" Makefile | sed 's/^# \{0,1\}//'
+	@printf '%s\n' "$$HELP_TEXT"
 
 objmem: $(BUILD)/objmem
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -100,12 +119,26 @@ bench: objmem
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libobjmem.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-install: objmem
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/objmem/workloads $(DESTDIR)$(PREFIX)/share/objmem/plots
-	install -m 755 objmem $(DESTDIR)$(PREFIX)/bin/objmem
-	install -m 644 workloads/*.py $(DESTDIR)$(PREFIX)/share/objmem/workloads/
-	cp -r workloads/ext $(DESTDIR)$(PREFIX)/share/objmem/workloads/ 2>/dev/null || true
-	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/objmem/plots/ 2>/dev/null || true
+# Everything objmem reads at run time lives under PREFIX/share/objmem, where
+# it looks when it is not run from the source tree. Each step fails loudly.
+SHARE = $(DESTDIR)$(PREFIX)/share/objmem
+INSTALL_RECIPES = $(wildcard interpreters/recipes/*.recipe)
+INSTALL_PROVISION_LIB = $(wildcard interpreters/lib/*.sh)
+
+# INSTALL_BIN: the binary to install (tests install the one they test).
+INSTALL_BIN ?= objmem
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/workloads/ext $(SHARE)/plots \
+		$(SHARE)/interpreters/recipes $(SHARE)/interpreters/lib
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/objmem
+	install -m 644 workloads/*.py $(SHARE)/workloads/
+	install -m 644 workloads/ext/* $(SHARE)/workloads/ext/
+	install -m 644 plots/*.gp plots/README.md $(SHARE)/plots/
+	install -m 644 interpreters/*.json interpreters/README.md $(SHARE)/interpreters/
+	install -m 755 interpreters/provision interpreters/write-definition $(SHARE)/interpreters/
+	$(if $(INSTALL_RECIPES),install -m 644 $(INSTALL_RECIPES) $(SHARE)/interpreters/recipes/)
+	$(if $(INSTALL_PROVISION_LIB),install -m 644 $(INSTALL_PROVISION_LIB) $(SHARE)/interpreters/lib/)
 
 clean:
 	rm -rf build objmem

@@ -230,42 +230,23 @@ static CURLcode attempt(CURL *h, struct http_response *resp, struct transfer *t,
 	return rc;
 }
 
-enum http_outcome http_perform(const struct http_request *req, const struct http_opts *o,
-			       struct http_response *resp, char **why)
+/* The handle's options for req; 0, or -1 when libcurl refused one. */
+static int setup_handle(CURL *h, const struct http_request *req, const struct http_opts *o,
+			struct transfer *t, char *errbuf)
 {
-	*why = NULL;
-	memset(resp, 0, sizeof(*resp));
-	pthread_once(&curl_once, curl_init_once);
-	if (curl_init_rc != CURLE_OK) {
-		*why = xasprintf("cannot initialise libcurl: %s", curl_easy_strerror(curl_init_rc));
-		return HTTP_BAD_REQUEST;
-	}
-	if (!url_is_remote(req->url)) {
-		*why = xstrdup("only http:// and https:// URLs are accepted");
-		return HTTP_BAD_REQUEST;
-	}
-	int post = !strcmp(req->method, "POST");
-	CURL *h = curl_easy_init();
-	if (!h) {
-		*why = xstrdup("cannot create a libcurl handle");
-		return HTTP_BAD_REQUEST;
-	}
-	char errbuf[CURL_ERROR_SIZE];
-	struct transfer t = { &resp->body, o->max_bytes ? o->max_bytes : FETCH_MAX_BYTES, 0, 0 };
-	struct curl_slist *headers = NULL, *tmp;
-	int setup_ok = 1;
-#define SET(opt, val) (setup_ok = setup_ok && curl_easy_setopt(h, opt, val) == CURLE_OK)
+	int post = !strcmp(req->method, "POST"), ok = 1;
+#define SET(opt, val) (ok = ok && curl_easy_setopt(h, opt, val) == CURLE_OK)
 	SET(CURLOPT_URL, req->url);
 	SET(CURLOPT_ERRORBUFFER, errbuf);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_USERAGENT, "objmem/" OBJMEM_VERSION);
 	SET(CURLOPT_WRITEFUNCTION, on_body);
-	SET(CURLOPT_WRITEDATA, &t);
+	SET(CURLOPT_WRITEDATA, t);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
-	SET(CURLOPT_HEADERDATA, &t);
+	SET(CURLOPT_HEADERDATA, t);
 	SET(CURLOPT_TIMEOUT_MS, (long)(o->timeout_s * 1000));
 	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout_s * 1000));
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t.max);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max);
 	SET(CURLOPT_ACCEPT_ENCODING, "");
 	SET(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
@@ -282,77 +263,83 @@ enum http_outcome http_perform(const struct http_request *req, const struct http
 		SET(CURLOPT_MAXREDIRS, 5L);
 	}
 #undef SET
-	if (setup_ok && set_protocols(h))
-		setup_ok = 0;
-	if (post && req->content_type) {
-		char *ct = xasprintf("Content-Type: %s", req->content_type);
-		tmp = curl_slist_append(headers, ct);
-		free(ct);
-		if (tmp)
-			headers = tmp;
-		else
-			setup_ok = 0;
-	}
-	/* no "Expect: 100-continue" round trip: some servers never answer it */
-	if ((tmp = curl_slist_append(headers, "Expect:")))
-		headers = tmp;
-	else
-		setup_ok = 0;
-	if (req->auth_header) {
-		if ((tmp = curl_slist_append(headers, req->auth_header)))
-			headers = tmp;
-		else
-			setup_ok = 0;
-	}
-	if (setup_ok && curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
-		setup_ok = 0;
-	if (!setup_ok) {
-		*why = xstrdup("cannot set up the libcurl transfer (is libcurl too old?)");
-		curl_slist_free_all(headers);
-		curl_easy_cleanup(h);
-		return HTTP_BAD_REQUEST;
-	}
+	return ok && !set_protocols(h) ? 0 : -1;
+}
 
-	enum http_outcome outcome = HTTP_UNREACHABLE;
+/* The request's headers: content type, no "Expect: 100-continue", authorization. */
+static int make_headers(const struct http_request *req, struct curl_slist **out)
+{
+	const char *lines[3] = { NULL, "Expect:", req->auth_header };
+	char *ct = NULL;
+	if (!strcmp(req->method, "POST") && req->content_type)
+		lines[0] = ct = xasprintf("Content-Type: %s", req->content_type);
+	int rc = 0;
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		if (!lines[i])
+			continue;
+		struct curl_slist *tmp = curl_slist_append(*out, lines[i]);
+		if (tmp)
+			*out = tmp;
+		else
+			rc = -1;
+	}
+	free(ct);
+	return rc;
+}
+
+/* What one attempt came to; *retry when another may do better. */
+static enum http_outcome classify(CURLcode rc, const struct http_response *resp,
+				  const struct transfer *t, const struct http_opts *o,
+				  const char *errbuf, char **why, int *retry)
+{
+	*retry = 0;
+	if (rc == CURLE_OK && resp->status >= 200 && resp->status < 300)
+		return HTTP_OK;
+	if (rc == CURLE_OK && resp->status >= 300 && resp->status < 400) {
+		*why = xasprintf("the server answered HTTP %ld (a redirect): give the final URL",
+				 resp->status);
+		return HTTP_REFUSED;
+	}
+	if (rc == CURLE_OK) {
+		char *ex = http_body_excerpt(&resp->body, 200);
+		*why = xasprintf("the server answered HTTP %ld%s%s%s", resp->status,
+				 *ex ? " (" : "", ex, *ex ? ")" : "");
+		free(ex);
+		*retry = resp->status >= 500 && resp->status < 600;
+		return HTTP_REFUSED;
+	}
+	if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+		*why = xasprintf("the answer is larger than %zu bytes: is it the right URL?", t->max);
+		return HTTP_REFUSED;
+	}
+	*why = describe_curl_error(rc, errbuf, o);
+	*retry = curl_code_transient(rc);
+	return rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL
+		? HTTP_BAD_REQUEST : HTTP_UNREACHABLE;
+}
+
+/* Attempts until one succeeds, one must not be retried, or the retries are spent. */
+static enum http_outcome attempts(CURL *h, const struct http_request *req,
+				  const struct http_opts *o, struct http_response *resp,
+				  struct transfer *t, char *errbuf, char **why)
+{
+	enum http_outcome outcome;
 	for (int k = 0;; k++) {
 		resp->attempts = k + 1;
 		double t0 = now_s();
-		CURLcode rc = attempt(h, resp, &t, errbuf);
-		int retry = 0;
+		CURLcode rc = attempt(h, resp, t, errbuf);
+		int retry;
 		free(*why);
 		*why = NULL;
-		if (rc == CURLE_OK) {
-			if (resp->status >= 200 && resp->status < 300) {
-				outcome = HTTP_OK;
-			} else if (resp->status >= 300 && resp->status < 400) {
-				*why = xasprintf("the server answered HTTP %ld (a redirect): give the "
-						 "final URL", resp->status);
-				outcome = HTTP_REFUSED;
-			} else {
-				char *ex = http_body_excerpt(&resp->body, 200);
-				*why = xasprintf("the server answered HTTP %ld%s%s%s", resp->status,
-						 *ex ? " (" : "", ex, *ex ? ")" : "");
-				free(ex);
-				outcome = HTTP_REFUSED;
-				retry = resp->status >= 500 && resp->status < 600;
-			}
-		} else if (t.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-			*why = xasprintf("the answer is larger than %zu bytes: is it the right URL?", t.max);
-			outcome = HTTP_REFUSED;
-		} else {
-			*why = describe_curl_error(rc, errbuf, o);
-			outcome = rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL
-				? HTTP_BAD_REQUEST : HTTP_UNREACHABLE;
-			retry = curl_code_transient(rc);
-		}
+		outcome = classify(rc, resp, t, o, errbuf, why, &retry);
 		if (o->verbose)
 			fprintf(stderr, "objmem: %s attempt %d: %s after %.2f s\n", req->method, k + 1,
 				outcome == HTTP_OK ? "ok" : *why, now_s() - t0);
 		if (outcome == HTTP_OK || !retry || k >= o->retries)
 			break;
 		double delay = http_backoff_s(o, k + 1);
-		if (t.retry_after > delay)
-			delay = t.retry_after > BACKOFF_CAP_S ? BACKOFF_CAP_S : t.retry_after;
+		if (t->retry_after > delay)
+			delay = t->retry_after > BACKOFF_CAP_S ? BACKOFF_CAP_S : t->retry_after;
 		fprintf(stderr, "note: attempt %d of %d failed: %s; retrying in %.1f s\n", k + 1,
 			o->retries + 1, *why, delay);
 		sleep_s(delay);
@@ -362,6 +349,37 @@ enum http_outcome http_perform(const struct http_request *req, const struct http
 		free(*why);
 		*why = w;
 	}
+	return outcome;
+}
+
+enum http_outcome http_perform(const struct http_request *req, const struct http_opts *o,
+			       struct http_response *resp, char **why)
+{
+	*why = NULL;
+	memset(resp, 0, sizeof(*resp));
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_rc != CURLE_OK) {
+		*why = xasprintf("cannot initialise libcurl: %s", curl_easy_strerror(curl_init_rc));
+		return HTTP_BAD_REQUEST;
+	}
+	if (!url_is_remote(req->url)) {
+		*why = xstrdup("only http:// and https:// URLs are accepted");
+		return HTTP_BAD_REQUEST;
+	}
+	CURL *h = curl_easy_init();
+	if (!h) {
+		*why = xstrdup("cannot create a libcurl handle");
+		return HTTP_BAD_REQUEST;
+	}
+	char errbuf[CURL_ERROR_SIZE];
+	struct transfer t = { &resp->body, o->max_bytes ? o->max_bytes : FETCH_MAX_BYTES, 0, 0 };
+	struct curl_slist *headers = NULL;
+	enum http_outcome outcome = HTTP_BAD_REQUEST;
+	if (setup_handle(h, req, o, &t, errbuf) || make_headers(req, &headers) ||
+	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
+		*why = xstrdup("cannot set up the libcurl transfer (is libcurl too old?)");
+	else
+		outcome = attempts(h, req, o, resp, &t, errbuf, why);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(h);
 	return outcome;

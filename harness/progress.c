@@ -53,22 +53,31 @@ static void redraw(struct progress *p)
 	fflush(stderr);
 }
 
+/* Text from the results (names, reasons) as the terminal should show it. */
+static char *shown(const char *s)
+{
+	struct buf b = BUF_INIT;
+	term_escape(&b, s ? s : "");
+	return buf_detach(&b);
+}
+
 void progress_start(struct progress *p, const char *label)
 {
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->lock);
-	strvec_push(&p->running, label);
+	strvec_push_nodup(&p->running, shown(label));
 	if (!p->quiet && p->tty)
 		redraw(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
-void progress_done(struct progress *p, const char *label, double weight, const char *status,
-		   const char *detail)
+void progress_done(struct progress *p, const char *raw_label, double weight, const char *status,
+		   const char *raw_detail)
 {
 	if (!p)
 		return;
+	char *label = shown(raw_label), *detail = raw_detail ? shown(raw_detail) : NULL;
 	pthread_mutex_lock(&p->lock);
 	long i = strvec_find(&p->running, label);
 	if (i >= 0) {
@@ -93,14 +102,18 @@ void progress_done(struct progress *p, const char *label, double weight, const c
 		}
 	}
 	pthread_mutex_unlock(&p->lock);
+	free(label);
+	free(detail);
 }
 
 void progress_note(struct progress *p, const char *msg)
 {
 	if (!p || p->quiet)
 		return;
+	char *text = shown(msg);
 	pthread_mutex_lock(&p->lock);
-	fprintf(stderr, p->tty ? "\r%s\033[K\n" : "%s\n", msg);
+	fprintf(stderr, p->tty ? "\r%s\033[K\n" : "%s\n", text);
+	free(text);
 	if (p->tty)
 		redraw(p);
 	pthread_mutex_unlock(&p->lock);

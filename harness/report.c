@@ -102,6 +102,48 @@ static void md_probe_cell(struct buf *md, const struct interp *in, const char *k
 		md_json_value(md, NULL, v);
 }
 
+/* The probes' layout: what sys.getsizeof says about sample objects. */
+static void md_layouts(struct buf *md, const struct results *r)
+{
+	struct strvec keys = STRVEC_INIT;
+	for (size_t i = 0; i < r->n_interps; i++) {
+		const cJSON *lay = probe_get(&r->interps[i], "layout");
+		for (const cJSON *it = cJSON_IsObject(lay) ? lay->child : NULL; it; it = it->next)
+			if (it->string && strvec_find(&keys, it->string) < 0)
+				strvec_push(&keys, it->string);
+	}
+	if (keys.n) {
+		buf_addstr(md, "**Object sizes the probes report** (bytes; sys.getsizeof or "
+			       "`__basicsize__` of sample objects, - where the interpreter cannot tell)\n\n"
+			       "| interpreter |");
+		for (size_t k = 0; k < keys.n; k++) {
+			buf_addstr(md, " ");
+			md_str(md, keys.v[k]);
+			buf_addstr(md, " |");
+		}
+		buf_addstr(md, "\n|---|");
+		for (size_t k = 0; k < keys.n; k++)
+			buf_addstr(md, "---:|");
+		buf_addstr(md, "\n");
+		for (size_t i = 0; i < r->n_interps; i++) {
+			const cJSON *lay = probe_get(&r->interps[i], "layout");
+			if (!cJSON_IsObject(lay))
+				continue;
+			buf_addstr(md, "| ");
+			md_str(md, r->interps[i].name);
+			buf_addstr(md, " |");
+			for (size_t k = 0; k < keys.n; k++) {
+				buf_addstr(md, " ");
+				md_json_value(md, NULL, cJSON_GetObjectItemCaseSensitive(lay, keys.v[k]));
+				buf_addstr(md, " |");
+			}
+			buf_addstr(md, "\n");
+		}
+		buf_addstr(md, "\n");
+	}
+	strvec_clear(&keys);
+}
+
 static void md_interpreters(struct buf *md, const struct results *r)
 {
 	buf_addstr(md, "## Interpreters\n\n");
@@ -151,44 +193,7 @@ static void md_interpreters(struct buf *md, const struct results *r)
 	}
 	buf_addstr(md, "\n");
 
-	/* the probes' layout: what sys.getsizeof says about sample objects */
-	struct strvec keys = STRVEC_INIT;
-	for (size_t i = 0; i < r->n_interps; i++) {
-		const cJSON *lay = probe_get(&r->interps[i], "layout");
-		for (const cJSON *it = cJSON_IsObject(lay) ? lay->child : NULL; it; it = it->next)
-			if (it->string && strvec_find(&keys, it->string) < 0)
-				strvec_push(&keys, it->string);
-	}
-	if (keys.n) {
-		buf_addstr(md, "**Object sizes the probes report** (bytes; sys.getsizeof or "
-			       "`__basicsize__` of sample objects, - where the interpreter cannot tell)\n\n"
-			       "| interpreter |");
-		for (size_t k = 0; k < keys.n; k++) {
-			buf_addstr(md, " ");
-			md_str(md, keys.v[k]);
-			buf_addstr(md, " |");
-		}
-		buf_addstr(md, "\n|---|");
-		for (size_t k = 0; k < keys.n; k++)
-			buf_addstr(md, "---:|");
-		buf_addstr(md, "\n");
-		for (size_t i = 0; i < r->n_interps; i++) {
-			const cJSON *lay = probe_get(&r->interps[i], "layout");
-			if (!cJSON_IsObject(lay))
-				continue;
-			buf_addstr(md, "| ");
-			md_str(md, r->interps[i].name);
-			buf_addstr(md, " |");
-			for (size_t k = 0; k < keys.n; k++) {
-				buf_addstr(md, " ");
-				md_json_value(md, NULL, cJSON_GetObjectItemCaseSensitive(lay, keys.v[k]));
-				buf_addstr(md, " |");
-			}
-			buf_addstr(md, "\n");
-		}
-		buf_addstr(md, "\n");
-	}
-	strvec_clear(&keys);
+	md_layouts(md, r);
 }
 
 static void md_probe_details(struct buf *md, const struct results *r)
@@ -265,6 +270,34 @@ static void md_slice(struct buf *md, const struct table_parts *tp, size_t from, 
 	buf_addstr(md, "\n\n");
 }
 
+/* Warnings and notes the cells carry (swap in use, a workload's remark), once each. */
+static void md_cell_remarks(struct buf *md, const struct results *r)
+{
+	struct strvec seen = STRVEC_INIT;
+	for (size_t i = 0; i < r->n_cells; i++) {
+		const struct cell *c = &r->cells[i];
+		for (size_t w = 0; w <= c->warnings.n; w++) {
+			const char *text = w < c->warnings.n ? c->warnings.v[w] : c->note;
+			if (!text)
+				continue;
+			char *key = xasprintf("%s / %s: %s%s", c->interpreter, c->workload,
+					      w < c->warnings.n ? "warning: " : "note: ", text);
+			if (strvec_find(&seen, key) < 0) {
+				if (!seen.n)
+					buf_addstr(md, "Warnings and notes on cells:\n\n");
+				strvec_push(&seen, key);
+				buf_addstr(md, "- ");
+				md_str(md, key);
+				buf_addstr(md, "\n");
+			}
+			free(key);
+		}
+	}
+	if (seen.n)
+		buf_addstr(md, "\n");
+	strvec_clear(&seen);
+}
+
 /* Failed, skipped and pending cells, one line per interpreter, workload, status and reason. */
 static void md_not_measured(struct buf *md, const struct results *r)
 {
@@ -323,30 +356,7 @@ static void md_not_measured(struct buf *md, const struct results *r)
 	else if (!n)
 		buf_addstr(md, "Every cell was measured.\n\n");
 
-	/* warnings and notes the cells carry (swap in use, a workload's remark) */
-	struct strvec seen = STRVEC_INIT;
-	for (size_t i = 0; i < r->n_cells; i++) {
-		const struct cell *c = &r->cells[i];
-		for (size_t w = 0; w <= c->warnings.n; w++) {
-			const char *text = w < c->warnings.n ? c->warnings.v[w] : c->note;
-			if (!text)
-				continue;
-			char *key = xasprintf("%s / %s: %s%s", c->interpreter, c->workload,
-					      w < c->warnings.n ? "warning: " : "note: ", text);
-			if (strvec_find(&seen, key) < 0) {
-				if (!seen.n)
-					buf_addstr(md, "Warnings and notes on cells:\n\n");
-				strvec_push(&seen, key);
-				buf_addstr(md, "- ");
-				md_str(md, key);
-				buf_addstr(md, "\n");
-			}
-			free(key);
-		}
-	}
-	if (seen.n)
-		buf_addstr(md, "\n");
-	strvec_clear(&seen);
+	md_cell_remarks(md, r);
 }
 
 static void md_figures(struct buf *md, const struct plot_set *set, const char *why_none)

@@ -656,10 +656,27 @@ out:
 	return rc;
 }
 
+static int read_status(const char *what, const cJSON *o, const char *path,
+		       enum cell_status *out)
+{
+	char *status = NULL;
+	if (read_string(what, o, path, "status", F_REQUIRED, &status))
+		return -1;
+	int st = cell_status_from_name(status);
+	if (st < 0) {
+		char *msg = xasprintf("unknown status '%s' (expected ok, failed, skipped or pending)",
+				      status);
+		field_error(what, path, "status", msg);
+		free(msg);
+	}
+	free(status);
+	*out = (enum cell_status)(st < 0 ? 0 : st);
+	return st < 0 ? -1 : 0;
+}
+
 static int read_cell(const char *what, const cJSON *o, const char *path, struct cell *c)
 {
 	double d;
-	char *status = NULL;
 
 	if (!cJSON_IsObject(o))
 		return type_error(what, path, NULL, "an object", o);
@@ -673,19 +690,8 @@ static int read_cell(const char *what, const cJSON *o, const char *path, struct 
 		return -1;
 	c->repeat = (int)d;
 
-	if (read_string(what, o, path, "status", F_REQUIRED, &status))
+	if (read_status(what, o, path, &c->status))
 		return -1;
-	int st = cell_status_from_name(status);
-	if (st < 0) {
-		char *msg = xasprintf("unknown status '%s' (expected ok, failed, skipped or pending)",
-				      status);
-		field_error(what, path, "status", msg);
-		free(msg);
-		free(status);
-		return -1;
-	}
-	free(status);
-	c->status = (enum cell_status)st;
 
 	if (read_string(what, o, path, "reason", F_NULLABLE, &c->reason))
 		return -1;

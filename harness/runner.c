@@ -205,6 +205,129 @@ static void describe_eof(struct cell_run *cr, int expect)
 	free(ex);
 }
 
+/* Start the child; 0, or -1 with the cell failed. */
+static int start_child(struct cell_run *cr, const struct catalog *cat, const struct interp *in)
+{
+	const struct config *rec = cr->cfg->rec;
+	char count[32];
+	snprintf(count, sizeof(count), "%llu", (unsigned long long)cr->c->count);
+	const char *args[] = { "run", workload_agent_arg(cat, cr->c->workload), count, NULL };
+	child_init(&cr->child);
+	struct child_opts co = { rec->thp_disabled, rec->cpu, rec->malloc_arena_max };
+	agent_child_setup(&cr->child, cat, in, args, &co);
+	char *why = NULL;
+	if (child_start(&cr->child, &why)) {
+		cell_fail(cr, why);
+		child_release(&cr->child);
+		return -1;
+	}
+	cr->c->pid = (int)cr->child.pid;
+	if (procmem_open(&cr->pm, cr->child.pid) == 0) {
+		cr->pm_open = 1;
+		cr->pm.force_smaps = run_config_smaps(cr->cfg);
+	}
+	chanio_init(&cr->ch, cr->child.out_fd, cr->child.err_fd, 8192);
+	return 0;
+}
+
+/*
+ * What a read that brought no message means: 0 to go on (an idle poll),
+ * 1 when the cell is over (failed).
+ */
+static int on_no_line(struct cell_run *cr, enum chan_result r, int expect, int filling)
+{
+	const struct config *rec = cr->cfg->rec;
+	int over_cap = 0;
+	switch (r) {
+	case CHAN_IDLE:
+		if (filling)
+			poll_status(cr, &over_cap);
+		if (!over_cap)
+			return 0;
+		cell_fail(cr, xasprintf("exceeded --max-memory (%llu MiB RSS) while filling; killed",
+					(unsigned long long)(rec->max_memory >> 20)));
+		return 1;
+	case CHAN_TIMEOUT:
+		cell_fail(cr, xasprintf("timeout: no '%s' line within %.0f s (the child hangs or is "
+					"too slow; raise --timeout)", expect < PHASE_COUNT ?
+					phase_name((enum phase)expect) : "done", rec->timeout_s));
+		return 1;
+	case CHAN_TOO_LONG:
+		cell_fail(cr, xasprintf("protocol error: a stdout line longer than %d bytes",
+					PROTO_MAX_LINE));
+		return 1;
+	default:
+		describe_eof(cr, expect);
+		return 1;
+	}
+}
+
+/* The conversation: phases answered with "go" until done, a fault or a signal. */
+static void converse(struct cell_run *cr)
+{
+	const struct config *rec = cr->cfg->rec;
+	int expect = PHASE_START, filling = 0;
+	double deadline = now_s() + rec->timeout_s;
+	for (;;) {
+		if (runner_stop_signal) {
+			cell_fail(cr, xstrdup("interrupted"));
+			return;
+		}
+		char *line = NULL;
+		enum chan_result r = chanio_next_line(&cr->ch, deadline, filling ? rec->poll_s : 0.25,
+						      &line);
+		if (r != CHAN_LINE) {
+			if (on_no_line(cr, r, expect, filling))
+				return;
+			continue;
+		}
+		struct proto_msg m;
+		const char *bad = NULL;
+		if (proto_parse(line, strlen(line), &m, &bad)) {
+			cell_fail(cr, xasprintf("protocol error: %s: '%.80s'", bad, line));
+			free(line);
+			return;
+		}
+		free(line);
+		int over = on_message(cr, &m, &expect, &filling);
+		proto_msg_release(&m);
+		if (over)
+			return;
+		deadline = now_s() + rec->timeout_s;
+	}
+}
+
+/* A finished child exits by itself; anything else is killed with its group. */
+static void end_child(struct cell_run *cr)
+{
+	struct cell *c = cr->c;
+	if (c->status == CELL_OK || c->status == CELL_SKIPPED) {
+		if (child_wait(&cr->child, 5.0) != 1) {
+			child_kill(&cr->child);
+			if (c->status == CELL_OK)
+				strvec_push(&c->warnings, "the child did not exit after 'done'; killed");
+		} else if (c->status == CELL_OK && !(WIFEXITED(cr->child.wait_status) &&
+						     WEXITSTATUS(cr->child.wait_status) == 0)) {
+			char *ex = child_describe_exit(&cr->child);
+			cell_fail(cr, xasprintf("the child %s after 'done'", ex));
+			free(ex);
+		}
+		/* a grandchild it left behind in its group goes too */
+		child_signal_group(&cr->child, SIGKILL);
+	} else {
+		child_kill(&cr->child);
+	}
+	chanio_drain(&cr->ch);
+	if (c->status == CELL_FAILED) {
+		free(c->stderr_tail);
+		c->stderr_tail = chanio_stderr_tail(&cr->ch, 12);
+	}
+	if (cr->pm_open)
+		procmem_close(&cr->pm);
+	chanio_release(&cr->ch);
+	child_release(&cr->child);
+}
+
 void runner_run_cell(const struct catalog *cat, const struct interp *in,
 		     const struct run_config *cfg, struct cell *c)
 {
@@ -214,104 +337,10 @@ void runner_run_cell(const struct catalog *cat, const struct interp *in,
 	cr.c = c;
 	c->status = CELL_PENDING;
 	double t0 = now_s();
-
-	char count[32];
-	snprintf(count, sizeof(count), "%llu", (unsigned long long)c->count);
-	const char *args[] = { "run", workload_agent_arg(cat, c->workload), count, NULL };
-	child_init(&cr.child);
-	struct child_opts co = { cfg->rec->thp_disabled, cfg->rec->cpu, cfg->rec->malloc_arena_max };
-	agent_child_setup(&cr.child, cat, in, args, &co);
-	char *why = NULL;
-	if (child_start(&cr.child, &why)) {
-		cell_fail(&cr, why);
-		child_release(&cr.child);
-		c->wall_s = now_s() - t0;
-		return;
+	if (!start_child(&cr, cat, in)) {
+		converse(&cr);
+		end_child(&cr);
 	}
-	c->pid = (int)cr.child.pid;
-	if (procmem_open(&cr.pm, cr.child.pid) == 0) {
-		cr.pm_open = 1;
-		cr.pm.force_smaps = run_config_smaps(cfg);
-	}
-	chanio_init(&cr.ch, cr.child.out_fd, cr.child.err_fd, 8192);
-
-	int expect = PHASE_START, filling = 0, over_cap = 0;
-	double deadline = now_s() + cfg->rec->timeout_s;
-	for (;;) {
-		if (runner_stop_signal) {
-			cell_fail(&cr, xstrdup("interrupted"));
-			break;
-		}
-		char *line = NULL;
-		double idle = filling ? cfg->rec->poll_s : 0.25;
-		enum chan_result r = chanio_next_line(&cr.ch, deadline, idle, &line);
-		if (r == CHAN_IDLE) {
-			if (filling) {
-				poll_status(&cr, &over_cap);
-				if (over_cap) {
-					cell_fail(&cr, xasprintf("exceeded --max-memory (%llu MiB RSS) while filling; killed",
-								 (unsigned long long)(cfg->rec->max_memory >> 20)));
-					break;
-				}
-			}
-			continue;
-		}
-		if (r == CHAN_TIMEOUT) {
-			cell_fail(&cr, xasprintf("timeout: no '%s' line within %.0f s (the child hangs or is too slow; "
-						 "raise --timeout)", expect < PHASE_COUNT ?
-						 phase_name((enum phase)expect) : "done", cfg->rec->timeout_s));
-			break;
-		}
-		if (r == CHAN_TOO_LONG) {
-			cell_fail(&cr, xasprintf("protocol error: a stdout line longer than %d bytes",
-						 PROTO_MAX_LINE));
-			break;
-		}
-		if (r == CHAN_EOF || r == CHAN_ERROR) {
-			describe_eof(&cr, expect);
-			break;
-		}
-		struct proto_msg m;
-		const char *bad = NULL;
-		if (proto_parse(line, strlen(line), &m, &bad)) {
-			cell_fail(&cr, xasprintf("protocol error: %s: '%.80s'", bad, line));
-			free(line);
-			break;
-		}
-		free(line);
-		int over = on_message(&cr, &m, &expect, &filling);
-		proto_msg_release(&m);
-		if (over)
-			break;
-		deadline = now_s() + cfg->rec->timeout_s;
-	}
-
-	/* A finished child exits by itself; anything else is killed with its group. */
-	if (c->status == CELL_OK || c->status == CELL_SKIPPED) {
-		if (child_wait(&cr.child, 5.0) != 1) {
-			child_kill(&cr.child);
-			if (c->status == CELL_OK)
-				strvec_push(&c->warnings, "the child did not exit after 'done'; killed");
-		} else if (c->status == CELL_OK && !(WIFEXITED(cr.child.wait_status) &&
-						     WEXITSTATUS(cr.child.wait_status) == 0)) {
-			char *ex = child_describe_exit(&cr.child);
-			cell_fail(&cr, xasprintf("the child %s after 'done'", ex));
-			free(ex);
-		}
-		/* a grandchild it left behind in its group goes too */
-		child_signal_group(&cr.child, SIGKILL);
-	} else {
-		child_kill(&cr.child);
-	}
-	chanio_drain(&cr.ch);
-	if (c->status == CELL_FAILED) {
-		free(c->stderr_tail);
-		c->stderr_tail = chanio_stderr_tail(&cr.ch, 12);
-	}
-	if (cr.pm_open)
-		procmem_close(&cr.pm);
-	chanio_release(&cr.ch);
-	child_release(&cr.child);
 	c->wall_s = now_s() - t0;
 }
 

@@ -193,6 +193,42 @@ grep -qF '| pypy3.10 | point3d | failed | 1M #1, 1M #2 |' "$TMP/report-gaps/repo
 	fail "report.md does not list the failed cells with their counts"
 pass "report: reasons escaped, failed cells listed with counts"
 
+# ---- names are data: %, quotes, a newline, @, markup ----
+# A workload file named pct%d.py used to make gnuplot stop with "Bad format
+# character" (tic labels are formats); names from a results file may hold
+# anything JSON can.
+mkdir -p "$TMP/wl"
+cp "$SRC/workloads/slots.py" "$TMP/wl/pct%d.py"
+expect_exit 0 "$OBJMEM" run -i python3 -w "$TMP/wl/pct%d.py" -w slots -n 1k,2k -r 1 -o "$TMP/pct.json" -q --no-table
+python3 - "$TMP/pct.json" "$TMP/odd.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+odd = "py'q\"%s\n@NAME@ <b>&"
+old = d["interpreters"][0]["name"]
+d["interpreters"][0]["name"] = odd
+for c in d["cells"]:
+    if c["interpreter"] == old:
+        c["interpreter"] = odd
+json.dump(d, open(sys.argv[2], "w"))
+PY
+for f in pct odd; do
+	expect_exit 0 "$OBJMEM" plot "$TMP/$f.json" -o "$TMP/names-$f" --format png,svg -q
+	for fig in versions bytes-per-object; do
+		magic_is "$TMP/names-$f/$fig.png" png
+		(cd "$TMP/names-$f" && gnuplot "$fig.gp") >"$TMP/gp.log" 2>&1 || { cat "$TMP/gp.log"; fail "$f: $fig.gp does not run alone"; }
+	done
+	expect_exit 0 "$OBJMEM" report "$TMP/$f.json" -o "$TMP/names-report-$f" -q
+done
+grep -qF "'pct%d'" "$TMP/names-pct/versions.gp" || fail "the workload's name is not in the script as it is"
+grep -qF '>pct%d<' "$TMP/names-pct/versions.svg" || fail "the figure does not show the name pct%d"
+grep -qF "'py''q\"%s\\n@NAME@ <b>&'" "$TMP/names-odd/versions.gp" ||
+	{ grep -n "SERIES" "$TMP/names-odd/versions.gp"; fail "the odd name is not a literal string in the script"; }
+# (Markdown has no line break inside a table cell: the newline shows as a space)
+grep -qF 'py&#39;q&quot;%s @NAME@ &lt;b&gt;&amp;' "$TMP/names-report-odd/report.html" ||
+	fail "report.html does not show the odd name as text, escaped once"
+if grep -qF '&amp;lt;' "$TMP/names-report-odd/report.html"; then fail "report.html escapes a name twice"; fi
+pass "names are data: pct%d.py and a name with quotes, %, a newline, @ and markup plot, draw and report"
+
 # ---- headless Chromium ----
 CHROMIUM=
 for c in /usr/bin/chromium chromium chromium-browser; do
@@ -205,6 +241,8 @@ fi
 chrome() {
 	local profile
 	profile=$(mktemp -d "$TMP/chrome.XXXXXX")
+	# its home too: chromium writes crash reports and dconf under HOME otherwise
+	HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_CACHE_HOME=$TMP/home/.cache \
 	timeout 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$profile" --enable-logging=stderr --v=0 "$@"

@@ -48,6 +48,10 @@ def=$prefix/interpreters/$target.json
 [ -f "$prefix/builds/$target/.objmem-stamp" ] || fail "no stamp file"
 [ -s "$prefix/logs/$target.log" ] || fail "no build log"
 "$writer" --validate "$def" || fail "definition does not validate"
+# The stamp carries the identity of the recipe that made the build.
+identity=$("$provision" --prefix "$prefix" --show "$target" | sed -n 's/^identity: //p')
+grep -qx "identity=$identity" "$prefix/builds/$target/.objmem-stamp" ||
+	fail "the stamp lacks the recipe's identity $identity"
 
 # 2. The definition is JSON, names the target, and its argv runs.
 python3 -c '

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make install puts everything objmem needs under PREFIX (the binary, the
+# workloads, the templates, the interpreter definitions, the provisioning
+# tools), and the installed objmem works from there alone: no source tree,
+# no OBJMEM_SRCDIR.
+. "$(dirname "$0")/lib.sh"
+root=$TMP/root
+make -s -C "$SRC" install INSTALL_BIN="$OBJMEM" DESTDIR="$root" PREFIX=/opt/objmem >"$TMP/make.log" 2>&1 \
+	|| { cat "$TMP/make.log"; fail "make install failed"; }
+share=$root/opt/objmem/share/objmem
+for f in bin/objmem share/objmem/workloads/agent.py share/objmem/workloads/slots.py \
+	share/objmem/workloads/ext/objmem_record.c share/objmem/plots/common.gp \
+	share/objmem/plots/bars.gp share/objmem/interpreters/python3.json \
+	share/objmem/interpreters/provision share/objmem/interpreters/write-definition; do
+	[ -e "$root/opt/objmem/$f" ] || fail "make install did not install $f"
+done
+[ -x "$share/interpreters/provision" ] || fail "provision is not executable"
+ls "$share"/interpreters/recipes/*.recipe >/dev/null 2>&1 || fail "no provisioning recipes installed"
+pass "make install: binary, workloads, templates, definitions, provisioning tools"
+
+# the installed objmem, away from the source tree
+bin=$root/opt/objmem/bin/objmem
+cd "$TMP"
+(unset OBJMEM_SRCDIR; "$bin" list workloads) >"$TMP/out" || fail "installed objmem cannot list workloads"
+grep -q '^slots ' "$TMP/out" || fail "installed objmem does not find its workloads"
+(unset OBJMEM_SRCDIR; "$bin" list interpreters) >"$TMP/out" || fail "installed objmem cannot list interpreters"
+grep -q '^python3-malloc ' "$TMP/out" || fail "installed objmem does not read its definitions"
+(unset OBJMEM_SRCDIR; "$bin" run -i python3 -w slots -n 1k -r 1 -o "$TMP/r.json" -q --no-table) \
+	|| fail "installed objmem cannot run"
+if command -v gnuplot >/dev/null; then
+	(unset OBJMEM_SRCDIR; "$bin" plot "$TMP/r.json" -o "$TMP/fig" -q) || fail "installed objmem cannot plot"
+	[ -s "$TMP/fig/versions.png" ] || fail "installed objmem drew no figure"
+fi
+(unset OBJMEM_SRCDIR; "$share/interpreters/provision" --list) >"$TMP/out" 2>&1 \
+	|| { cat "$TMP/out"; fail "installed provision --list failed"; }
+grep -q 'cpython-3.13' "$TMP/out" || fail "installed provision lists no recipes"
+pass "the installed objmem lists, runs and plots without the source tree; provision --list works"
+
+# a step that fails stops make install, loudly
+mkdir -p "$TMP/ro" && chmod 555 "$TMP/ro"
+if [ "$(id -u)" -eq 0 ]; then
+	# root writes anywhere: use a file where a directory must go
+	: >"$TMP/notadir"
+	dest=$TMP/notadir
+else
+	dest=$TMP/ro
+fi
+set +e
+make -s -C "$SRC" install INSTALL_BIN="$OBJMEM" DESTDIR="$dest" PREFIX=/x >"$TMP/make.log" 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] || { cat "$TMP/make.log"; fail "make install into an unwritable place succeeded"; }
+pass "a failing install step fails make install (exit $rc)"
