@@ -82,6 +82,19 @@ int cli_next(struct cli *c)
 	return opt;
 }
 
+int cli_parse(struct cli *c, int (*take)(struct cli *c, int opt, void *arg), void *arg)
+{
+	int opt;
+	while ((opt = cli_next(c)) != CLI_END) {
+		if (opt == CLI_STOP)
+			return c->status;
+		int rc = take(c, opt, arg);
+		if (rc)
+			return c->status = rc;
+	}
+	return -1;
+}
+
 int cli_nargs(const struct cli *c)
 {
 	return c->argc - (optind ? optind : 1);

@@ -13,9 +13,9 @@
  *   -p preset        -h help       -V version
  * Everything else is a long option only.
  *
- * Steps: cli_init, then `while ((opt = cli_next(&c)) != CLI_END)`, where a
- * value parser or cli_next itself returns CLI_STOP with c.status the exit
- * status (0 after --help, 2 after an error already printed).
+ * Steps: cli_init, cli_parse with the command's function that takes one
+ * option (a value parser's result is its return), then the operands;
+ * cli_release.
  */
 #ifndef OBJMEM_CLI_H
 #define OBJMEM_CLI_H
@@ -51,6 +51,14 @@ void cli_release(struct cli *c);
  * missing value) was reported.
  */
 int cli_next(struct cli *c);
+
+/*
+ * The whole loop: each option goes to take(c, opt, arg), which returns 0,
+ * or the exit status of an error it reported (cli_error and the value
+ * parsers return 2). Returns -1 when every option was taken (the operands
+ * are then cli_args), else the exit status (0 after --help).
+ */
+int cli_parse(struct cli *c, int (*take)(struct cli *c, int opt, void *arg), void *arg);
 
 /* The operands after the options: count and first. */
 int cli_nargs(const struct cli *c);

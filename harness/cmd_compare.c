@@ -77,18 +77,19 @@ static int add_pair(struct cli *c, struct compare_args *a)
 	return 0;
 }
 
-static int compare_option(struct cli *c, int opt, struct compare_args *a)
+static int compare_option(struct cli *c, int opt, void *arg)
 {
+	struct compare_args *a = arg;
+	double secs;
 	switch (opt) {
 	case OPT_THRESHOLD: return cli_threshold(c, &a->co.threshold);
 	case 'f': return cli_choice(c, formats, &a->format);
 	case OPT_PAIR: return add_pair(c, a);
 	case OPT_STRICT: a->strict = 1; return 0;
 	case 't':
-		if (cli_seconds(c, 86400, &a->ho.timeout_s))
+		if (cli_seconds(c, 86400, &secs))
 			return 2;
-		if (a->ho.connect_timeout_s > a->ho.timeout_s)
-			a->ho.connect_timeout_s = a->ho.timeout_s;
+		http_opts_timeout(&a->ho, secs);
 		return 0;
 	case OPT_INSECURE: a->ho.insecure = 1; return 0;
 	}
@@ -126,22 +127,19 @@ int cmd_compare(int argc, char **argv)
 	http_opts_init(&a.ho);
 	struct cli c;
 	cli_init(&c, "compare", compare_usage, "f:t:h", compare_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || compare_option(&c, opt, &a))
-			break;
-	if (opt != CLI_END) {
-		rc = c.status;
-	} else if (cli_nargs(&c) != 2) {
-		rc = cli_error(&c, cli_nargs(&c) < 2 ? "give two results files: BASE and NEW"
-			       : "give two results files (BASE and NEW), not %d", cli_nargs(&c));
-	} else {
-		for (size_t i = 0; i < a.co.n_pairs; i++) {
-			a.pairs[i].base = a.pair_names.v[2 * i];
-			a.pairs[i].cur = a.pair_names.v[2 * i + 1];
+	int rc = cli_parse(&c, compare_option, &a);
+	if (rc < 0) {
+		if (cli_nargs(&c) != 2) {
+			rc = cli_error(&c, cli_nargs(&c) < 2 ? "give two results files: BASE and NEW"
+				       : "give two results files (BASE and NEW), not %d", cli_nargs(&c));
+		} else {
+			for (size_t i = 0; i < a.co.n_pairs; i++) {
+				a.pairs[i].base = a.pair_names.v[2 * i];
+				a.pairs[i].cur = a.pair_names.v[2 * i + 1];
+			}
+			a.co.pairs = a.pairs;
+			rc = run_compare(cli_args(&c)[0], cli_args(&c)[1], &a);
 		}
-		a.co.pairs = a.pairs;
-		rc = run_compare(cli_args(&c)[0], cli_args(&c)[1], &a);
 	}
 	free(a.pairs);
 	strvec_clear(&a.pair_names);

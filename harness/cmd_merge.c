@@ -57,17 +57,18 @@ struct merge_args {
 	struct http_opts ho;
 };
 
-static int merge_option(struct cli *c, int opt, struct merge_args *a)
+static int merge_option(struct cli *c, int opt, void *arg)
 {
+	struct merge_args *a = arg;
+	double secs;
 	switch (opt) {
 	case 'o': a->output = c->arg; return 0;
 	case OPT_KEEP_FIRST: a->keep_first = 1; return 0;
 	case OPT_LABEL: a->label = c->arg; return 0;
 	case 't':
-		if (cli_seconds(c, 86400, &a->ho.timeout_s))
+		if (cli_seconds(c, 86400, &secs))
 			return 2;
-		if (a->ho.connect_timeout_s > a->ho.timeout_s)
-			a->ho.connect_timeout_s = a->ho.timeout_s;
+		http_opts_timeout(&a->ho, secs);
 		return 0;
 	case OPT_INSECURE: a->ho.insecure = 1; return 0;
 	case 'q': a->quiet = 1; return 0;
@@ -140,18 +141,15 @@ int cmd_merge(int argc, char **argv)
 	http_opts_init(&a.ho);
 	struct cli c;
 	cli_init(&c, "merge", merge_usage, "o:t:qh", merge_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || merge_option(&c, opt, &a))
-			break;
-	if (opt != CLI_END)
-		rc = c.status;
-	else if (!a.output)
-		rc = cli_error(&c, "give the merged file with -o FILE");
-	else if (!cli_nargs(&c))
-		rc = cli_error(&c, "give the results files to merge");
-	else
-		rc = run_merge(cli_args(&c), cli_nargs(&c), &a);
+	int rc = cli_parse(&c, merge_option, &a);
+	if (rc < 0) {
+		if (!a.output)
+			rc = cli_error(&c, "give the merged file with -o FILE");
+		else if (!cli_nargs(&c))
+			rc = cli_error(&c, "give the results files to merge");
+		else
+			rc = run_merge(cli_args(&c), cli_nargs(&c), &a);
+	}
 	cli_release(&c);
 	return rc;
 }

@@ -60,8 +60,9 @@ struct plot_args {
 	int quiet;
 };
 
-static int plot_option(struct cli *c, int opt, struct plot_args *a)
+static int plot_option(struct cli *c, int opt, void *arg)
 {
+	struct plot_args *a = arg;
 	switch (opt) {
 	case 'o': a->outdir = c->arg; return 0;
 	case 'f': return cli_choice_set(c, gp_format_names, &a->o.formats);
@@ -118,17 +119,14 @@ int cmd_plot(int argc, char **argv)
 	plot_opts_init(&a.o);
 	struct cli c;
 	cli_init(&c, "plot", plot_usage, "o:f:n:t:qh", plot_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || plot_option(&c, opt, &a))
-			break;
-	if (opt != CLI_END)
-		rc = c.status;
-	else if (cli_nargs(&c) != 1)
-		rc = cli_error(&c, cli_nargs(&c) ? "give one results file, not several"
-			       : "give one results file");
-	else
-		rc = run_plot(cli_args(&c)[0], &a);
+	int rc = cli_parse(&c, plot_option, &a);
+	if (rc < 0) {
+		if (cli_nargs(&c) != 1)
+			rc = cli_error(&c, cli_nargs(&c) ? "give one results file, not several"
+				       : "give one results file");
+		else
+			rc = run_plot(cli_args(&c)[0], &a);
+	}
 	cli_release(&c);
 	return rc;
 }

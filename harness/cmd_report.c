@@ -53,8 +53,9 @@ struct report_args {
 	int quiet;
 };
 
-static int report_option(struct cli *c, int opt, struct report_args *a)
+static int report_option(struct cli *c, int opt, void *arg)
 {
+	struct report_args *a = arg;
 	switch (opt) {
 	case 'o': a->outdir = c->arg; return 0;
 	case 'n': return cli_count(c, &a->o.count);
@@ -96,17 +97,14 @@ int cmd_report(int argc, char **argv)
 	report_opts_init(&a.o);
 	struct cli c;
 	cli_init(&c, "report", report_usage, "o:n:t:qh", report_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || report_option(&c, opt, &a))
-			break;
-	if (opt != CLI_END)
-		rc = c.status;
-	else if (cli_nargs(&c) != 1)
-		rc = cli_error(&c, cli_nargs(&c) ? "give one results file, not several"
-			       : "give one results file");
-	else
-		rc = run_report(cli_args(&c)[0], &a);
+	int rc = cli_parse(&c, report_option, &a);
+	if (rc < 0) {
+		if (cli_nargs(&c) != 1)
+			rc = cli_error(&c, cli_nargs(&c) ? "give one results file, not several"
+				       : "give one results file");
+		else
+			rc = run_report(cli_args(&c)[0], &a);
+	}
 	cli_release(&c);
 	return rc;
 }

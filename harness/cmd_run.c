@@ -113,8 +113,9 @@ static int shard_option(struct cli *c, struct config *cfg)
 	return 0;
 }
 
-static int run_option(struct cli *c, int opt, struct run_args *a)
+static int run_option(struct cli *c, int opt, void *arg)
 {
+	struct run_args *a = arg;
 	struct config *cfg = &a->cfg;
 	long v;
 	switch (opt) {
@@ -420,17 +421,14 @@ int cmd_run(int argc, char **argv)
 	a.output = "results/latest.json";
 	struct cli c;
 	cli_init(&c, "run", run_usage, "i:w:n:r:j:o:p:t:qh", run_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || run_option(&c, opt, &a))
-			break;
-	if (opt != CLI_END) {
-		rc = c.status;
-	} else if (cli_nargs(&c)) {
-		rc = cli_error(&c, "unexpected argument '%s'", cli_args(&c)[0]);
-	} else {
-		apply_preset(&a, argc - 1, argv + 1);
-		rc = run(&a);
+	int rc = cli_parse(&c, run_option, &a);
+	if (rc < 0) {
+		if (cli_nargs(&c)) {
+			rc = cli_error(&c, "unexpected argument '%s'", cli_args(&c)[0]);
+		} else {
+			apply_preset(&a, argc - 1, argv + 1);
+			rc = run(&a);
+		}
 	}
 	config_release(&a.cfg);
 	strvec_clear(&a.names);

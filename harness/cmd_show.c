@@ -33,8 +33,9 @@ static const struct option show_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int show_option(struct cli *c, int opt, struct table_opts *to)
+static int show_option(struct cli *c, int opt, void *arg)
 {
+	struct table_opts *to = arg;
 	int f;
 	switch (opt) {
 	case 'f':
@@ -53,20 +54,17 @@ int cmd_show(int argc, char **argv)
 	struct table_opts to = { TABLE_TEXT, 1, 0 };
 	struct cli c;
 	cli_init(&c, "show", show_usage, "f:n:bh", show_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || show_option(&c, opt, &to))
-			break;
-	if (opt != CLI_END) {
-		rc = c.status;
-	} else if (cli_nargs(&c) != 1) {
-		rc = cli_error(&c, cli_nargs(&c) ? "give one results file, not several"
-			       : "give one results file");
-	} else {
-		struct results r;
-		results_init(&r);
-		rc = results_load(cli_args(&c)[0], &r) || table_print(stdout, &r, &to) ? 2 : 0;
-		results_release(&r);
+	int rc = cli_parse(&c, show_option, &to);
+	if (rc < 0) {
+		if (cli_nargs(&c) != 1) {
+			rc = cli_error(&c, cli_nargs(&c) ? "give one results file, not several"
+				       : "give one results file");
+		} else {
+			struct results r;
+			results_init(&r);
+			rc = results_load(cli_args(&c)[0], &r) || table_print(stdout, &r, &to) ? 2 : 0;
+			results_release(&r);
+		}
 	}
 	cli_release(&c);
 	return rc;

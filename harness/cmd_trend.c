@@ -80,8 +80,10 @@ struct trend_args {
 	struct http_opts ho;
 };
 
-static int trend_option(struct cli *c, int opt, struct trend_args *a)
+static int trend_option(struct cli *c, int opt, void *arg)
 {
+	struct trend_args *a = arg;
+	double secs;
 	switch (opt) {
 	case 'o': a->fig.dir = c->arg; return 0;
 	case 'n':
@@ -99,11 +101,10 @@ static int trend_option(struct cli *c, int opt, struct trend_args *a)
 	case OPT_SCRIPTS_ONLY: a->fig.render = 0; return 0;
 	case OPT_KEEP_ORDER: a->to.keep_order = 1; return 0;
 	case 't':
-		if (cli_seconds(c, 86400, &a->ho.timeout_s))
+		if (cli_seconds(c, 86400, &secs))
 			return 2;
-		a->fig.timeout_s = a->ho.timeout_s;
-		if (a->ho.connect_timeout_s > a->ho.timeout_s)
-			a->ho.connect_timeout_s = a->ho.timeout_s;
+		http_opts_timeout(&a->ho, secs);
+		a->fig.timeout_s = secs;
 		return 0;
 	case OPT_INSECURE: a->ho.insecure = 1; return 0;
 	case 'q': a->fig.quiet = 1; return 0;
@@ -177,16 +178,13 @@ int cmd_trend(int argc, char **argv)
 	http_opts_init(&a.ho);
 	struct cli c;
 	cli_init(&c, "trend", trend_usage, "o:n:i:w:f:t:qh", trend_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || trend_option(&c, opt, &a))
-			break;
-	if (opt != CLI_END)
-		rc = c.status;
-	else if (!cli_nargs(&c))
-		rc = cli_error(&c, "give the results files of the series");
-	else
-		rc = run_trend(cli_args(&c), (size_t)cli_nargs(&c), &a);
+	int rc = cli_parse(&c, trend_option, &a);
+	if (rc < 0) {
+		if (!cli_nargs(&c))
+			rc = cli_error(&c, "give the results files of the series");
+		else
+			rc = run_trend(cli_args(&c), (size_t)cli_nargs(&c), &a);
+	}
 	strvec_clear(&a.interps);
 	strvec_clear(&a.workloads);
 	cli_release(&c);

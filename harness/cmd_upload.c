@@ -91,8 +91,10 @@ struct upload_args {
 	struct http_opts ho;
 };
 
-static int upload_option(struct cli *c, int opt, struct upload_args *a)
+static int upload_option(struct cli *c, int opt, void *arg)
 {
+	struct upload_args *a = arg;
+	double secs;
 	long v;
 	switch (opt) {
 	case OPT_URL: a->url = c->arg; return 0;
@@ -113,10 +115,9 @@ static int upload_option(struct cli *c, int opt, struct upload_args *a)
 	case OPT_AUTH: return cli_choice(c, schemes, &a->scheme);
 	case OPT_INSECURE: a->ho.insecure = 1; return 0;
 	case 't':
-		if (cli_seconds(c, 86400, &a->ho.timeout_s))
+		if (cli_seconds(c, 86400, &secs))
 			return 2;
-		if (a->ho.connect_timeout_s > a->ho.timeout_s)
-			a->ho.connect_timeout_s = a->ho.timeout_s;
+		http_opts_timeout(&a->ho, secs);
 		return 0;
 	case OPT_RETRIES:
 		if (cli_long(c, 0, 20, &v))
@@ -296,23 +297,20 @@ int cmd_upload(int argc, char **argv)
 	a.ho.retries = 3;
 	struct cli c;
 	cli_init(&c, "upload", upload_usage, "f:t:vqh", upload_options, argc, argv);
-	int opt, rc;
-	while ((opt = cli_next(&c)) != CLI_END)
-		if (opt == CLI_STOP || upload_option(&c, opt, &a))
-			break;
-	if (opt != CLI_END)
-		rc = c.status;
-	else if (!cli_nargs(&c))
-		rc = cli_error(&c, "give the results file to upload");
-	else if (cli_nargs(&c) > 1)
-		rc = cli_error(&c, "give one results file, not %d (merge them first with "
-			       "'objmem merge')", cli_nargs(&c));
-	else if (!a.url && !a.dry_run)
-		rc = cli_error(&c, "give the server with --url URL (or --dry-run)");
-	else if (a.url && !url_is_remote(a.url))
-		rc = cli_error(&c, "--url takes an http:// or https:// URL, not '%s'", a.url);
-	else
-		rc = run_upload(cli_args(&c)[0], &a);
+	int rc = cli_parse(&c, upload_option, &a);
+	if (rc < 0) {
+		if (!cli_nargs(&c))
+			rc = cli_error(&c, "give the results file to upload");
+		else if (cli_nargs(&c) > 1)
+			rc = cli_error(&c, "give one results file, not %d (merge them first with "
+				       "'objmem merge')", cli_nargs(&c));
+		else if (!a.url && !a.dry_run)
+			rc = cli_error(&c, "give the server with --url URL (or --dry-run)");
+		else if (a.url && !url_is_remote(a.url))
+			rc = cli_error(&c, "--url takes an http:// or https:// URL, not '%s'", a.url);
+		else
+			rc = run_upload(cli_args(&c)[0], &a);
+	}
 	cli_release(&c);
 	return rc;
 }

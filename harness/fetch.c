@@ -42,6 +42,13 @@ void http_opts_init(struct http_opts *o)
 	o->max_bytes = FETCH_MAX_BYTES;
 }
 
+void http_opts_timeout(struct http_opts *o, double s)
+{
+	o->timeout_s = s;
+	if (o->connect_timeout_s > s)
+		o->connect_timeout_s = s;
+}
+
 void http_response_release(struct http_response *resp)
 {
 	buf_release(&resp->body);

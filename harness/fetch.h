@@ -37,6 +37,8 @@ struct http_opts {
 };
 
 void http_opts_init(struct http_opts *o);
+/* A transfer's whole timeout; the connect timeout is kept no longer. */
+void http_opts_timeout(struct http_opts *o, double s);
 
 struct http_request {
 	const char *method;       /* "GET" or "POST" */

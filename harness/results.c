@@ -349,25 +349,53 @@ struct cell *results_find_cell(const struct results *cr, const char *interp,
 
 /* ------------------------------------------------------ order of cells */
 
-struct sort_key {
-	size_t interp, workload;
-	uint64_t count;
-	int repeat;
-	size_t index;
-};
-
-static int cmp_sort_key(const void *a, const void *b)
+static int cmp_place(const void *a, const void *b, void *arg)
 {
-	const struct sort_key *x = a, *y = b;
+	const struct cell_place *x = a, *y = b;
+	const struct cell *cells = arg, *cx = &cells[x->cell], *cy = &cells[y->cell];
 	if (x->interp != y->interp)
 		return x->interp < y->interp ? -1 : 1;
 	if (x->workload != y->workload)
 		return x->workload < y->workload ? -1 : 1;
-	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	if (x->repeat != y->repeat)
-		return x->repeat < y->repeat ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	if (cx->count != cy->count)
+		return cx->count < cy->count ? -1 : 1;
+	if (cx->repeat != cy->repeat)
+		return cx->repeat < cy->repeat ? -1 : 1;
+	return x->cell < y->cell ? -1 : x->cell > y->cell;
+}
+
+/* The rank of name in ranks, given the next rank when it is new. */
+static size_t rank_of(struct keymap *ranks, const char *name, size_t *next)
+{
+	size_t k;
+	if (!keymap_gets(ranks, name, &k))
+		keymap_puts(ranks, name, k = (*next)++);
+	return k;
+}
+
+struct cell_place *results_cell_order(const struct results *r)
+{
+	/*
+	 * interpreters: their place in the document, then those only cells
+	 * name in order of appearance; workloads: their place in
+	 * config.workloads, then in order of appearance
+	 */
+	struct keymap interps = KEYMAP_INIT, workloads = KEYMAP_INIT;
+	size_t n_i = 0, n_w = 0;
+	for (size_t i = 0; i < r->n_interps; i++)
+		rank_of(&interps, r->interps[i].name, &n_i);
+	for (size_t i = 0; i < r->config.workloads.n; i++)
+		rank_of(&workloads, r->config.workloads.v[i], &n_w);
+	struct cell_place *order = xcalloc(r->n_cells + 1, sizeof(*order));
+	for (size_t i = 0; i < r->n_cells; i++) {
+		order[i].cell = i;
+		order[i].interp = rank_of(&interps, r->cells[i].interpreter, &n_i);
+		order[i].workload = rank_of(&workloads, r->cells[i].workload, &n_w);
+	}
+	qsort_r(order, r->n_cells, sizeof(*order), cmp_place, r->cells);
+	keymap_release(&interps);
+	keymap_release(&workloads);
+	return order;
 }
 
 void results_sort_cells(struct results *r)
@@ -375,32 +403,13 @@ void results_sort_cells(struct results *r)
 	size_t n = r->n_cells;
 	if (n < 2)
 		return;
-	/* workloads: their place in config.workloads, then in order of appearance */
-	struct keymap workloads = KEYMAP_INIT;
-	size_t n_ranks = 0, w;
-	for (size_t i = 0; i < r->config.workloads.n; i++)
-		if (keymap_puts(&workloads, r->config.workloads.v[i], n_ranks))
-			n_ranks++;
-	struct sort_key *keys = xcalloc(n, sizeof(*keys));
-	for (size_t i = 0; i < n; i++) {
-		const struct cell *c = &r->cells[i];
-		struct interp *in = results_find_interp(r, c->interpreter);
-		if (!keymap_gets(&workloads, c->workload, &w))
-			keymap_puts(&workloads, c->workload, w = n_ranks++);
-		keys[i].interp = in ? (size_t)(in - r->interps) : r->n_interps;
-		keys[i].workload = w;
-		keys[i].count = c->count;
-		keys[i].repeat = c->repeat;
-		keys[i].index = i;
-	}
-	qsort(keys, n, sizeof(*keys), cmp_sort_key);
+	struct cell_place *order = results_cell_order(r);
 	struct cell *sorted = xcalloc(n, sizeof(*sorted));
 	for (size_t i = 0; i < n; i++)
-		sorted[i] = r->cells[keys[i].index];
+		sorted[i] = r->cells[order[i].cell];
 	memcpy(r->cells, sorted, n * sizeof(*sorted));
 	free(sorted);
-	free(keys);
-	keymap_release(&workloads);
+	free(order);
 	keymap_clear(&r->cell_index);
 	r->n_cells_indexed = 0;
 }

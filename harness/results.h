@@ -172,7 +172,14 @@ struct cell *results_find_cell(const struct results *r, const char *interp,
 /* Drop the lookups' index (after cells were reordered or removed by hand). */
 void results_reindex(struct results *r);
 
-/* The one order of cells (see above); sorts r->cells and reindexes. */
+/* Where a cell goes in the one order of cells (see above). */
+struct cell_place {
+	size_t cell;               /* index into r->cells */
+	size_t interp, workload;   /* ranks: two cells with equal ranks have equal names */
+};
+/* r's cells in the one order, r unchanged: r->n_cells entries (free them). */
+struct cell_place *results_cell_order(const struct results *r);
+/* Put r->cells in the one order, and reindex. */
 void results_sort_cells(struct results *r);
 /* Add count to config.counts, keeping it ascending and unique. */
 void results_config_add_count(struct results *r, uint64_t count);

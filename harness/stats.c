@@ -105,50 +105,6 @@ void linear_fit(const double *x, const double *y, size_t n, struct fit *out)
 		out->r2 = 0;
 }
 
-/* Where a cell goes in the summary: indexes into the name lists, then count. */
-struct cell_key {
-	size_t interp, workload;
-	uint64_t count;
-	size_t cell;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-	const struct cell_key *x = a, *y = b;
-	if (x->interp != y->interp)
-		return x->interp < y->interp ? -1 : 1;
-	if (x->workload != y->workload)
-		return x->workload < y->workload ? -1 : 1;
-	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	return x->cell < y->cell ? -1 : x->cell > y->cell;
-}
-
-/* Borrowed names in first-seen order, with their index. */
-struct names {
-	const char **v;
-	size_t n, alloc;
-	struct keymap index;
-};
-
-/* Index of name, appending it if new. */
-static size_t name_index(struct names *ns, const char *name)
-{
-	size_t i;
-	if (keymap_gets(&ns->index, name, &i))
-		return i;
-	xgrow((void **)&ns->v, sizeof(*ns->v), ns->n + 1, &ns->alloc);
-	ns->v[ns->n] = name;
-	keymap_puts(&ns->index, name, ns->n);
-	return ns->n++;
-}
-
-static void names_release(struct names *ns)
-{
-	free(ns->v);
-	keymap_release(&ns->index);
-}
-
 /* Values of one statistic, gathered over a group's ok cells. */
 struct values {
 	double *v;
@@ -160,7 +116,7 @@ static void values_push(struct values *vs, double v)
 	vs->v[vs->n++] = v;
 }
 
-static void row_compute(const struct results *r, const struct cell_key *k, size_t n,
+static void row_compute(const struct results *r, const struct cell_place *k, size_t n,
 			struct summary_row *row, double *scratch)
 {
 	/* One scratch area of n doubles per statistic. */
@@ -211,7 +167,7 @@ static void row_compute(const struct results *r, const struct cell_key *k, size_
 		row->spread_pct = (d->max - d->min) * 100 / fabs(d->median);
 }
 
-static void fit_compute(const struct results *r, const struct cell_key *k, size_t n,
+static void fit_compute(const struct results *r, const struct cell_place *k, size_t n,
 			struct fit *out, double *scratch)
 {
 	double *x = scratch, *y = scratch + n;
@@ -229,22 +185,22 @@ static void fit_compute(const struct results *r, const struct cell_key *k, size_
 	linear_fit(x, y, m, out);
 }
 
-/* One row per run of keys[j .. f) with one count, then the line's fit. */
-static void line_compute(const struct results *r, const struct cell_key *k, size_t n,
-			 const struct names *interps, const struct names *workloads,
+/* One row per run of k[j .. e) with one count, then the line's fit. */
+static void line_compute(const struct results *r, const struct cell_place *k, size_t n,
 			 struct summary *s, size_t *rows_alloc, size_t *fits_alloc, double *scratch)
 {
 	struct buf key = BUF_INIT;
 	for (size_t j = 0; j < n;) {
 		size_t e = j;
-		while (e < n && k[e].count == k[j].count)
+		const struct cell *first = &r->cells[k[j].cell];
+		while (e < n && r->cells[k[e].cell].count == first->count)
 			e++;
 		xgrow((void **)&s->rows, sizeof(*s->rows), s->n_rows + 1, rows_alloc);
 		struct summary_row *row = &s->rows[s->n_rows];
 		memset(row, 0, sizeof(*row));
-		row->interpreter = interps->v[k[j].interp];
-		row->workload = workloads->v[k[j].workload];
-		row->count = k[j].count;
+		row->interpreter = first->interpreter;
+		row->workload = first->workload;
+		row->count = first->count;
 		row_compute(r, k + j, e - j, row, scratch);
 		keymap_key(&key, row->interpreter, row->workload, row->count, 0);
 		keymap_put(&s->index, key.p, key.len, s->n_rows++);
@@ -253,8 +209,8 @@ static void line_compute(const struct results *r, const struct cell_key *k, size
 	buf_release(&key);
 	xgrow((void **)&s->fits, sizeof(*s->fits), s->n_fits + 1, fits_alloc);
 	struct summary_fit *sf = &s->fits[s->n_fits++];
-	sf->interpreter = interps->v[k[0].interp];
-	sf->workload = workloads->v[k[0].workload];
+	sf->interpreter = r->cells[k[0].cell].interpreter;
+	sf->workload = r->cells[k[0].cell].workload;
 	fit_compute(r, k, n, &sf->fit, scratch);
 }
 
@@ -263,38 +219,20 @@ void summary_compute(const struct results *r, struct summary *s)
 	memset(s, 0, sizeof(*s));
 	if (!r->n_cells)
 		return;
-	struct names interps = { 0 }, workloads = { 0 };
-	for (size_t i = 0; i < r->n_interps; i++)
-		name_index(&interps, r->interps[i].name);
-	for (size_t i = 0; i < r->config.workloads.n; i++)
-		name_index(&workloads, r->config.workloads.v[i]);
-
-	struct cell_key *keys = xcalloc(r->n_cells, sizeof(*keys));
-	for (size_t i = 0; i < r->n_cells; i++) {
-		const struct cell *c = &r->cells[i];
-		keys[i].interp = name_index(&interps, c->interpreter);
-		keys[i].workload = name_index(&workloads, c->workload);
-		keys[i].count = c->count;
-		keys[i].cell = i;
-	}
-	qsort(keys, r->n_cells, sizeof(*keys), cmp_key);
-
+	/* the cells in the document's one order: a row's cells are next to each other */
+	struct cell_place *k = results_cell_order(r);
 	size_t rows_alloc = 0, fits_alloc = 0;
 	double *scratch = xcalloc(6 * r->n_cells, sizeof(*scratch));
 	for (size_t i = 0; i < r->n_cells;) {
-		/* keys[i .. f) share (interpreter, workload) */
+		/* k[i .. f) share (interpreter, workload) */
 		size_t f = i;
-		while (f < r->n_cells && keys[f].interp == keys[i].interp &&
-		       keys[f].workload == keys[i].workload)
+		while (f < r->n_cells && k[f].interp == k[i].interp && k[f].workload == k[i].workload)
 			f++;
-		line_compute(r, keys + i, f - i, &interps, &workloads, s, &rows_alloc, &fits_alloc,
-			     scratch);
+		line_compute(r, k + i, f - i, s, &rows_alloc, &fits_alloc, scratch);
 		i = f;
 	}
 	free(scratch);
-	free(keys);
-	names_release(&interps);
-	names_release(&workloads);
+	free(k);
 }
 
 void summary_release(struct summary *s)

@@ -70,8 +70,8 @@ struct summary {
 
 /*
  * The one walk over (interpreter, workload, count) rows: group the cells
- * in the order of the document's interpreters, then first-seen workloads,
- * then ascending counts, compute each row's statistics over its ok cells,
+ * in the document's one order of cells (results.h), compute each row's
+ * statistics (median, min, max, standard deviation, n) over its ok cells,
  * and fit each (interpreter, workload) over all its ok cells. Every reader
  * (show, plot, report, compare, trend, upload) takes its rows from here.
  */

@@ -93,8 +93,7 @@ int fmt_number_exact(char *out, size_t n, double v)
 
 /* ------------------------------------------------------------ terminal */
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
-static size_t utf8_seq(const unsigned char *s)
+size_t utf8_len(const unsigned char *s)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
 	size_t n;
@@ -121,9 +120,6 @@ static size_t utf8_seq(const unsigned char *s)
 	for (size_t i = 2; i < n; i++)
 		if (s[i] < 0x80 || s[i] > 0xBF)
 			return 0;
-	/* C1 controls (U+0080..U+009F) are escaped like C0 ones */
-	if (n == 2 && c == 0xC2 && s[1] < 0xA0)
-		return 0;
 	return n;
 }
 
@@ -132,7 +128,10 @@ void term_escape(struct buf *out, const char *s)
 	buf_add(out, "", 0);
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		size_t n = utf8_seq(p);
+		size_t n = utf8_len(p);
+		/* C1 controls (U+0080..U+009F) are escaped like C0 ones */
+		if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0)
+			n = 0;
 		if (n && *p >= 0x20 && *p != 0x7f) {
 			buf_add(out, p, n);
 			p += n;

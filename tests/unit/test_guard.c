@@ -42,77 +42,8 @@
 #define WAIT_S 5.0
 #define MAX_VICTIMS 4
 
-/* ---- helpers (the same /proc reading as test_spawn.c) ---------------------- */
+/* ---- helpers (the /proc reading is unit.c's) ---------------------- */
 
-struct proc_info {
-	char state;
-	pid_t ppid, pgrp;
-	unsigned long long start; /* clock ticks after boot: tells a reused pid apart */
-};
-
-/* Fields of /proc/PID/stat; -1 when the process has no entry. */
-static int proc_info(pid_t pid, struct proc_info *pi)
-{
-	char path[64], text[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	const char *p = strrchr(text, ')'); /* the name may hold spaces and parens */
-	if (!p)
-		return -1;
-	int ppid, pgrp;
-	/* state ppid pgrp, 16 fields we skip, starttime (field 22) */
-	if (sscanf(p + 1, " %c %d %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		   &pi->state, &ppid, &pgrp, &pi->start) != 4)
-		return -1;
-	pi->ppid = ppid;
-	pi->pgrp = pgrp;
-	return 0;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* The process started at start is running (not a zombie, not a reused pid). */
-static int is_alive(pid_t pid, unsigned long long start)
-{
-	struct proc_info pi;
-	return pid > 1 && proc_info(pid, &pi) == 0 && pi.start == start && pi.state != 'Z' &&
-	       pi.state != 'X';
-}
-
-/*
- * Wait at most timeout_s for the process started at start to be dead: reaped
- * here, gone from /proc, or a zombie of another parent. 1 when dead, 0 if not.
- */
-static int wait_gone(pid_t pid, unsigned long long start, double timeout_s)
-{
-	double deadline = now_s() + timeout_s;
-	for (;;) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return 1;
-		struct proc_info pi;
-		if (proc_info(pid, &pi) < 0 || pi.start != start)
-			return 1;
-		if (pi.state == 'Z' || pi.state == 'X') {
-			waitpid(pid, NULL, WNOHANG);
-			return 1;
-		}
-		if (now_s() >= deadline)
-			return 0;
-		sleep_s(0.01);
-	}
-}
 
 /* Reap every zombie child (orphans we inherited); never blocks. */
 static void reap_strays(void)
@@ -121,32 +52,6 @@ static void reap_strays(void)
 		;
 }
 
-/* Read fd (non-blocking) into b until it holds stop, at most timeout_s. 0 or -1. */
-static int read_until(int fd, struct buf *b, const char *stop, double timeout_s)
-{
-	double deadline = now_s() + timeout_s;
-	for (;;) {
-		if (b->p && strstr(b->p, stop))
-			return 0;
-		double left = deadline - now_s();
-		if (left <= 0)
-			return -1;
-		struct pollfd p = { fd, POLLIN, 0 };
-		int r = poll(&p, 1, (int)(left * 1000) + 1);
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (r <= 0)
-			continue;
-		char tmp[1024];
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n > 0)
-			buf_add(b, tmp, (size_t)n);
-		else if (n == 0)
-			return -1;
-		else if (errno != EINTR && errno != EAGAIN)
-			return -1;
-	}
-}
 
 /* Poll until pred(pid, arg) holds, at most timeout_s. 1 when it did. */
 static int wait_for(int (*pred)(pid_t, const char *), pid_t pid, const char *arg, double timeout_s)
@@ -157,7 +62,7 @@ static int wait_for(int (*pred)(pid_t, const char *), pid_t pid, const char *arg
 			return 1;
 		if (now_s() >= deadline)
 			return 0;
-		sleep_s(0.01);
+		unit_sleep(0.01);
 	}
 }
 
@@ -233,8 +138,8 @@ static int children_of(pid_t parent, pid_t *out, int max)
 	while ((e = readdir(d))) {
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
-		struct proc_info pi;
-		if (*end || pid <= 0 || proc_info((pid_t)pid, &pi) || pi.ppid != parent)
+		struct unit_proc pi;
+		if (*end || pid <= 0 || unit_proc_info((pid_t)pid, &pi) || pi.ppid != parent)
 			continue;
 		if (n < max)
 			out[n] = (pid_t)pid;
@@ -342,7 +247,7 @@ static void NORETURN driver(const struct scenario *s, int rep, int hold, const c
 			free(why);
 			_exit(1);
 		}
-		if (read_until(c.out_fd, &out, "\n", WAIT_S))
+		if (unit_read_until(c.out_fd, &out, "\n", WAIT_S))
 			driver_fail(rep, "no pid from the shell");
 		dprintf(rep, "shell %d %d\n", (int)c.pid, atoi(out.p));
 		buf_release(&out);
@@ -376,10 +281,10 @@ struct run {
 
 static void track(struct tracked *t, pid_t pid)
 {
-	struct proc_info pi;
+	struct unit_proc pi;
 	t->pid = pid;
 	t->start = 0;
-	if (pid > 1 && proc_info(pid, &pi) == 0)
+	if (pid > 1 && unit_proc_info(pid, &pi) == 0)
 		t->start = pi.start;
 }
 
@@ -425,16 +330,16 @@ static void run_cleanup(struct run *r)
 	all[n++] = &r->bg;
 	all[n++] = &r->guard;
 	for (int i = 0; i < n; i++) {
-		struct proc_info pi;
+		struct unit_proc pi;
 		pid_t pid = all[i]->pid;
-		if (!is_alive(pid, all[i]->start))
+		if (!unit_is_alive(pid, all[i]->start))
 			continue;
 		/* a victim leads its group: end the group, else just the process */
-		if (proc_info(pid, &pi) == 0 && pi.pgrp == pid)
+		if (unit_proc_info(pid, &pi) == 0 && pi.pgrp == pid)
 			kill(-pid, SIGKILL);
 		else
 			kill(pid, SIGKILL);
-		wait_gone(pid, all[i]->start, WAIT_S);
+		unit_wait_gone(pid, all[i]->start, WAIT_S);
 	}
 	if (r->rep >= 0)
 		close(r->rep);
@@ -472,7 +377,7 @@ static void run_scenario(const struct scenario *s)
 	fcntl(r.rep, F_SETFL, O_NONBLOCK);
 
 	struct buf report = BUF_INIT;
-	int got = read_until(r.rep, &report, "ready\n", 2 * WAIT_S);
+	int got = unit_read_until(r.rep, &report, "ready\n", 2 * WAIT_S);
 	int parsed = report.p ? parse_report(&r, report.p) : -1;
 	buf_release(&report);
 	CU_ASSERT_EQUAL(got, 0);
@@ -486,7 +391,7 @@ static void run_scenario(const struct scenario *s)
 	/* While the driver lives: the guard is its one child, named, holding nothing of its own. */
 	if (s->guard) {
 		CU_ASSERT_EQUAL(r.n_guards, 1);
-		CU_ASSERT(is_alive(r.guard.pid, r.guard.start));
+		CU_ASSERT(unit_is_alive(r.guard.pid, r.guard.start));
 		CU_ASSERT(wait_for(has_comm, r.guard.pid, "objmem-guard\n", WAIT_S));
 		CU_ASSERT(wait_for(lacks_fd_to, r.guard.pid, marker, WAIT_S));
 		/* SIGINT, SIGTERM, SIGHUP */
@@ -498,17 +403,17 @@ static void run_scenario(const struct scenario *s)
 		kill(r.guard.pid, SIGHUP);
 	}
 	/* Nothing is killed while the driver lives. */
-	sleep_s(0.05);
+	unit_sleep(0.05);
 	for (int i = 0; i < r.n_victims; i++)
-		CU_ASSERT(is_alive(r.victims[i].pid, r.victims[i].start));
+		CU_ASSERT(unit_is_alive(r.victims[i].pid, r.victims[i].start));
 	if (s->spawned) {
-		CU_ASSERT(is_alive(r.shell.pid, r.shell.start));
-		CU_ASSERT(is_alive(r.bg.pid, r.bg.start));
-		struct proc_info pi;
-		CU_ASSERT(proc_info(r.bg.pid, &pi) == 0 && pi.pgrp == r.shell.pid);
+		CU_ASSERT(unit_is_alive(r.shell.pid, r.shell.start));
+		CU_ASSERT(unit_is_alive(r.bg.pid, r.bg.start));
+		struct unit_proc pi;
+		CU_ASSERT(unit_proc_info(r.bg.pid, &pi) == 0 && pi.pgrp == r.shell.pid);
 	}
 	if (s->guard)
-		CU_ASSERT(is_alive(r.guard.pid, r.guard.start));
+		CU_ASSERT(unit_is_alive(r.guard.pid, r.guard.start));
 
 	/* objmem dies. */
 	if (s->sigkill) {
@@ -520,7 +425,7 @@ static void run_scenario(const struct scenario *s)
 	pid_t w = 0;
 	double deadline = now_s() + WAIT_S;
 	while ((w = waitpid(r.driver, &st, WNOHANG)) == 0 && now_s() < deadline)
-		sleep_s(0.01);
+		unit_sleep(0.01);
 	CU_ASSERT_EQUAL(w, r.driver);
 	if (w == r.driver) {
 		r.driver = 0;
@@ -531,22 +436,22 @@ static void run_scenario(const struct scenario *s)
 
 	/* The guard ends once its pipe closes; after that nothing more is killed. */
 	if (s->guard)
-		CU_ASSERT(wait_gone(r.guard.pid, r.guard.start, WAIT_S));
+		CU_ASSERT(unit_wait_gone(r.guard.pid, r.guard.start, WAIT_S));
 	for (int i = 0; i < r.n_victims; i++) {
 		int killed = s->guard && !(s->removed & (1u << i));
-		CU_ASSERT(killed ? wait_gone(r.victims[i].pid, r.victims[i].start, WAIT_S)
-				 : is_alive(r.victims[i].pid, r.victims[i].start));
+		CU_ASSERT(killed ? unit_wait_gone(r.victims[i].pid, r.victims[i].start, WAIT_S)
+				 : unit_is_alive(r.victims[i].pid, r.victims[i].start));
 	}
 	if (s->spawned) {
 		/* the shell dies with the driver either way; its job only by the guard */
-		CU_ASSERT(wait_gone(r.shell.pid, r.shell.start, WAIT_S));
-		CU_ASSERT(s->guard ? wait_gone(r.bg.pid, r.bg.start, WAIT_S)
-				   : is_alive(r.bg.pid, r.bg.start));
+		CU_ASSERT(unit_wait_gone(r.shell.pid, r.shell.start, WAIT_S));
+		CU_ASSERT(s->guard ? unit_wait_gone(r.bg.pid, r.bg.start, WAIT_S)
+				   : unit_is_alive(r.bg.pid, r.bg.start));
 	}
 	run_cleanup(&r);
 	for (int i = 0; i < r.n_victims; i++)
-		CU_ASSERT_FALSE(is_alive(r.victims[i].pid, r.victims[i].start));
-	CU_ASSERT_FALSE(is_alive(r.bg.pid, r.bg.start));
+		CU_ASSERT_FALSE(unit_is_alive(r.victims[i].pid, r.victims[i].start));
+	CU_ASSERT_FALSE(unit_is_alive(r.bg.pid, r.bg.start));
 out:
 	unit_rmtree(dir);
 	free(dir);

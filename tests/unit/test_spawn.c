@@ -40,82 +40,13 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-struct proc_info {
-	char state;
-	pid_t ppid, pgrp;
-	unsigned long long start; /* clock ticks after boot: tells a reused pid apart */
-};
-
-/* Fields of /proc/PID/stat; -1 when the process has no entry. */
-static int proc_info(pid_t pid, struct proc_info *pi)
-{
-	char path[64], text[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	const char *p = strrchr(text, ')'); /* the name may hold spaces and parens */
-	if (!p)
-		return -1;
-	int ppid, pgrp;
-	/* state ppid pgrp, 16 fields we skip, starttime (field 22) */
-	if (sscanf(p + 1, " %c %d %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		   &pi->state, &ppid, &pgrp, &pi->start) != 4)
-		return -1;
-	pi->ppid = ppid;
-	pi->pgrp = pgrp;
-	return 0;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* The process started at start is running (not a zombie, not a reused pid). */
-static int is_alive(pid_t pid, unsigned long long start)
-{
-	struct proc_info pi;
-	return proc_info(pid, &pi) == 0 && pi.start == start && pi.state != 'Z' && pi.state != 'X';
-}
-
-/*
- * Wait at most timeout_s for the process started at start to be dead: reaped
- * here (it is our child or an orphan we inherited), gone from /proc, or a
- * zombie of another parent. Returns 1 when dead, 0 on timeout.
- */
-static int wait_gone(pid_t pid, unsigned long long start, double timeout_s)
-{
-	double deadline = now_s() + timeout_s;
-	for (;;) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return 1;
-		struct proc_info pi;
-		if (proc_info(pid, &pi) < 0 || pi.start != start)
-			return 1;
-		if (pi.state == 'Z' || pi.state == 'X') {
-			waitpid(pid, NULL, WNOHANG);
-			return 1;
-		}
-		if (now_s() >= deadline)
-			return 0;
-		sleep_s(0.01);
-	}
-}
 
 /* Kill a process we recorded, if it is still that process, and reap it. */
 static void kill_recorded(pid_t pid, unsigned long long start)
 {
-	if (pid > 1 && is_alive(pid, start)) {
+	if (pid > 1 && unit_is_alive(pid, start)) {
 		kill(pid, SIGKILL);
-		wait_gone(pid, start, WAIT_S);
+		unit_wait_gone(pid, start, WAIT_S);
 	}
 }
 
@@ -139,35 +70,6 @@ static void child_args(struct child *c, const char *const *argv, const char *con
 		strvec_push(&c->env, *env);
 }
 
-/*
- * Read fd (non-blocking) into b until the text holds stop (or EOF when stop
- * is NULL), at most timeout_s. Returns 0 when found, -1 otherwise.
- */
-static int read_until(int fd, struct buf *b, const char *stop, double timeout_s)
-{
-	double deadline = now_s() + timeout_s;
-	for (;;) {
-		if (stop && b->p && strstr(b->p, stop))
-			return 0;
-		double left = deadline - now_s();
-		if (left <= 0)
-			return -1;
-		struct pollfd p = { fd, POLLIN, 0 };
-		int r = poll(&p, 1, (int)(left * 1000) + 1);
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (r <= 0)
-			continue;
-		char tmp[4096];
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n > 0)
-			buf_add(b, tmp, (size_t)n);
-		else if (n == 0)
-			return stop ? -1 : 0;
-		else if (errno != EINTR && errno != EAGAIN)
-			return -1;
-	}
-}
 
 /* Read both output pipes to EOF, at most timeout_s. Returns 0 or -1. */
 static int drain(struct child *c, struct buf *out, struct buf *err, double timeout_s)
@@ -482,7 +384,7 @@ static void test_only_stdio(void)
 		seen = fd_list(c.pid);
 		if (!strcmp(seen, "0,1,2") || now_s() >= deadline)
 			break;
-		sleep_s(0.01);
+		unit_sleep(0.01);
 	}
 	CU_ASSERT_STRING_EQUAL(seen, "0,1,2");
 	if (strcmp(seen, "0,1,2"))
@@ -511,8 +413,8 @@ static void test_own_group(void)
 	/* a leader from the moment child_start returns, not in our group */
 	CU_ASSERT_EQUAL(getpgid(c.pid), c.pid);
 	CU_ASSERT(getpgrp() != c.pid);
-	struct proc_info pi;
-	CU_ASSERT_EQUAL(proc_info(c.pid, &pi), 0);
+	struct unit_proc pi;
+	CU_ASSERT_EQUAL(unit_proc_info(c.pid, &pi), 0);
 	CU_ASSERT_EQUAL(pi.ppid, getpid());
 	CU_ASSERT_EQUAL(pi.pgrp, c.pid);
 	child_kill(&c);
@@ -663,7 +565,7 @@ static void test_dies_with_parent(void)
 	close(rep[1]);
 	fcntl(rep[0], F_SETFL, O_NONBLOCK);
 	struct buf b = BUF_INIT;
-	int got = read_until(rep[0], &b, "\n", WAIT_S);
+	int got = unit_read_until(rep[0], &b, "\n", WAIT_S);
 	close(rep[0]);
 	int st = 0;
 	CU_ASSERT_EQUAL(waitpid(helper, &st, 0), helper);
@@ -672,9 +574,9 @@ static void test_dies_with_parent(void)
 	pid_t pid = (pid_t)atoi(b.p);
 	buf_release(&b);
 	CU_ASSERT_FATAL(pid > 1);
-	struct proc_info pi;
-	if (proc_info(pid, &pi) == 0) {
-		CU_ASSERT(wait_gone(pid, pi.start, WAIT_S));
+	struct unit_proc pi;
+	if (unit_proc_info(pid, &pi) == 0) {
+		CU_ASSERT(unit_wait_gone(pid, pi.start, WAIT_S));
 		kill_recorded(pid, pi.start);
 	}
 }
@@ -710,8 +612,8 @@ static void test_wait_timeout_then_kill(void)
 	child_init(&c);
 	child_args(&c, argv, NULL);
 	CU_ASSERT_EQUAL_FATAL(child_start(&c, &why), 0);
-	struct proc_info pi;
-	CU_ASSERT_EQUAL_FATAL(proc_info(c.pid, &pi), 0);
+	struct unit_proc pi;
+	CU_ASSERT_EQUAL_FATAL(unit_proc_info(c.pid, &pi), 0);
 
 	double t0 = now_s();
 	CU_ASSERT_EQUAL(child_wait(&c, 0), 0);
@@ -722,7 +624,7 @@ static void test_wait_timeout_then_kill(void)
 	CU_ASSERT(took >= 0.3);
 	CU_ASSERT(took < 3.0);
 	CU_ASSERT_EQUAL(c.reaped, 0);
-	CU_ASSERT(is_alive(c.pid, pi.start));
+	CU_ASSERT(unit_is_alive(c.pid, pi.start));
 	char *d = child_describe_exit(&c);
 	CU_ASSERT_STRING_EQUAL(d, "still running");
 	free(d);
@@ -733,7 +635,7 @@ static void test_wait_timeout_then_kill(void)
 	d = child_describe_exit(&c);
 	CU_ASSERT_STRING_EQUAL(d, "killed by signal 9 (Killed)");
 	free(d);
-	CU_ASSERT_FALSE(is_alive(c.pid, pi.start));
+	CU_ASSERT_FALSE(unit_is_alive(c.pid, pi.start));
 	errno = 0;
 	CU_ASSERT_EQUAL(waitpid(c.pid, NULL, WNOHANG), -1);
 	CU_ASSERT_EQUAL(errno, ECHILD);
@@ -774,12 +676,12 @@ static void grandchild_case(int sig, int use_kill)
 	child_init(&c);
 	child_args(&c, argv, NULL);
 	CU_ASSERT_EQUAL_FATAL(child_start(&c, &why), 0);
-	int got = read_until(c.out_fd, &out, "\n", WAIT_S);
+	int got = unit_read_until(c.out_fd, &out, "\n", WAIT_S);
 	CU_ASSERT_EQUAL(got, 0);
 	pid_t gpid = got == 0 ? (pid_t)atoi(out.p) : 0;
-	struct proc_info gi;
+	struct unit_proc gi;
 	CU_ASSERT(gpid > 1);
-	int have = gpid > 1 && proc_info(gpid, &gi) == 0;
+	int have = gpid > 1 && unit_proc_info(gpid, &gi) == 0;
 	CU_ASSERT(have);
 	if (have) {
 		CU_ASSERT_EQUAL(gi.pgrp, c.pid);
@@ -795,7 +697,7 @@ static void grandchild_case(int sig, int use_kill)
 		child_kill(&c);
 	CU_ASSERT(WIFSIGNALED(c.wait_status) && WTERMSIG(c.wait_status) == sig);
 	if (have) {
-		CU_ASSERT(wait_gone(gpid, gi.start, WAIT_S));
+		CU_ASSERT(unit_wait_gone(gpid, gi.start, WAIT_S));
 		kill_recorded(gpid, gi.start);
 	}
 	child_release(&c);
@@ -1079,7 +981,7 @@ static void stdio_closed_cases(int known_bug)
 		close(rep_w);
 		fcntl(rep[0], F_SETFL, O_NONBLOCK);
 		struct buf b = BUF_INIT;
-		CU_ASSERT_EQUAL(read_until(rep[0], &b, NULL, 2 * WAIT_S + 1), 0);
+		CU_ASSERT_EQUAL(unit_read_until(rep[0], &b, NULL, 2 * WAIT_S + 1), 0);
 		close(rep[0]);
 		if (waitpid(helper, NULL, WNOHANG) != helper) {
 			kill(helper, SIGKILL);

@@ -1,5 +1,10 @@
 /* unit.c - shared CUnit runner; see unit.h. */
+#include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
+#include <time.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +12,7 @@
 #include <CUnit/Basic.h>
 
 #include "unit.h"
+#include "util.h"
 
 int unit_main(const char *binary, const struct unit_suite *suites, size_t n)
 {
@@ -126,4 +132,100 @@ char *unit_stderr_end(void)
 	fclose(capture);
 	capture = NULL;
 	return s;
+}
+
+/* ---- processes, for the tests of spawn and guard ---- */
+
+/* Fields of /proc/PID/stat; -1 when the process has no entry. */
+int unit_proc_info(pid_t pid, struct unit_proc *pi)
+{
+	char path[64], text[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = '\0';
+	const char *p = strrchr(text, ')'); /* the name may hold spaces and parens */
+	if (!p)
+		return -1;
+	int ppid, pgrp;
+	/* state ppid pgrp, 16 fields we skip, starttime (field 22) */
+	if (sscanf(p + 1, " %c %d %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+		   &pi->state, &ppid, &pgrp, &pi->start) != 4)
+		return -1;
+	pi->ppid = ppid;
+	pi->pgrp = pgrp;
+	return 0;
+}
+
+void unit_sleep(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* The process started at start is running (not a zombie, not a reused pid). */
+int unit_is_alive(pid_t pid, unsigned long long start)
+{
+	struct unit_proc pi;
+	return unit_proc_info(pid, &pi) == 0 && pi.start == start && pi.state != 'Z' && pi.state != 'X';
+}
+
+/*
+ * Wait at most timeout_s for the process started at start to be dead: reaped
+ * here (it is our child or an orphan we inherited), gone from /proc, or a
+ * zombie of another parent. Returns 1 when dead, 0 on timeout.
+ */
+int unit_wait_gone(pid_t pid, unsigned long long start, double timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+	for (;;) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return 1;
+		struct unit_proc pi;
+		if (unit_proc_info(pid, &pi) < 0 || pi.start != start)
+			return 1;
+		if (pi.state == 'Z' || pi.state == 'X') {
+			waitpid(pid, NULL, WNOHANG);
+			return 1;
+		}
+		if (now_s() >= deadline)
+			return 0;
+		unit_sleep(0.01);
+	}
+}
+
+/*
+ * Read fd (non-blocking) into b until the text holds stop (or EOF when stop
+ * is NULL), at most timeout_s. Returns 0 when found, -1 otherwise.
+ */
+int unit_read_until(int fd, struct buf *b, const char *stop, double timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+	for (;;) {
+		if (stop && b->p && strstr(b->p, stop))
+			return 0;
+		double left = deadline - now_s();
+		if (left <= 0)
+			return -1;
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r <= 0)
+			continue;
+		char tmp[4096];
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+		if (n > 0)
+			buf_add(b, tmp, (size_t)n);
+		else if (n == 0)
+			return stop ? -1 : 0;
+		else if (errno != EINTR && errno != EAGAIN)
+			return -1;
+	}
 }

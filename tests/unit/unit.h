@@ -8,6 +8,7 @@
 #define OBJMEM_UNIT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <CUnit/CUnit.h>
 
 struct unit_test {
@@ -42,5 +43,22 @@ char *unit_stderr_end(void);
 /* A fresh temporary directory (removed by the caller with unit_rmtree). */
 char *unit_tmpdir(void);
 void unit_rmtree(const char *dir);
+
+/* A process as /proc/PID/stat tells it. */
+struct unit_proc {
+	char state;
+	pid_t ppid, pgrp;
+	unsigned long long start; /* clock ticks after boot: tells a reused pid apart */
+};
+/* Fields of /proc/PID/stat; -1 when the process has no entry. */
+int unit_proc_info(pid_t pid, struct unit_proc *pi);
+void unit_sleep(double s);
+/* The process started at start is running (not a zombie, not a reused pid). */
+int unit_is_alive(pid_t pid, unsigned long long start);
+/* Wait at most timeout_s for it to be dead (reaped, gone, or a zombie elsewhere): 1, or 0. */
+int unit_wait_gone(pid_t pid, unsigned long long start, double timeout_s);
+/* Read fd into b until it holds stop (or EOF when stop is NULL), at most timeout_s: 0 or -1. */
+struct buf;
+int unit_read_until(int fd, struct buf *b, const char *stop, double timeout_s);
 
 #endif
