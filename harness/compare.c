@@ -123,11 +123,6 @@ static int match_interps(const struct strvec *bnames, const struct strvec *nname
 	return 0;
 }
 
-static double page_size_of(const struct results *a, const struct results *b)
-{
-	return a->machine.page_size > 0 ? results_page_size(a) : results_page_size(b);
-}
-
 static struct compare_row *add_row(struct comparison *c)
 {
 	xgrow((void **)&c->rows, sizeof(*c->rows), c->n_rows + 1, &c->alloc_rows);
@@ -171,7 +166,7 @@ int compare_results(const struct results *base, const struct results *cur,
 		comparison_release(c);
 		return -1;
 	}
-	double page = page_size_of(base, cur);
+	double page = results_pair_page_size(base, cur);
 	char *matched = xcalloc(ns->n_rows + 1, 1);
 	for (size_t i = 0; i < bs->n_rows; i++) {
 		const struct summary_row *b = &bs->rows[i];

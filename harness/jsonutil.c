@@ -227,6 +227,13 @@ static void excerpt(const char *text, size_t len, size_t off, char *out, size_t 
 	out[o] = '\0';
 }
 
+/* line and column of off, not counting a byte order mark before start */
+static void locate(const char *text, size_t start, size_t off, unsigned long *line,
+		   unsigned long *col)
+{
+	json_offset_position(text + start, off - start, line, col);
+}
+
 cJSON *json_parse_located(const char *text, size_t len, const char *what)
 {
 	unsigned long line, col;
@@ -243,7 +250,7 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 	}
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
-		json_offset_position(text, (size_t)(nul - text), &line, &col);
+		locate(text, start, (size_t)(nul - text), &line, &col);
 		error("%s:%lu:%lu: NUL byte in the text: is it a JSON file?", what, line, col);
 		return NULL;
 	}
@@ -251,7 +258,7 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 	struct jscan j;
 	char near[128];
 	if (jscan(&j, text + start, len - start)) {
-		json_offset_position(text, start + j.pos, &line, &col);
+		locate(text, start, start + j.pos, &line, &col);
 		if (j.eof) {
 			error("%s:%lu:%lu: unexpected end of file: is the file truncated?", what, line,
 			      col);
@@ -270,7 +277,7 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 		off++;
 	if (off < len) {
 		excerpt(text, len, off, near, sizeof(near));
-		json_offset_position(text, off, &line, &col);
+		locate(text, start, off, &line, &col);
 		error("%s:%lu:%lu: text after the end of the JSON document: '%s'", what, line, col,
 		      near);
 		return NULL;
@@ -280,7 +287,7 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 	if (!doc) {
 		/* valid to the scanner: one of cJSON's own limits */
 		size_t at = end ? (size_t)(end - text) : first;
-		json_offset_position(text, at < len ? at : len, &line, &col);
+		locate(text, start, at < len ? at : len, &line, &col);
 		error("%s:%lu:%lu: cannot parse the JSON here (nested too deeply?)", what, line, col);
 	}
 	return doc;

@@ -39,7 +39,7 @@ void keymap_clear(struct keymap *m)
 			free(m->slots[i].key);
 		m->slots[i].key = NULL;
 	}
-	m->n = 0;
+	m->n = m->tombs = 0;
 }
 
 void keymap_release(struct keymap *m)
@@ -70,13 +70,14 @@ static struct keymap_slot *find(const struct keymap *m, const void *key, size_t 
 	}
 }
 
-static void grow(struct keymap *m)
+/* Rehash into cap slots, dropping the tombstones. */
+static void rehash(struct keymap *m, size_t cap)
 {
 	size_t old_cap = m->cap;
 	struct keymap_slot *old = m->slots;
-	m->cap = old_cap ? old_cap * 2 : 16;
+	m->cap = cap;
 	m->slots = xcalloc(m->cap, sizeof(*m->slots));
-	m->n = 0;
+	m->n = m->tombs = 0;
 	for (size_t i = 0; i < old_cap; i++) {
 		if (!old[i].key || old[i].key == TOMBSTONE)
 			continue;
@@ -102,8 +103,9 @@ int keymap_get(const struct keymap *m, const void *key, size_t len, size_t *valu
 int keymap_put(struct keymap *m, const void *key, size_t len, size_t value)
 {
 	/* tombstones count as used, so a probe always ends at an empty slot */
-	if ((m->n + 1) * 4 >= m->cap * 3)
-		grow(m);
+	if ((m->n + m->tombs + 1) * 4 >= m->cap * 3)
+		/* mostly tombstones: rebuild at the same size; else double */
+		rehash(m, !m->cap ? 16 : (m->n + 1) * 2 <= m->cap ? m->cap : m->cap * 2);
 	uint64_t h = hash_bytes(key, len);
 	int found;
 	struct keymap_slot *s = find(m, key, len, h, &found);
@@ -111,6 +113,8 @@ int keymap_put(struct keymap *m, const void *key, size_t len, size_t value)
 		s->value = value;
 		return 0;
 	}
+	if (s->key == TOMBSTONE)
+		m->tombs--;
 	s->key = xmalloc(len + 1);
 	memcpy(s->key, key, len);
 	s->key[len] = '\0';
@@ -131,7 +135,8 @@ int keymap_del(struct keymap *m, const void *key, size_t len)
 		return 0;
 	free(s->key);
 	s->key = TOMBSTONE;
-	/* m->n keeps counting the tombstone until the next grow */
+	m->n--;
+	m->tombs++;
 	return 1;
 }
 

@@ -19,10 +19,11 @@ struct keymap_slot;
 
 struct keymap {
 	struct keymap_slot *slots;
-	size_t n, cap;          /* cap is 0 or a power of two */
+	size_t n, cap;          /* live keys; cap is 0 or a power of two */
+	size_t tombs;           /* deleted slots not reused yet */
 };
 
-#define KEYMAP_INIT { NULL, 0, 0 }
+#define KEYMAP_INIT { NULL, 0, 0, 0 }
 
 void keymap_init(struct keymap *m);
 void keymap_release(struct keymap *m);

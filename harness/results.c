@@ -246,6 +246,11 @@ double results_page_size(const struct results *r)
 	return r->machine.page_size > 0 ? (double)r->machine.page_size : 4096.0;
 }
 
+double results_pair_page_size(const struct results *base, const struct results *cur)
+{
+	return base->machine.page_size > 0 ? results_page_size(base) : results_page_size(cur);
+}
+
 /* ---------------------------------------------------------- document */
 
 void results_init(struct results *r)

@@ -186,6 +186,9 @@ void results_config_add_count(struct results *r, uint64_t count);
 
 /* The machine's page size, or 4096 when the file does not say. */
 double results_page_size(const struct results *r);
+/* The page size two files are compared at: the base's, else the newer one's
+ * (compare and trend share it, so one pair of files gets one verdict). */
+double results_pair_page_size(const struct results *base, const struct results *cur);
 
 void cell_init(struct cell *c);
 void cell_release(struct cell *c);

@@ -254,6 +254,7 @@ static cJSON *json_summary_row(const struct summary_row *row)
 	cJSON_AddItemToObject(o, "absolute_bytes", json_stat3(&row->absolute_bytes));
 	cJSON_AddItemToObject(o, "full_uss", json_stat3(&row->full_uss));
 	cJSON_AddItemToObject(o, "peak_hwm", json_stat3(&row->peak_hwm));
+	cJSON_AddItemToObject(o, "peak_bytes", json_stat3(&row->peak_bytes));
 	cJSON_AddItemToObject(o, "getsizeof", json_stat3(&row->getsizeof));
 	cJSON_AddItemToObject(o, "container_bytes", row->container_bytes >= 0
 			      ? cJSON_CreateNumber((double)row->container_bytes) : cJSON_CreateNull());

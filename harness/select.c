@@ -20,8 +20,9 @@ char *select_identity(const struct interp *in)
 		buf_addstr(&b, real);
 	else if (in->argv.n)
 		buf_addstr(&b, in->argv.v[0]);
+	/* each element with its length, so "a b" and "a", "b" differ */
 	for (size_t i = 1; i < in->argv.n; i++)
-		buf_addf(&b, " %s", in->argv.v[i]);
+		buf_addf(&b, " %zu:%s", strlen(in->argv.v[i]), in->argv.v[i]);
 	/* env in sorted order */
 	struct strvec env = STRVEC_INIT;
 	strvec_copy(&env, &in->env);
@@ -32,7 +33,7 @@ char *select_identity(const struct interp *in)
 			env.v[j - 1] = t;
 		}
 	for (size_t i = 0; i < env.n; i++)
-		buf_addf(&b, " |%s", env.v[i]);
+		buf_addf(&b, " |%zu:%s", strlen(env.v[i]), env.v[i]);
 	strvec_clear(&env);
 	return buf_detach(&b);
 }

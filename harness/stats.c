@@ -122,7 +122,8 @@ static void row_compute(const struct results *r, const struct cell_place *k, siz
 	/* One scratch area of n doubles per statistic. */
 	struct values bpo = { scratch, 0 }, delta = { scratch + n, 0 },
 		absolute = { scratch + 2 * n, 0 }, full = { scratch + 3 * n, 0 },
-		hwm = { scratch + 4 * n, 0 }, gso = { scratch + 5 * n, 0 };
+		hwm = { scratch + 4 * n, 0 }, gso = { scratch + 5 * n, 0 },
+		peak = { scratch + 6 * n, 0 };
 
 	row->container_bytes = -1;
 	for (size_t i = 0; i < n; i++) {
@@ -147,6 +148,8 @@ static void row_compute(const struct results *r, const struct cell_place *k, siz
 			values_push(&full, (double)fs->uss);
 		if (c->peak.valid)
 			values_push(&hwm, (double)c->peak.vm_hwm);
+		if (c->peak.valid && start->valid && c->peak.vm_hwm >= start->rss)
+			values_push(&peak, (double)(c->peak.vm_hwm - start->rss));
 		if (c->getsizeof >= 0)
 			values_push(&gso, (double)c->getsizeof);
 		if (row->container_bytes < 0 && c->container_bytes >= 0)
@@ -157,6 +160,7 @@ static void row_compute(const struct results *r, const struct cell_place *k, siz
 	stat3_compute(absolute.v, absolute.n, &row->absolute_bytes);
 	stat3_compute(full.v, full.n, &row->full_uss);
 	stat3_compute(hwm.v, hwm.n, &row->peak_hwm);
+	stat3_compute(peak.v, peak.n, &row->peak_bytes);
 	stat3_compute(gso.v, gso.n, &row->getsizeof);
 
 	/* One count per row, so the spread of bytes per object is that of the
@@ -222,7 +226,7 @@ void summary_compute(const struct results *r, struct summary *s)
 	/* the cells in the document's one order: a row's cells are next to each other */
 	struct cell_place *k = results_cell_order(r);
 	size_t rows_alloc = 0, fits_alloc = 0;
-	double *scratch = xcalloc(6 * r->n_cells, sizeof(*scratch));
+	double *scratch = xcalloc(7 * r->n_cells, sizeof(*scratch));
 	for (size_t i = 0; i < r->n_cells;) {
 		/* k[i .. f) share (interpreter, workload) */
 		size_t f = i;

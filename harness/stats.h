@@ -49,6 +49,7 @@ struct summary_row {
 	struct stat3 absolute_bytes;   /* full.uss - start.uss: growth since start */
 	struct stat3 full_uss;         /* USS of the process at full */
 	struct stat3 peak_hwm;         /* VmHWM at the end of the fill */
+	struct stat3 peak_bytes;       /* peak: VmHWM at the end of the fill - RSS at start */
 	struct stat3 getsizeof;        /* as the agent reported, when >= 0 */
 	int64_t container_bytes;       /* of the first ok cell, -1 if unknown */
 	double spread_pct;             /* (max - min) / median of bytes_per_object, in % */

@@ -114,7 +114,6 @@ int trend_build(const struct results *rs, const char *const *sources, size_t n,
 		count = default_count(sums, n, o);
 
 	for (size_t k = 0; k < n; k++) {
-		double page = results_page_size(&rs[order[k]]);
 		for (size_t i = 0; i < sums[k].n_rows; i++) {
 			const struct summary_row *row = &sums[k].rows[i];
 			if (!selected(o->interpreters, row->interpreter) ||
@@ -127,18 +126,18 @@ int trend_build(const struct results *rs, const char *const *sources, size_t n,
 			memset(p, 0, sizeof(*p));
 			p->file = k;
 			p->bpo = row->bytes_per_object;
-			p->verdict = VERDICT_SAME;
+			p->verdict = p->bpo.valid ? VERDICT_SAME : VERDICT_NO_DATA;
 			p->change_pct = NAN;
-			/* against the latest earlier point with data */
+			/* against the latest earlier point with data, at that file's page size */
 			for (size_t j = l->n_points - 1; j-- > 0;) {
 				const struct trend_point *prev = &l->points[j];
 				if (!prev->bpo.valid)
 					continue;
+				double page = results_pair_page_size(&rs[order[prev->file]],
+								     &rs[order[k]]);
 				p->compared = 1;
-				if (!p->bpo.valid) {
-					p->verdict = VERDICT_NO_DATA;
+				if (!p->bpo.valid)
 					break;
-				}
 				p->verdict = compare_verdict(&prev->bpo, &p->bpo, o->threshold,
 							     page / (double)row->count);
 				if (prev->bpo.median != 0)
@@ -426,7 +425,10 @@ int trend_write_data(const struct trend *t, FILE *f)
 		const struct trend_line *l = &t->lines[i];
 		char cnt[32];
 		format_count(l->count, cnt, sizeof(cnt));
-		fprintf(f, "%s# %s %s %s\n", i ? "\n\n" : "", l->interpreter, l->workload, cnt);
+		char *title = xasprintf("%s %s %s", l->interpreter, l->workload, cnt);
+		fputs(i ? "\n\n" : "", f);
+		gp_data_header(f, title); /* comments every line of a name */
+		free(title);
 		size_t j = 0;
 		for (size_t x = 0; x < t->n_files; x++) {
 			while (j < l->n_points && l->points[j].file < x)

@@ -412,7 +412,7 @@ static const struct keys_case {
 	{ "cells/0/peak", { "vm_hwm", "rss_anon_max", "polls" } },
 	{ "summary/0", { "interpreter", "workload", "count", "n_ok", "n_failed", "n_skipped",
 			 "bytes_per_object", "delta_bytes", "absolute_bytes", "full_uss",
-			 "peak_hwm", "getsizeof", "container_bytes", "spread_pct" } },
+			 "peak_hwm", "peak_bytes", "getsizeof", "container_bytes", "spread_pct" } },
 	{ "summary/1/bytes_per_object", { "median", "min", "max", "n" } },
 	{ "fits/0", { "interpreter", "workload", "slope", "intercept", "r2", "n" } },
 };

@@ -1,0 +1,377 @@
+/*
+ * test_jsonutil.c - jsonutil.c: json_parse_located's one error reporter
+ * (where a malformed text goes wrong, as WHAT:LINE:COL with the column in
+ * characters, and why, from a table of texts; the same place whether the
+ * text is read as a results file or as an interpreter definition), a text
+ * that does not end with NUL, json_offset_position, json_u64, and
+ * json_print_exact's numbers that read back as the same double.
+ *
+ * The suite "regressions" holds cases for bugs found while writing this
+ * file, fixed since.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "jsonutil.h"
+#include "results.h"
+#include "unit.h"
+
+/* ---- json_parse_located, from a table of texts ---- */
+
+static const struct parse_case {
+	const char *name;
+	const char *text;
+	size_t len;         /* 0: strlen(text) */
+	const char *where;  /* "F:L:C" or "F" the message starts with; NULL: parses */
+	const char *why;    /* a part of the message after where */
+} parse_cases[] = {
+	{ "an object", "{\"a\": [1, 2.5, \"x\", true, null]}", 0, NULL, NULL },
+	{ "a UTF-8 byte order mark, then a document", "\xef\xbb\xbf{\"a\": 1}", 0, NULL, NULL },
+	{ "blanks around the document", " \n\t{}\r\n ", 0, NULL, NULL },
+	{ "truncated object", "{\"a\": 1", 0, "F:1:8", "unexpected end of file: is the file truncated?" },
+	{ "truncated array", "[1, 2", 0, "F:1:6", "unexpected end of file" },
+	{ "truncated string", "\"abc", 0, "F:1:5", "unexpected end of file" },
+	{ "truncated after a key", "{\"a\":", 0, "F:1:6", "unexpected end of file" },
+	{ "truncated deep inside, on line 2", "{\"a\": [1,\n {\"b\": \"x", 0, "F:2:10",
+	  "unexpected end of file" },
+	{ "truncated literal", "[tru", 0, "F:1:5", "unexpected end of file" },
+	{ "trailing comma before }", "{\"a\": 1,}", 0, "F:1:8",
+	  "invalid JSON: a comma before '}' (JSON has no trailing commas), at ',}'" },
+	{ "trailing comma before ], on the next line", "[1, 2,\n]", 0, "F:1:6",
+	  "invalid JSON: a comma before ']' (JSON has no trailing commas), at ','" },
+	{ "missing colon", "{\"a\" 1}", 0, "F:1:6", "invalid JSON: expected ':' after the key, at '1}'" },
+	{ "missing comma", "{\"a\": 1 \"b\": 2}", 0, "F:1:9",
+	  "invalid JSON: expected ',' or '}', at '\"b\": 2}'" },
+	{ "key not in quotes", "{a: 1}", 0, "F:1:2",
+	  "expected a string in double quotes (a key), at 'a: 1}'" },
+	{ "missing value", "{\"a\": }", 0, "F:1:7", "invalid JSON: expected a value, at '}'" },
+	{ "bad literal", "[trux]", 0, "F:1:2", "invalid JSON: expected a value, at 'trux]'" },
+	{ "leading zero", "[01]", 0, "F:1:3", "expected ',' or ']', at '1]'" },
+	{ "bad escape", "\"a\\qb\"", 0, "F:1:3", "invalid JSON: invalid escape in a string, at '\\qb\"'" },
+	{ "short \\u escape", "[\"\\u12\"]", 0, "F:1:7", "expected 4 hex digits after \\u" },
+	{ "tab in a string", "\"a\tb\"", 0, "F:1:3",
+	  "invalid JSON: control character in a string (write it as \\uXXXX), at '\\x09b\"'" },
+	{ "line break in a string", "{\"k\": \"abc\ndef\"}", 0, "F:1:11",
+	  "control character in a string (write it as \\uXXXX), at the end of the line" },
+	{ "text after the value", "{} x", 0, "F:1:4", "text after the end of the JSON document: 'x'" },
+	{ "a second } on the next line", "{\"a\": 1}\n}", 0, "F:2:1",
+	  "text after the end of the JSON document: '}'" },
+	{ "empty text", "", 0, "F", "the file is empty: expected JSON" },
+	{ "blanks only", " \n\t\r\n ", 0, "F", "the file is empty" },
+	{ "a byte order mark only", "\xef\xbb\xbf", 0, "F", "the file is empty" },
+	{ "a NUL byte", "[1,\0 2]", 7, "F:1:4", "NUL byte in the text: is it a JSON file?" },
+	{ "a NUL byte on line 2", "{\n  \"a\": \0}", 11, "F:2:8", "NUL byte in the text" },
+	/* the column counts characters: é and € are 2 and 3 bytes */
+	{ "multi-byte UTF-8 before the error", "{\"é€\": 1 \"b\": 2}", 0, "F:1:10",
+	  "expected ',' or '}'" },
+	{ "multi-byte UTF-8 on the line of the error", "{\"a\":\n\n   \"€€\" x}", 0, "F:3:9",
+	  "expected ',' or '}', at 'x}'" },
+	/* the excerpt is 20 characters, none cut in two */
+	{ "a long excerpt", "[1 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]", 0, "F:1:4",
+	  "at 'xxxxxxxxxxxxxxxxxxxx'" },
+	{ "a long excerpt of multi-byte characters",
+	  "[1 €€€€€€€€€€€€€€€€€€€€€€€€€]", 0, "F:1:4",
+	  "at '€€€€€€€€€€€€€€€€€€€€'" },
+	/* the two texts the header promises one message for (see test_same_place) */
+	{ "double comma in a definition", "{\"name\": \"x\",\n  \"argv\": [\"python3\"],,\n}", 0,
+	  "F:2:23", "invalid JSON: expected a string in double quotes (a key), at ','" },
+	{ "missing comma between members", "{\"a\": 1 \"b\": 2}", 0, "F:1:9",
+	  "expected ',' or '}'" },
+};
+
+/* Parse through a copy of exactly len bytes (no NUL after it: ASan sees an overread). */
+static cJSON *parse_exact(const char *text, size_t len, char **err)
+{
+	char *copy = xmalloc(len ? len : 1);
+	memcpy(copy, text, len);
+	unit_stderr_begin();
+	cJSON *doc = json_parse_located(copy, len, "F");
+	*err = unit_stderr_end();
+	free(copy);
+	return doc;
+}
+
+static void test_parse_table(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(parse_cases); i++) {
+		const struct parse_case *t = &parse_cases[i];
+		size_t len = t->len ? t->len : strlen(t->text);
+		char *err;
+		cJSON *doc = parse_exact(t->text, len, &err);
+		int ok;
+		if (!t->where) {
+			ok = doc != NULL && !*err;
+		} else {
+			/* "error: WHERE: ...WHY...\n", one line */
+			char *head = xasprintf("error: %s: ", t->where);
+			ok = !doc && !strncmp(err, head, strlen(head)) && strstr(err, t->why) &&
+			     strchr(err, '\n') == err + strlen(err) - 1;
+			free(head);
+		}
+		if (!ok)
+			fprintf(stderr, "\nparse case '%s': %s, stderr '%s'\n", t->name,
+				doc ? "parsed" : "refused", err);
+		CU_ASSERT(ok);
+		cJSON_Delete(doc);
+		free(err);
+	}
+}
+
+/* What a parse gives: the document's one member "a", or the message. */
+static void test_parse_values(void)
+{
+	static const char text[] = "\xef\xbb\xbf{\"a\": 6201344, \"s\": \"caf\\u00e9\"}";
+	char *err;
+	cJSON *doc = parse_exact(text, sizeof(text) - 1, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_DOUBLE_EQUAL(cJSON_GetObjectItem(doc, "a")->valuedouble, 6201344, 0);
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(doc, "s")->valuestring, "café");
+	cJSON_Delete(doc);
+	free(err);
+	/* a valid document followed by bytes that len leaves out */
+	unit_stderr_begin();
+	doc = json_parse_located("[1] garbage", 3, "F");
+	err = unit_stderr_end();
+	CU_ASSERT_PTR_NOT_NULL(doc);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	cJSON_Delete(doc);
+	free(err);
+}
+
+/* Nesting: what both the scanner and cJSON take, and a message for what they do not. */
+static void test_nesting(void)
+{
+	static const struct { size_t depth; int ok; } cases[] = {
+		{ 1, 1 }, { 100, 1 }, { 1000, 1 }, { 1001, 0 }, { 5000, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t d = cases[i].depth;
+		char *text = xmalloc(2 * d);
+		memset(text, '[', d);
+		memset(text + d, ']', d);
+		char *err;
+		cJSON *doc = parse_exact(text, 2 * d, &err);
+		if (cases[i].ok) {
+			CU_ASSERT_PTR_NOT_NULL(doc);
+			CU_ASSERT_STRING_EQUAL(err, "");
+		} else {
+			CU_ASSERT_PTR_NULL(doc);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err, "error: F:1:"));
+			CU_ASSERT_PTR_NOT_NULL(strstr(err, "nested too deeply"));
+		}
+		cJSON_Delete(doc);
+		free(err);
+		free(text);
+	}
+}
+
+/*
+ * The header's promise: a results file and an interpreter definition with
+ * the same bad text get the same message at the same line:column.
+ */
+static void test_same_place(void)
+{
+	static const struct { const char *text, *where; } cases[] = {
+		{ "{\"name\": \"x\",\n  \"argv\": [\"python3\"],,\n}", "f.json:2:23: " },
+		{ "{\"a\": 1 \"b\": 2}", "f.json:1:9: " },
+		{ "{\"name\": \"€uro\" \"argv\": []}", "f.json:1:17: " },
+		{ "[\n  {\"name\": \"x\",\n", "f.json:3:1: " },
+		{ "{\"a\": 1,}", "f.json:1:8: " },
+		{ "{\"a\": [1, 2,]}", "f.json:1:12: " },
+		{ "", "f.json: " },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *text = cases[i].text;
+		struct results r;
+		results_init(&r);
+		unit_stderr_begin();
+		int rc_results = results_parse(text, strlen(text), &r, "f.json");
+		char *as_results = unit_stderr_end();
+		results_release(&r);
+
+		struct catalog cat;
+		memset(&cat, 0, sizeof(cat));
+		unit_stderr_begin();
+		int rc_defs = catalog_parse_defs(&cat, text, strlen(text), "f.json");
+		char *as_def = unit_stderr_end();
+		catalog_release(&cat);
+
+		char *head = xasprintf("error: %s", cases[i].where);
+		int ok = rc_results == -1 && rc_defs == -1 && !strcmp(as_results, as_def) &&
+			 !strncmp(as_results, head, strlen(head));
+		if (!ok)
+			fprintf(stderr, "\nsame text, two readers: results '%s', definition '%s'\n",
+				as_results, as_def);
+		CU_ASSERT(ok);
+		free(head);
+		free(as_results);
+		free(as_def);
+	}
+}
+
+/* ---- json_offset_position ---- */
+
+static const struct pos_case {
+	const char *text;
+	size_t off;
+	unsigned long line, col;
+} pos_cases[] = {
+	{ "abc", 0, 1, 1 },
+	{ "abc", 2, 1, 3 },
+	{ "abc", 3, 1, 4 },
+	{ "a\nb", 2, 2, 1 },
+	{ "a\nbc", 3, 2, 2 },
+	{ "a\n\n\nb", 4, 4, 1 },
+	{ "\n", 1, 2, 1 },
+	{ "é", 2, 1, 2 },          /* 2 bytes, 1 character */
+	{ "€x", 3, 1, 2 },         /* 3 bytes */
+	{ "€x", 4, 1, 3 },
+	{ "😀z", 4, 1, 2 },        /* 4 bytes */
+	{ "ab\n€€€y", 12, 2, 4 },
+	{ "\t\t", 2, 1, 3 },       /* a tab is one column */
+	{ "a\r\nb", 3, 2, 1 },
+};
+
+static void test_positions(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pos_cases); i++) {
+		const struct pos_case *t = &pos_cases[i];
+		unsigned long line = 0, col = 0;
+		json_offset_position(t->text, t->off, &line, &col);
+		if (line != t->line || col != t->col)
+			fprintf(stderr, "\nposition %zu of '%s': %lu:%lu, want %lu:%lu\n", t->off,
+				t->text, line, col, t->line, t->col);
+		CU_ASSERT_EQUAL(line, t->line);
+		CU_ASSERT_EQUAL(col, t->col);
+	}
+}
+
+/* ---- json_u64 and json_print_exact ---- */
+
+static void test_u64(void)
+{
+	static const unsigned long long values[] = { 0, 1, 6201344, 1000000000000000ULL,
+						     9007199254740992ULL };
+	for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+		cJSON *n = json_u64(values[i]);
+		CU_ASSERT(cJSON_IsNumber(n));
+		CU_ASSERT(n->valuedouble == (double)values[i]);
+		char *text = json_print_exact(n, 0);
+		char want[32];
+		snprintf(want, sizeof(want), "%llu\n", values[i]);
+		CU_ASSERT_STRING_EQUAL(text, want);
+		free(text);
+		cJSON_Delete(n);
+	}
+}
+
+static const struct exact_case {
+	double v;
+	const char *want; /* the number's text */
+} exact_cases[] = {
+	{ 0.1 + 0.2, "0.30000000000000004" },
+	{ 1e15, "1000000000000000" },
+	{ 6201344, "6201344" },
+	{ 0.1, "0.1" },
+	{ -2.5, "-2.5" },
+	{ 1.0 / 3, "0.3333333333333333" },
+	{ 120.00665599999999, "120.00665599999999" },
+	{ 1e-7, "1e-07" },
+	{ 1e300, "1e+300" },
+	{ 0, "0" },
+};
+
+static void test_print_exact(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(exact_cases); i++) {
+		const struct exact_case *t = &exact_cases[i];
+		/* the number alone, in an array and in an object, compact and indented */
+		for (int pretty = 0; pretty < 2; pretty++) {
+			cJSON *doc = cJSON_CreateObject();
+			cJSON_AddNumberToObject(doc, "v", t->v);
+			cJSON *arr = cJSON_AddArrayToObject(doc, "list");
+			cJSON_AddItemToArray(arr, cJSON_CreateNumber(t->v));
+			cJSON *inner = cJSON_CreateObject();
+			cJSON_AddNumberToObject(inner, "w", t->v);
+			cJSON_AddItemToArray(arr, inner);
+			char *text = json_print_exact(doc, pretty);
+			cJSON_Delete(doc);
+			size_t len = strlen(text);
+			CU_ASSERT(len > 0 && text[len - 1] == '\n');
+			CU_ASSERT_EQUAL(pretty, strchr(text, '\n') != text + len - 1);
+			char *quoted = xasprintf(pretty ? "\"v\":\t%s" : "\"v\":%s", t->want);
+			if (!strstr(text, quoted))
+				fprintf(stderr, "\nexact %.17g: '%s'\n", t->v, text);
+			CU_ASSERT_PTR_NOT_NULL(strstr(text, quoted));
+			free(quoted);
+			cJSON *back = cJSON_Parse(text);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+			cJSON *list = cJSON_GetObjectItem(back, "list");
+			CU_ASSERT(cJSON_GetObjectItem(back, "v")->valuedouble == t->v);
+			CU_ASSERT(cJSON_GetArrayItem(list, 0)->valuedouble == t->v);
+			CU_ASSERT(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "w")->valuedouble == t->v);
+			cJSON_Delete(back);
+			free(text);
+		}
+	}
+	/* not a number: null, never nan */
+	cJSON *arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(NAN));
+	cJSON_AddItemToArray(arr, cJSON_CreateString("1e+15"));
+	char *text = json_print_exact(arr, 0);
+	CU_ASSERT_STRING_EQUAL(text, "[null,\"1e+15\"]\n");
+	free(text);
+	cJSON_Delete(arr);
+}
+
+static const struct unit_test parse_tests[] = {
+	{ "malformed texts, from a table", test_parse_table },
+	{ "what a good text parses to", test_parse_values },
+	{ "nesting", test_nesting },
+	{ "a results file and a definition: one message", test_same_place },
+};
+
+static const struct unit_test number_tests[] = {
+	{ "json_offset_position table", test_positions },
+	{ "json_u64", test_u64 },
+	{ "json_print_exact reads back exactly", test_print_exact },
+};
+
+/* ---- regressions: bugs found while writing this file ---- */
+
+/*
+ * The byte order mark is skipped, and columns are counted after it: an
+ * editor (which does not show the BOM) must find the place the message
+ * names. Counting its three bytes as one character put every column on
+ * line 1 one too far.
+ */
+static void test_bom_column(void)
+{
+	static const char text[] = "\xef\xbb\xbf{\"a\" 1}";
+	char *err;
+	cJSON *doc = parse_exact(text, sizeof(text) - 1, &err);
+	CU_ASSERT_PTR_NULL(doc);
+	if (!strstr(err, "error: F:1:6: "))
+		fprintf(stderr, "\nafter a byte order mark: '%s' (want F:1:6, as without it)\n", err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "error: F:1:6: "));
+	cJSON_Delete(doc);
+	free(err);
+}
+
+static const struct unit_test regression_tests[] = {
+	{ "a byte order mark is not a column", test_bom_column },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	const struct unit_suite suites[] = {
+		UNIT_SUITE("json_parse_located", parse_tests),
+		UNIT_SUITE("positions and numbers", number_tests),
+		UNIT_SUITE("regressions", regression_tests),
+	};
+	return unit_main(argv[0], suites, ARRAY_SIZE(suites));
+}
