@@ -256,6 +256,35 @@ int cli_choice_set(struct cli *c, const char *const *choices, unsigned *mask)
 	return 0;
 }
 
+int cli_figure_size(struct cli *c, char *w, char *h, size_t size)
+{
+	const char *what = "a size WxH in pixels, inches or cm (800x600, 800, 6.5x4in, 16x10cm)";
+	double dw = 0, dh = 0;
+	char unit[8] = "";
+	int used = 0;
+	const char *s = c->arg ? c->arg : "";
+	if (sscanf(s, "%lfx%lf%n", &dw, &dh, &used) == 2 || (dh = 0, sscanf(s, "%lf%n", &dw, &used) == 1)) {
+		snprintf(unit, sizeof(unit), "%s", s + used);
+	} else {
+		return bad_value(c, what, NULL);
+	}
+	double scale = !*unit || !strcmp(unit, "px") ? 1 : !strcmp(unit, "in") ? -1
+		: !strcmp(unit, "cm") ? -2.54 : 0;
+	if (!scale || !isfinite(dw) || !isfinite(dh) || dw <= 0 || dh < 0 ||
+	    (scale == 1 && (dw < 200 || dw > 20000 || (dh && (dh < 100 || dh > 20000)))))
+		return bad_value(c, what, scale ? "at least 200x100 pixels, at most 20000" :
+				 "the unit is px, in or cm");
+	if (scale == 1) {
+		snprintf(w, size, "%.0f", dw);
+		snprintf(h, size, "%.0f", dh);
+	} else {
+		double div = scale == -1 ? 1 : 2.54;
+		snprintf(w, size, "%g * PXIN", dw / div);
+		snprintf(h, size, dh ? "%g * PXIN" : "0", dh / div);
+	}
+	return 0;
+}
+
 char *cli_default_dir(const char *results, const char *suffix)
 {
 	size_t n = strlen(results);

@@ -103,6 +103,14 @@ int cli_choice_set(struct cli *c, const char *const *choices, unsigned *mask);
 /* "results/x.json" -> "results/x-SUFFIX": where plot and report write by default. */
 char *cli_default_dir(const char *results, const char *suffix);
 
+/*
+ * A figure's size, WxH or W: pixels ("800x600", "800": as tall as the
+ * figure needs), or inches or centimetres ("6.5x4in", "16x10cm"), written
+ * into w and h as gnuplot expressions ("800", "6.5 * PXIN", "0"), the unit
+ * kept so that the figure's script converts it.
+ */
+int cli_figure_size(struct cli *c, char *w, char *h, size_t size);
+
 /* Plain parsers, for values that do not come from an option (no message). */
 int parse_count(const char *s, uint64_t *out, const char **why);
 int parse_count_list(const char *s, uint64_t **out, size_t *n, const char **why);

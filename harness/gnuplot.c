@@ -42,6 +42,11 @@ void gp_escape(struct buf *out, const char *s)
 
 void gp_array_strings(struct buf *out, const char *var, const char *const *v, size_t n)
 {
+	if (!n) {
+		/* gnuplot has no empty arrays: one empty string, its count says 0 */
+		buf_addf(out, "array %s[1] = ['']\n", var);
+		return;
+	}
 	buf_addf(out, "array %s[%zu] = [", var, n);
 	for (size_t i = 0; i < n; i++) {
 		buf_addstr(out, i ? ", '" : "'");
@@ -51,11 +56,15 @@ void gp_array_strings(struct buf *out, const char *var, const char *const *v, si
 	buf_addstr(out, "]\n");
 }
 
-void gp_array_sizes(struct buf *out, const char *var, const size_t *v, size_t n)
+void gp_array_numbers(struct buf *out, const char *var, const double *v, size_t n)
 {
+	if (!n) {
+		buf_addf(out, "array %s[1] = [0]\n", var);
+		return;
+	}
 	buf_addf(out, "array %s[%zu] = [", var, n);
 	for (size_t i = 0; i < n; i++)
-		buf_addf(out, "%s%zu", i ? ", " : "", v[i]);
+		buf_addf(out, "%s%.6g", i ? ", " : "", v[i]);
 	buf_addstr(out, "]\n");
 }
 

@@ -86,9 +86,11 @@ int gp_draw(const struct gp_env *e, struct gp_figure *f);
  * (newlines too) and bytes that are not UTF-8 as visible \n, \t or \xNN.
  */
 void gp_escape(struct buf *out, const char *s);
-/* array VAR[n] = ['a', 'b''s', ...] */
+/* array VAR[n] = ['a', 'b''s', ...]; n = 0 writes one empty element (gnuplot
+ * has no empty arrays), so keep the count in a variable of its own. */
 void gp_array_strings(struct buf *out, const char *var, const char *const *v, size_t n);
-void gp_array_sizes(struct buf *out, const char *var, const size_t *v, size_t n);
+/* array VAR[n] = [1.5, 2, ...], the same way */
+void gp_array_numbers(struct buf *out, const char *var, const double *v, size_t n);
 /*
  * A name as a column of a data file: double-quoted, with quotes, blanks and
  * control characters as '_' (the script takes names from its arrays, not

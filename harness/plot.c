@@ -9,10 +9,14 @@
 #include "stats.h"
 #include "textfmt.h"
 
+const char *const plot_metric_names[] = { "delta", "absolute", "peak", NULL };
+const char *const plot_sort_names[] = { "version", "value", "name", NULL };
+
 void plot_opts_init(struct plot_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->formats = GP_PNG | GP_SVG;
+	o->metrics = PLOT_DELTA;
 	o->timeout_s = 60;
 	o->render = 1;
 }
@@ -29,36 +33,32 @@ void plot_set_release(struct plot_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* The text written on a bar: 3 significant digits or so, no exponent. */
-static void bar_label(char *out, size_t size, double v, int small_decimals)
-{
-	double a = fabs(v);
-	int dec = a >= 100 ? 0 : a >= 10 ? 1 : small_decimals;
-	snprintf(out, size, "%.*f", dec, v);
-}
+/* ---------------------------------------------------------- data files */
 
-int plot_bars_write(FILE *f, const struct plot_bars *b)
+int plot_hbars_write(FILE *f, const struct plot_hbars *h)
 {
-	gp_data_header(f, b->header);
-	fprintf(f, "# columns: group-number group value label status\n");
-	for (size_t s = 0; s < b->n_series; s++) {
-		if (s)
-			fputs("\n\n", f);
-		fprintf(f, "# index %zu: ", s);
-		gp_data_name(f, b->series[s]);
+	gp_data_header(f, h->header);
+	fprintf(f, "# columns: row ypos value min max status behind1 behind2 (NaN: not measured, "
+		"see status)\n");
+	if (h->kinds[0])
+		fprintf(f, "# value: %s; behind1: %s; behind2: %s\n", h->kinds[0], h->kinds[1],
+			h->kinds[2]);
+	for (size_t i = 0; i < h->n_rows; i++) {
+		fprintf(f, "# row %zu: ", i + 1);
+		gp_data_name(f, h->rows[i].label);
 		fputc('\n', f);
-		for (size_t g = 0; g < b->n_groups; g++) {
-			size_t k = s * b->n_groups + g;
-			int ok = !strcmp(b->status[k], "ok") && isfinite(b->value[k]);
-			char num[64], label[64] = "";
-			gp_data_number(num, sizeof(num), ok ? b->value[k] : NAN);
-			if (ok)
-				bar_label(label, sizeof(label), b->value[k], b->small_decimals);
-			fprintf(f, "%zu ", g);
-			gp_data_name(f, b->groups[g]);
-			fprintf(f, " %s \"%s\" %s\n", num, label,
-				ok ? "ok" : !strcmp(b->status[k], "ok") ? "no-data" : b->status[k]);
-		}
+	}
+	for (size_t i = 0; i < h->n_rows; i++) {
+		const struct plot_hbar *b = &h->rows[i];
+		int ok = !strcmp(b->status, "ok") && isfinite(b->value);
+		char v[64], lo[64], hi[64], b1[64], b2[64];
+		gp_data_number(v, sizeof(v), ok ? b->value : NAN);
+		gp_data_number(lo, sizeof(lo), ok ? b->min : NAN);
+		gp_data_number(hi, sizeof(hi), ok ? b->max : NAN);
+		gp_data_number(b1, sizeof(b1), ok ? b->behind[0] : NAN);
+		gp_data_number(b2, sizeof(b2), ok ? b->behind[1] : NAN);
+		fprintf(f, "%zu %g %s %s %s %s %s %s\n", i + 1, b->ypos, v, lo, hi,
+			ok ? "ok" : !strcmp(b->status, "ok") ? "no-data" : b->status, b1, b2);
 	}
 	fflush(f);
 	return ferror(f) ? -1 : 0;
@@ -89,58 +89,120 @@ int plot_lines_write(FILE *f, const struct plot_lines *l)
 
 /* ------------------------------------------------- what the results hold */
 
+/* The builds, workloads and counts a set of figures shows. */
 struct grid {
 	struct summary s;
-	struct strvec interps, workloads;
+	struct strvec interps, workloads; /* interps in version order */
+	char **labels;                    /* as people name the builds */
+	int *family;
+	double *shade;
 	uint64_t *counts;
 	size_t n_counts, alloc_counts;
 };
 
 static void grid_add_count(struct grid *g, uint64_t n)
 {
-	size_t k;
-	for (k = 0; k < g->n_counts && g->counts[k] != n; k++)
-		;
-	if (k < g->n_counts)
+	size_t at = 0;
+	while (at < g->n_counts && g->counts[at] < n)
+		at++;
+	if (at < g->n_counts && g->counts[at] == n)
 		return;
 	xgrow((void **)&g->counts, sizeof(*g->counts), g->n_counts + 1, &g->alloc_counts);
-	size_t at = g->n_counts++;
-	while (at > 0 && g->counts[at - 1] > n) {
-		g->counts[at] = g->counts[at - 1];
-		at--;
-	}
+	memmove(g->counts + at + 1, g->counts + at, (g->n_counts - at) * sizeof(*g->counts));
 	g->counts[at] = n;
+	g->n_counts++;
 }
 
-static void grid_init(struct grid *g, const struct results *r)
+static int wanted(const struct strvec *only, const char *name)
+{
+	return !only || !only->n || strvec_find(only, name) >= 0;
+}
+
+/* Every name of only is one the results have; else an error naming what they have. */
+static int check_names(const struct strvec *only, const struct strvec *have, const char *what)
+{
+	for (size_t i = 0; only && i < only->n; i++) {
+		if (strvec_find(have, only->v[i]) >= 0)
+			continue;
+		struct buf b = BUF_INIT;
+		for (size_t k = 0; k < have->n; k++)
+			buf_addf(&b, "%s%s", k ? ", " : "", have->v[k]);
+		int rc = error("the results have no %s '%s'; they have %s", what, only->v[i],
+			       b.p ? b.p : "none");
+		buf_release(&b);
+		return rc;
+	}
+	return 0;
+}
+
+/* Shades within each family: the newest build full colour, older ones lighter. */
+static void grid_shades(struct grid *g, const struct results *r)
+{
+	size_t n = g->interps.n;
+	g->family = xcalloc(n + 1, sizeof(*g->family));
+	g->shade = xcalloc(n + 1, sizeof(*g->shade));
+	for (size_t i = 0; i < n; i++) {
+		const struct interp *in = results_find_interp(r, g->interps.v[i]);
+		g->family[i] = probe_family(in ? in->probe : NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t rank = 0, members = 0;
+		for (size_t k = 0; k < n; k++)
+			if (g->family[k] == g->family[i]) {
+				members++;
+				rank += k < i;
+			}
+		g->shade[i] = members > 1 ? 0.6 * (double)(members - 1 - rank) / (double)(members - 1)
+					  : 0;
+	}
+}
+
+static int grid_init(struct grid *g, const struct results *r, const struct plot_opts *o)
 {
 	memset(g, 0, sizeof(*g));
 	summary_compute(r, &g->s);
+	struct strvec all_i = STRVEC_INIT, all_w = STRVEC_INIT;
 	for (size_t i = 0; i < r->n_interps; i++)
-		if (strvec_find(&g->interps, r->interps[i].name) < 0)
-			strvec_push(&g->interps, r->interps[i].name);
-	for (size_t i = 0; i < g->s.n_rows; i++) {
-		const struct summary_row *row = &g->s.rows[i];
-		if (strvec_find(&g->interps, row->interpreter) < 0)
-			strvec_push(&g->interps, row->interpreter);
-		if (strvec_find(&g->workloads, row->workload) < 0)
-			strvec_push(&g->workloads, row->workload);
-		grid_add_count(g, row->count);
-	}
+		if (strvec_find(&all_i, r->interps[i].name) < 0)
+			strvec_push(&all_i, r->interps[i].name);
 	/* what the run meant to measure: workloads and counts with no cell yet */
 	for (size_t i = 0; i < r->config.workloads.n; i++)
-		if (strvec_find(&g->workloads, r->config.workloads.v[i]) < 0)
-			strvec_push(&g->workloads, r->config.workloads.v[i]);
+		if (strvec_find(&all_w, r->config.workloads.v[i]) < 0)
+			strvec_push(&all_w, r->config.workloads.v[i]);
 	for (size_t i = 0; i < r->config.n_counts; i++)
 		grid_add_count(g, r->config.counts[i]);
+	for (size_t i = 0; i < g->s.n_rows; i++) {
+		const struct summary_row *row = &g->s.rows[i];
+		if (strvec_find(&all_i, row->interpreter) < 0)
+			strvec_push(&all_i, row->interpreter);
+		if (strvec_find(&all_w, row->workload) < 0)
+			strvec_push(&all_w, row->workload);
+		grid_add_count(g, row->count);
+	}
+	int rc = check_names(o->interpreters, &all_i, "interpreter") ||
+		 check_names(o->workloads, &all_w, "workload") ? -1 : 0;
+	for (size_t i = 0; i < all_i.n; i++)
+		if (wanted(o->interpreters, all_i.v[i]))
+			strvec_push(&g->interps, all_i.v[i]);
+	for (size_t i = 0; i < all_w.n; i++)
+		if (wanted(o->workloads, all_w.v[i]))
+			strvec_push(&g->workloads, all_w.v[i]);
+	strvec_clear(&all_i);
+	strvec_clear(&all_w);
 	probe_sort_names(r, (const char **)g->interps.v, g->interps.n);
+	g->labels = probe_labels(r, (const char *const *)g->interps.v, g->interps.n);
+	grid_shades(g, r);
+	return rc;
 }
 
 static void grid_release(struct grid *g)
 {
 	summary_release(&g->s);
+	probe_labels_free(g->labels, g->interps.n);
 	strvec_clear(&g->interps);
 	strvec_clear(&g->workloads);
+	free(g->family);
+	free(g->shade);
 	free(g->counts);
 }
 
@@ -174,7 +236,35 @@ static int has_memory_kinds(const struct results *r)
 	return 0;
 }
 
-/* ------------------------------------------------------------- figures */
+/* --------------------------------------------------- horizontal bars */
+
+static void hbars_group(struct plot_hbars *h, const char *label)
+{
+	xgrow((void **)&h->groups, sizeof(*h->groups), h->n_groups + 1, &h->alloc_groups);
+	h->next_y += h->n_groups ? 1.45 : 0.9;
+	h->groups[h->n_groups++] = (struct plot_hgroup){ label, h->next_y };
+}
+
+/* A bar of the statistic st (scaled by 1/scale) with status. */
+static void hbars_row(struct plot_hbars *h, const char *label, int family, double shade,
+		      const struct stat3 *st, double scale, const char *status)
+{
+	xgrow((void **)&h->rows, sizeof(*h->rows), h->n_rows + 1, &h->alloc_rows);
+	int ok = !strcmp(status, "ok") && st && st->valid;
+	h->next_y += 1;
+	h->rows[h->n_rows++] = (struct plot_hbar){
+		label, family, shade, h->next_y, ok ? st->median / scale : NAN,
+		ok ? st->min / scale : NAN, ok ? st->max / scale : NAN, { NAN, NAN },
+		ok ? "ok" : !strcmp(status, "ok") ? "no-data" : status,
+	};
+}
+
+static void hbars_release(struct plot_hbars *h)
+{
+	free(h->rows);
+	free(h->groups);
+	memset(h, 0, sizeof(*h));
+}
 
 /* One figure on its way: what gnuplot.c draws, and what the report says of it. */
 struct job {
@@ -196,150 +286,320 @@ static void job_release(struct job *j)
 	memset(j, 0, sizeof(*j));
 }
 
-/*
- * The note under a figure as a gnuplot string expression: words wrapped to
- * lines that fit width_px at the 9-point label font, joined with "\n".
- * Returns the number of lines (0 for no note: the expression is '').
- */
-static size_t note_expr(struct buf *out, const char *note, long width_px)
+/* The placeholders every figure has: size, title, axis label, note. */
+static void job_vars(struct job *j, const struct plot_opts *o, const char *title,
+		     const char *xlabel, const char *note, struct buf *defs)
 {
-	size_t per_line = width_px > 200 ? (size_t)(width_px - 16) * 10 / 63 : 30;
-	size_t lines = 0;
-	const char *p = note ? note : "";
-	while (*p == ' ')
-		p++;
-	buf_add(out, "", 0);
-	while (*p) {
-		size_t n = strlen(p);
-		if (n > per_line) {
-			/* break at the last blank that fits, else hard */
-			n = per_line;
-			while (n > per_line / 2 && p[n] != ' ')
-				n--;
-			if (p[n] != ' ')
-				n = per_line;
-			/* never inside a UTF-8 sequence */
-			while (n > 1 && ((unsigned char)p[n] & 0xC0) == 0x80)
-				n--;
-		}
-		char *part = xstrndup(p, n);
-		buf_addstr(out, lines ? " . \"\\n\" . '" : "'");
-		gp_escape(out, part);
-		buf_addstr(out, "'");
-		free(part);
-		lines++;
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	if (!lines)
-		buf_addstr(out, "''");
-	return lines;
-}
-
-static size_t max_len(const char *const *names, size_t n)
-{
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) > m)
-			m = strlen(names[i]);
-	return m;
-}
-
-/* Legend width in pixels for these names at the template's 11-point font. */
-static long key_width(const char *const *names, size_t n)
-{
-	return 52 + 8 * (long)max_len(names, n);
-}
-
-/* Placeholders every figure has. */
-static void job_common_vars(struct job *j, const struct plot_opts *o, const char *title,
-			    const char *ylabel, const char *xlabel)
-{
+	buf_addstr(defs, "NOTE = '");
+	gp_escape(defs, note ? note : "");
+	buf_addstr(defs, "'    # under the title, wrapped to the width\n");
+	gp_set_code(&j->fig, "DEFS", defs->p);
+	/* one size for every format when asked for; else 800 pixels and a column */
+	gp_set_code(&j->fig, "WIDTH", o->width ? o->width : "800");
+	gp_set_code(&j->fig, "HEIGHT", o->height ? o->height : "0");
+	gp_set_code(&j->fig, "PDFWIDTH", o->width ? "PNGW / PXIN" : "6.5");
+	gp_set_code(&j->fig, "PDFHEIGHT", o->width ? "PNGH / PXIN" : "0");
 	gp_set_text(&j->fig, "TITLE", title);
-	gp_set_text(&j->fig, "YLABEL", ylabel);
 	gp_set_text(&j->fig, "XLABEL", xlabel);
-	gp_set_text(&j->fig, "SOURCE", o->source ? o->source : "");
 	j->title = xstrdup(title);
 }
 
-static void bars_job(struct job *j, const struct plot_opts *o, const struct plot_bars *b,
-		     const char *title, const char *ylabel, const char *xlabel, const char *note,
-		     const size_t *style, int xticrot)
+/* Data and placeholders of a horizontal bar chart. */
+static void hbars_job(struct job *j, const struct plot_opts *o, const struct plot_hbars *h,
+		      const char *title, const char *xlabel, const char *note)
 {
-	/* data */
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		die("out of memory");
-	plot_bars_write(f, b);
+	plot_hbars_write(f, h);
 	fclose(f);
 	buf_add(&j->fig.data, text, len);
 	free(text);
 
-	/*
-	 * Sizes: bars 15 to 44 pixels wide, the figure at most about 2000
-	 * pixels unless that makes them narrower; labels turned upright when
-	 * they would not fit across a bar.
-	 */
-	long keyw = key_width(b->series, b->n_series);
-	long bar = ((2000 - 150 - keyw) / (long)b->n_groups - 36) / (long)b->n_series;
-	bar = bar > 44 ? 44 : bar < 15 ? 15 : bar;
-	size_t longest = 0;
-	for (size_t i = 0; i < b->n_groups * b->n_series; i++) {
-		char lab[64];
-		if (!strcmp(b->status[i], "ok") && isfinite(b->value[i])) {
-			bar_label(lab, sizeof(lab), b->value[i], b->small_decimals);
-			if (strlen(lab) > longest)
-				longest = strlen(lab);
-		}
+	/* one number format for the whole figure, from its largest value */
+	double maxv = 0;
+	size_t longest = 1, n = h->n_rows, ng = h->n_groups;
+	for (size_t i = 0; i < n; i++) {
+		const struct plot_hbar *b = &h->rows[i];
+		const double v[] = { b->value, b->max, b->behind[0], b->behind[1] };
+		for (size_t k = 0; k < ARRAY_SIZE(v); k++)
+			if (isfinite(v[k]) && v[k] > maxv)
+				maxv = v[k];
+		if (term_width(b->label) > longest)
+			longest = term_width(b->label);
 	}
-	int upright = bar < 7 * (long)longest + 8;
-	long groupw = (long)b->n_series * bar + 36;
-	long w = 110 + (long)b->n_groups * groupw + keyw + 40;
-	long h = 56 + (long)b->n_series * 22 + 150;
-	if (h < 560)
-		h = 560;
-	if (xticrot)
-		h += 20 + 4 * (long)max_len(b->groups, b->n_groups);
-	if (w < 760)
-		w = 760;
-	/* not too flat: at least 0.38 of the width, up to 820 pixels */
-	if (h < w * 38 / 100)
-		h = w * 38 / 100 < 820 ? w * 38 / 100 : 820;
-
-	double ymax = 0;
-	for (size_t i = 0; i < b->n_groups * b->n_series; i++)
-		if (!strcmp(b->status[i], "ok") && isfinite(b->value[i]) && b->value[i] > ymax)
-			ymax = b->value[i];
-	ymax = ymax > 0 ? ymax * (upright ? 1.03 + 0.035 * (double)longest : 1.08) : 1;
+	int decimals = maxv >= 100 ? 0 : maxv >= 10 ? 1 : 2;
+	char widest[64];
+	snprintf(widest, sizeof(widest), "%.*f", decimals, maxv);
+	size_t value_chars = strlen(widest) * (h->kinds[0] ? 3 : 1) + (h->kinds[0] ? 6 : 0);
 
 	struct buf d = BUF_INIT;
-	buf_addf(&d, "NS = %zu    # series: bars in a group\nNG = %zu    # groups\n", b->n_series,
-		 b->n_groups);
-	gp_array_strings(&d, "SERIES", b->series, b->n_series);
-	gp_array_strings(&d, "GROUPS", b->groups, b->n_groups);
-	gp_array_sizes(&d, "STYLE", style, b->n_series);
-	buf_addf(&d, "YMAX = %.6g    # top of the y axis: the largest value and room for its label\n", ymax);
-	buf_addf(&d, "KEYW = %ld    # pixels the legend needs\n", keyw);
-	buf_addf(&d, "XTICROT = %d    # 1: group names slanted\n", xticrot);
-	buf_addf(&d, "UPRIGHT = %d    # 1: labels on the bars turned upright\n", upright);
-	struct buf ne = BUF_INIT;
-	size_t lines = note_expr(&ne, note, w);
-	gp_set_code(&j->fig, "NOTE", ne.p);
-	buf_release(&ne);
-	long xticpx = xticrot ? 4 * (long)max_len(b->groups, b->n_groups) : 0;
-	buf_addf(&d, "NOTELINES = %zu\nBOTTOM = %ld    # pixels under the plot: tics, label, note\n",
-		 lines, 64 + xticpx + 13 * (long)lines + 8);
-	if (lines)
-		h += 13 * (long)lines;
-	gp_set_code(&j->fig, "DEFS", d.p);
+	const char **labels = xcalloc(n + ng + 1, sizeof(*labels));
+	double *num = xcalloc(n + ng + 1, sizeof(*num));
+	buf_addf(&d, "NR = %zu    # bars, top to bottom\n", n);
+	for (size_t i = 0; i < n; i++)
+		labels[i] = h->rows[i].label;
+	gp_array_strings(&d, "LABEL", labels, n);
+	for (size_t i = 0; i < n; i++)
+		num[i] = h->rows[i].ypos;
+	gp_array_numbers(&d, "YPOS", num, n);
+	for (size_t i = 0; i < n; i++)
+		num[i] = h->rows[i].family;
+	gp_array_numbers(&d, "FAMILY", num, n);
+	for (size_t i = 0; i < n; i++)
+		num[i] = h->rows[i].shade;
+	gp_array_numbers(&d, "SHADE", num, n);
+	buf_addf(&d, "NG = %zu    # headings\n", ng);
+	for (size_t g = 0; g < ng; g++) {
+		labels[g] = h->groups[g].label;
+		num[g] = h->groups[g].ypos;
+	}
+	gp_array_strings(&d, "GROUP", labels, ng);
+	gp_array_numbers(&d, "GYPOS", num, ng);
+	/* the values drawn behind the bars, and the legend that names them */
+	buf_addf(&d, "NBEHIND = %d    # 2: lighter bars behind each bar (behind1, behind2)\n",
+		 h->kinds[0] ? 2 : 0);
+	gp_array_strings(&d, "KIND", h->kinds, h->kinds[0] ? 3 : 0);
+	buf_addf(&d, "YMAX = %g    # the last row\nMAXV = %.6g    # the largest value "
+		 "or max\nLABELCHARS = %zu    # the longest label\nVALUECHARS = %zu\n"
+		 "FMT = '%%.%df'    # the values' one format\n", h->next_y, maxv, longest,
+		 value_chars, decimals);
+	free(labels);
+	free(num);
+	job_vars(j, o, title, xlabel, note, &d);
 	buf_release(&d);
-	gp_set_long(&j->fig, "WIDTH", w);
-	gp_set_long(&j->fig, "HEIGHT", h);
-	job_common_vars(j, o, title, ylabel, xlabel);
 }
+
+/* "median of 3 runs, bars: min..max" as the run was made. */
+static void runs_text(const struct results *r, char *out, size_t n)
+{
+	if (r->config.repeat > 1)
+		snprintf(out, n, "median of %d runs, bars: min..max", r->config.repeat);
+	else if (r->config.repeat == 1)
+		snprintf(out, n, "one run each");
+	else
+		snprintf(out, n, "median over the runs, bars: min..max");
+}
+
+/* What a version chart shows, per metric. */
+struct metric_view {
+	unsigned metric;
+	const char *name;          /* figure name */
+	const char *title;         /* with %s: the count */
+	const char *note;          /* the definition, on the figure */
+	const char *caption;
+};
+
+static const struct metric_view metric_views[] = {
+	{ PLOT_DELTA, "versions", "Memory for %s objects, by interpreter",
+	  "the objects alone: USS growth from base (list allocated) to full (list filled)",
+	  "Memory that the objects of each workload take on each interpreter: the median USS "
+	  "growth from the base phase to the full phase, in MB (10^6 bytes)." },
+	{ PLOT_ABSOLUTE, "versions-absolute", "Memory growth since start-up, %s objects",
+	  "the article's AbsoluteUsage: USS growth from start-up to full",
+	  "How much the interpreter's private memory grew from start-up until the list was "
+	  "full, in MB (10^6 bytes)." },
+	{ PLOT_PEAK, "versions-peak", "Peak memory for %s objects, by interpreter",
+	  "peak: the highest RSS of the run (VmHWM, read when the list is full) minus RSS at "
+	  "start-up",
+	  "The peak of the process's resident memory over the run, less what it used at start-up, "
+	  "in MB (10^6 bytes): the article's measure." },
+};
+
+static const struct stat3 *metric_stat(const struct summary_row *row, unsigned metric)
+{
+	return metric == PLOT_PEAK ? &row->peak_bytes
+		: metric == PLOT_ABSOLUTE ? &row->absolute_bytes : &row->delta_bytes;
+}
+
+struct order_item {
+	size_t interp;
+	double value;
+	const char *label;
+};
+
+static int cmp_value(const void *a, const void *b)
+{
+	const struct order_item *x = a, *y = b;
+	int nx = isnan(x->value), ny = isnan(y->value);
+	if (nx != ny)
+		return nx - ny;   /* gaps last */
+	if (!nx && x->value != y->value)
+		return x->value > y->value ? -1 : 1;
+	return x->interp < y->interp ? -1 : x->interp > y->interp;
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	const struct order_item *x = a, *y = b;
+	int c = strcmp(x->label, y->label);
+	return c ? c : (x->interp < y->interp ? -1 : x->interp > y->interp);
+}
+
+/* The rows of one workload: a bar per build, in the order asked for. */
+static void workload_rows(const struct results *r, const struct grid *g, const char *wl,
+			  uint64_t count, const struct plot_opts *o, unsigned metric, double scale,
+			  struct plot_hbars *h)
+{
+	size_t n = g->interps.n;
+	struct order_item *items = xcalloc(n + 1, sizeof(*items));
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_row *row;
+		const char *st = cell_state(r, g, g->interps.v[i], wl, count, &row);
+		const struct stat3 *v = row ? (metric ? metric_stat(row, metric)
+					       : &row->bytes_per_object) : NULL;
+		items[i] = (struct order_item){ i, !strcmp(st, "ok") && v && v->valid ? v->median
+						: NAN, g->labels[i] };
+	}
+	if (o->sort == PLOT_SORT_VALUE)
+		qsort(items, n, sizeof(*items), cmp_value);
+	else if (o->sort == PLOT_SORT_NAME)
+		qsort(items, n, sizeof(*items), cmp_label);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = items[k].interp;
+		const struct summary_row *row;
+		const char *st = cell_state(r, g, g->interps.v[i], wl, count, &row);
+		const struct stat3 *v = row ? (metric ? metric_stat(row, metric)
+					       : &row->bytes_per_object) : NULL;
+		hbars_row(h, g->labels[i], g->family[i], g->shade[i], v, scale, st);
+	}
+	free(items);
+}
+
+/* tmpl with its "%s" replaced by the count. */
+static char *with_count(const char *tmpl, const char *cnt)
+{
+	const char *at = strstr(tmpl, "%s");
+	return at ? xasprintf("%.*s%s%s", (int)(at - tmpl), tmpl, cnt, at + 2) : xstrdup(tmpl);
+}
+
+/* A version chart (metric) or the bytes-per-object chart (metric 0). */
+static void versions_job(const struct results *r, const struct grid *g, uint64_t count,
+			 const struct plot_opts *o, const struct metric_view *mv, const char *only,
+			 struct job *j)
+{
+	char cnt[32], runs[64];
+	format_count(count, cnt, sizeof(cnt));
+	runs_text(r, runs, sizeof(runs));
+	struct plot_hbars h;
+	memset(&h, 0, sizeof(h));
+	for (size_t w = 0; w < g->workloads.n; w++) {
+		if (only && strcmp(only, g->workloads.v[w]))
+			continue;
+		if (!only)   /* else the title names it */
+			hbars_group(&h, g->workloads.v[w]);
+		workload_rows(r, g, g->workloads.v[w], count, o, mv ? mv->metric : 0, mv ? 1e6 : 1,
+			      &h);
+	}
+	/* "10M objects", or "10M point3d objects" in a chart of one workload */
+	char *what = only ? xasprintf("%s %s", cnt, only) : xstrdup(cnt);
+	char *title = o->title && mv ? xstrdup(o->title)
+		: with_count(mv ? mv->title : "Bytes per object at %s objects, by interpreter", what);
+	free(what);
+	char *note = xasprintf("%s; %s", mv ? mv->note : "(USS at full - USS at base) / count, "
+			       "clean pages left out, the list's own 8 bytes per slot excluded",
+			       runs);
+	char *header = xasprintf("objmem figure '%s': %s\n%s\nvalue: %s at %llu objects\n"
+				 "source: %s", j->fig.name, title, note,
+				 mv ? "MB (10^6 bytes), median" : "bytes per object, median",
+				 (unsigned long long)count, o->source ? o->source : "");
+	h.header = header;
+	hbars_job(j, o, &h, title, mv ? "MB (10⁶ bytes)" : "bytes per object", note);
+	j->caption = mv ? xstrdup(mv->caption)
+		: xasprintf("What one object costs at %s objects: the USS growth divided by the "
+			    "count, in bytes.", cnt);
+	free(header);
+	free(note);
+	free(title);
+	hbars_release(&h);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* RSS, PSS and USS at full of one build and workload: medians over its ok cells. */
+static void kinds_of(const struct results *r, const char *interp, const char *wl,
+		     uint64_t count, struct stat3 out[3])
+{
+	size_t n = 0;
+	uint64_t *v[3];
+	for (int k = 0; k < 3; k++)
+		v[k] = xcalloc(r->n_cells + 1, sizeof(uint64_t));
+	for (int rep = 1;; rep++) {
+		const struct cell *c = results_find_cell(r, interp, wl, count, rep);
+		if (!c)
+			break;
+		const struct mem_sample *m = &c->samples[PHASE_FULL];
+		if (c->status != CELL_OK || !m->valid)
+			continue;
+		v[0][n] = m->rss;
+		v[1][n] = m->pss;
+		v[2][n] = m->uss;
+		n++;
+	}
+	for (int k = 0; k < 3; k++) {
+		double *d = xcalloc(n + 1, sizeof(double));
+		qsort(v[k], n, sizeof(uint64_t), cmp_u64);
+		for (size_t i = 0; i < n; i++)
+			d[i] = (double)v[k][i];
+		stat3_compute(d, n, &out[k]);
+		free(d);
+		free(v[k]);
+	}
+}
+
+/* RSS, PSS and USS at full for one workload; 0 if nothing was measured. */
+static int kinds_job(const struct results *r, const struct grid *g, size_t w, uint64_t count,
+		     const struct plot_opts *o, struct job *j)
+{
+	const char *wl = g->workloads.v[w];
+	struct plot_hbars h;
+	memset(&h, 0, sizeof(h));
+	h.kinds[0] = "USS";
+	h.kinds[1] = "PSS";
+	h.kinds[2] = "RSS";
+	size_t any = 0;
+	for (size_t i = 0; i < g->interps.n; i++) {
+		const struct summary_row *row;
+		const char *st = cell_state(r, g, g->interps.v[i], wl, count, &row);
+		struct stat3 k3[3];   /* RSS, PSS, USS */
+		kinds_of(r, g->interps.v[i], wl, count, k3);
+		hbars_row(&h, g->labels[i], g->family[i], g->shade[i], &k3[2], 1e6,
+			  k3[2].valid ? "ok" : !strcmp(st, "ok") ? "no-data" : st);
+		struct plot_hbar *b = &h.rows[h.n_rows - 1];
+		b->behind[0] = k3[2].valid && k3[1].valid ? k3[1].median / 1e6 : NAN;
+		b->behind[1] = k3[2].valid && k3[0].valid ? k3[0].median / 1e6 : NAN;
+		any += k3[2].valid;
+	}
+	if (any) {
+		char cnt[32];
+		format_count(count, cnt, sizeof(cnt));
+		char *title = xasprintf("Process memory at full, %s %s objects: USS, PSS and RSS", cnt,
+					wl);
+		const char *note = "USS: the pages only this process maps; PSS adds its share of "
+				   "shared pages; RSS counts shared pages in full. Medians; values "
+				   "USS / PSS / RSS";
+		char *header = xasprintf("objmem figure 'memory-kinds-%s': %s\nvalue: MB (10^6 bytes), "
+					 "median over ok cells of the full sample\nsource: %s", wl,
+					 title, o->source ? o->source : "");
+		h.header = header;
+		hbars_job(j, o, &h, title, "process memory at full (MB = 10⁶ bytes)", note);
+		j->caption = xasprintf("The whole process's memory at the full phase for %s %s "
+				       "objects, read three ways: USS (dark), PSS and RSS (lighter, "
+				       "behind).", cnt, wl);
+		free(header);
+		free(title);
+	}
+	hbars_release(&h);
+	return any > 0;
+}
+
+/* ------------------------------------------------------------ scaling */
 
 static double pow10_floor(double v)
 {
@@ -357,10 +617,8 @@ static int log_range(const double *v, const char *const *status, size_t n, doubl
 	double mn = INFINITY, mx = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(status[i], "ok") && isfinite(v[i]) && v[i] > 0) {
-			if (v[i] < mn)
-				mn = v[i];
-			if (v[i] > mx)
-				mx = v[i];
+			mn = v[i] < mn ? v[i] : mn;
+			mx = v[i] > mx ? v[i] : mx;
 		}
 	if (mx <= 0)
 		return 0;
@@ -371,10 +629,30 @@ static int log_range(const double *v, const char *const *status, size_t n, doubl
 	return 1;
 }
 
-static void lines_job(struct job *j, const struct plot_opts *o, const struct plot_lines *l,
-		      const char *title, const char *ylabel, const char *xlabel, const char *note,
-		      const size_t *style)
+/* Append "what" to a note, up to a few. */
+static void note_gap(struct buf *note, size_t *n_gaps, const char *what)
 {
+	if (*n_gaps < 4)
+		buf_addf(note, "%s%s", *n_gaps ? "; " : "not measured: ", what);
+	(*n_gaps)++;
+}
+
+/* One line per build against the count. */
+struct lines_fig {
+	struct plot_lines l;
+	struct strvec series;
+	int *family;
+	double *shade;
+	double *y1, *y2;
+	const char **st;
+	struct buf note;
+	size_t n_gaps;
+};
+
+static void lines_job(struct job *j, const struct plot_opts *o, struct lines_fig *lf,
+		      const char *title)
+{
+	const struct plot_lines *l = &lf->l;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -385,27 +663,28 @@ static void lines_job(struct job *j, const struct plot_opts *o, const struct plo
 	buf_add(&j->fig.data, text, len);
 	free(text);
 
-	long keyw = key_width(l->series, l->n_series) + 30;
-	long w = 1140 + keyw;
-	long h = 140 + (long)l->n_series * 20 + 80;
-	if (h < 600)
-		h = 600;
-
-	size_t n = l->n_series * l->n_x;
+	size_t n = l->n_series * l->n_x, longest = 1;
 	double alo = 0.01, ahi = 1, dlo = 0.01, dhi = 1;
 	log_range(l->y1, l->status, n, &alo, &ahi);
 	log_range(l->y2, l->status, n, &dlo, &dhi);
-
+	for (size_t s = 0; s < l->n_series; s++)
+		if (term_width(l->series[s]) > longest)
+			longest = term_width(l->series[s]);
 	struct buf d = BUF_INIT;
 	buf_addf(&d, "NS = %zu    # series: one line each\n", l->n_series);
 	gp_array_strings(&d, "SERIES", l->series, l->n_series);
-	gp_array_sizes(&d, "STYLE", style, l->n_series);
-	buf_addf(&d, "NX = %zu    # object counts\narray COUNTS[%zu] = [", l->n_x, l->n_x);
+	buf_addf(&d, "array FAMILY[%zu] = [", l->n_series);
+	for (size_t s = 0; s < l->n_series; s++)
+		buf_addf(&d, "%s%d", s ? ", " : "", lf->family[s]);
+	buf_addf(&d, "]\narray SHADE[%zu] = [", l->n_series);
+	for (size_t s = 0; s < l->n_series; s++)
+		buf_addf(&d, "%s%.3f", s ? ", " : "", lf->shade[s]);
+	buf_addf(&d, "]\nNX = %zu    # object counts\narray COUNTS[%zu] = [", l->n_x, l->n_x);
 	for (size_t k = 0; k < l->n_x; k++)
 		buf_addf(&d, "%s%llu", k ? ", " : "", (unsigned long long)l->x[k]);
 	buf_addstr(&d, "]\n");
-	const char **labels = xcalloc(l->n_x, sizeof(*labels));
-	char (*lab)[32] = xcalloc(l->n_x, sizeof(*lab));
+	const char **labels = xcalloc(l->n_x + 1, sizeof(*labels));
+	char (*lab)[32] = xcalloc(l->n_x + 1, sizeof(*lab));
 	for (size_t k = 0; k < l->n_x; k++) {
 		format_count(l->x[k], lab[k], sizeof(lab[k]));
 		labels[k] = lab[k];
@@ -414,297 +693,97 @@ static void lines_job(struct job *j, const struct plot_opts *o, const struct plo
 	free(labels);
 	free(lab);
 	buf_addf(&d, "XMIN = %.6g\nXMAX = %.6g\n", (double)l->x[0] / 2, (double)l->x[l->n_x - 1] * 2);
-	buf_addf(&d, "YMIN_ABS = %.6g\nYMAX_ABS = %.6g\nYMIN_DELTA = %.6g\nYMAX_DELTA = %.6g\n", alo,
-		 ahi, dlo, dhi);
-	buf_addf(&d, "KEYW = %ld    # pixels the legend needs\n", keyw);
-	struct buf ne = BUF_INIT;
-	size_t lines = note_expr(&ne, note, w);
-	gp_set_code(&j->fig, "NOTE", ne.p);
-	buf_release(&ne);
-	buf_addf(&d, "NOTELINES = %zu\nBOTTOM = %ld    # pixels under the plots: tics, label, note\n",
-		 lines, 64 + 13 * (long)lines + 8);
-	if (lines)
-		h += 13 * (long)lines;
-	gp_set_code(&j->fig, "DEFS", d.p);
+	buf_addf(&d, "YMIN_ABS = %.6g\nYMAX_ABS = %.6g\nYMIN_DELTA = %.6g\nYMAX_DELTA = %.6g\n",
+		 alo, ahi, dlo, dhi);
+	buf_addf(&d, "LABELCHARS = %zu    # the longest series name\n", longest);
+	job_vars(j, o, title, "objects in the list (count)", lf->note.p ? lf->note.p : "", &d);
 	buf_release(&d);
-	gp_set_long(&j->fig, "WIDTH", w);
-	gp_set_long(&j->fig, "HEIGHT", h);
-	job_common_vars(j, o, title, ylabel, xlabel);
 }
 
-/* Figures 1 and 2: one group per workload, one bar per interpreter at count. */
-static void versions_jobs(const struct results *r, const struct grid *g, uint64_t count,
-			  const struct plot_opts *o, struct job *jv, struct job *jb)
+/* Gather one build's line; 0 when it has no point at all (said in the note). */
+static int scaling_series(const struct results *r, const struct grid *g, size_t i,
+			  const char *wl, struct lines_fig *lf)
 {
-	size_t ns = g->interps.n, ng = g->workloads.n;
-	double *mb = xcalloc(ns * ng, sizeof(double));
-	double *bpo = xcalloc(ns * ng, sizeof(double));
-	const char **st = xcalloc(ns * ng, sizeof(char *));
-	const char **st_b = xcalloc(ns * ng, sizeof(char *));
-	size_t *style = xcalloc(ns, sizeof(size_t));
-	for (size_t s = 0; s < ns; s++) {
-		style[s] = s + 1;
-		for (size_t w = 0; w < ng; w++) {
-			const struct summary_row *row;
-			size_t k = s * ng + w;
-			st[k] = st_b[k] = cell_state(r, g, g->interps.v[s], g->workloads.v[w], count, &row);
-			mb[k] = bpo[k] = NAN;
-			if (!strcmp(st[k], "ok")) {
-				if (row->delta_bytes.valid)
-					mb[k] = row->delta_bytes.median / 1e6;
-				else
-					st[k] = "no-data";
-				if (row->bytes_per_object.valid)
-					bpo[k] = row->bytes_per_object.median;
-				else
-					st_b[k] = "no-data";
-			}
+	size_t nx = g->n_counts, at = lf->series.n, n_ok = 0;
+	const char *why = NULL;
+	for (size_t k = 0; k < nx; k++) {
+		const struct summary_row *row;
+		const char *state = cell_state(r, g, g->interps.v[i], wl, g->counts[k], &row);
+		size_t p = at * nx + k;
+		lf->st[p] = state;
+		lf->y1[p] = lf->y2[p] = NAN;
+		if (!strcmp(state, "ok") && row->absolute_bytes.valid && row->delta_bytes.valid) {
+			lf->y1[p] = row->absolute_bytes.median / 1e6;
+			lf->y2[p] = row->delta_bytes.median / 1e6;
+			n_ok++;
+		} else {
+			lf->st[p] = !strcmp(state, "ok") ? "no-data" : state;
+			why = why ? why : lf->st[p];
 		}
 	}
-	char cnt[32];
-	format_count(count, cnt, sizeof(cnt));
-	long rep = r->config.repeat;
-	char med[64] = "median over the repetitions";
-	if (rep > 1)
-		snprintf(med, sizeof(med), "median of %ld runs", rep);
-	else if (rep == 1)
-		snprintf(med, sizeof(med), "one run each");
-
-	struct plot_bars b = { ng, ns, (const char *const *)g->workloads.v,
-			       (const char *const *)g->interps.v, mb, st, 2, NULL };
-	char *title = xasprintf("Memory for %s objects, by interpreter", cnt);
-	char *ylabel = xasprintf("memory for %s objects (MB = 10⁶ bytes)", cnt);
-	char *note = xasprintf("USS growth (clean pages left out) from base, the list allocated, to "
-			       "full, the list filled: the objects alone; %s. Source: %s", med,
-			       o->source ? o->source : "results");
-	b.header = xasprintf("objmem figure 'versions': %s\nvalue: MB (10^6 bytes), median USS delta "
-			     "(full - base) at %llu objects\nsource: %s\nNaN: not measured, see status",
-			     title, (unsigned long long)count, o->source ? o->source : "");
-	bars_job(jv, o, &b, title, ylabel, "workload", note, style, 0);
-	jv->caption = xasprintf("Memory that %s objects of each workload take on each interpreter: "
-				"the median USS growth from the base phase to the full phase, in MB "
-				"(10^6 bytes), written on each bar. Empty slots say why they are empty.",
-				cnt);
-	free((char *)b.header);
-	free(title);
-	free(ylabel);
-	free(note);
-
-	b.value = bpo;
-	b.status = st_b;
-	b.small_decimals = 1;
-	title = xasprintf("Bytes per object at %s objects, by interpreter", cnt);
-	ylabel = xasprintf("bytes per object (USS growth / %s)", cnt);
-	note = xasprintf("(USS at full - USS at base) / count, clean pages left out, the list's own "
-			 "8 bytes per slot excluded; %s. Source: %s", med,
-			 o->source ? o->source : "results");
-	b.header = xasprintf("objmem figure 'bytes-per-object': %s\nvalue: bytes per object, median "
-			     "of (full.uss - base.uss) / count at %llu objects\nsource: %s\n"
-			     "NaN: not measured, see status",
-			     title, (unsigned long long)count, o->source ? o->source : "");
-	bars_job(jb, o, &b, title, ylabel, "workload", note, style, 0);
-	jb->caption = xasprintf("What one object costs at %s objects: the USS growth divided by "
-				"the count, in bytes.", cnt);
-	free((char *)b.header);
-	free(title);
-	free(ylabel);
-	free(note);
-
-	free(mb);
-	free(bpo);
-	free(st);
-	free(st_b);
-	free(style);
+	if (!n_ok) {
+		char *what = xasprintf("%s (%s)", g->labels[i], why ? why : "missing");
+		note_gap(&lf->note, &lf->n_gaps, what);
+		free(what);
+		return 0;
+	}
+	for (size_t k = 0; k < nx; k++)
+		if (strcmp(lf->st[at * nx + k], "ok")) {
+			char cnt[32];
+			format_count(g->counts[k], cnt, sizeof(cnt));
+			char *what = xasprintf("%s at %s (%s)", g->labels[i], cnt, lf->st[at * nx + k]);
+			note_gap(&lf->note, &lf->n_gaps, what);
+			free(what);
+		}
+	lf->family[at] = g->family[i];
+	lf->shade[at] = g->shade[i];
+	strvec_push(&lf->series, g->labels[i]);
+	return 1;
 }
 
-/* Append "name at count (status)" to a note, up to a few. */
-static void note_gap(struct buf *note, size_t *n_gaps, const char *what)
-{
-	if (*n_gaps < 4)
-		buf_addf(note, "%s%s", *n_gaps ? "; " : "not measured: ", what);
-	(*n_gaps)++;
-}
-
-static void note_gaps_end(struct buf *note, size_t n_gaps)
-{
-	if (n_gaps > 4)
-		buf_addf(note, "; and %zu more (see the report or objmem show)", n_gaps - 4);
-}
-
-/* A file name part from a workload name. */
-static char *file_part(const char *s)
-{
-	char *out = xstrdup(s);
-	for (char *p = out; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
-			*p = '_';
-	return out;
-}
-
-/* Figure 3 for one workload; 0 when nothing was measured for it. */
+/* Memory against the count for one workload; 0 when nothing was measured for it. */
 static int scaling_job(const struct results *r, const struct grid *g, size_t w,
 		       const struct plot_opts *o, struct job *j)
 {
 	const char *wl = g->workloads.v[w];
-	size_t nx = g->n_counts;
-	struct strvec series = STRVEC_INIT;
-	size_t *style = xcalloc(g->interps.n, sizeof(size_t));
-	double *y1 = xcalloc(g->interps.n * nx, sizeof(double));
-	double *y2 = xcalloc(g->interps.n * nx, sizeof(double));
-	const char **st = xcalloc(g->interps.n * nx, sizeof(char *));
-	struct buf note = BUF_INIT;
-	size_t n_gaps = 0;
-	for (size_t s = 0; s < g->interps.n; s++) {
-		const char *in = g->interps.v[s];
-		size_t at = series.n, n_ok = 0;
-		const char *why = NULL;
-		for (size_t k = 0; k < nx; k++) {
-			const struct summary_row *row;
-			const char *state = cell_state(r, g, in, wl, g->counts[k], &row);
-			size_t i = at * nx + k;
-			st[i] = state;
-			y1[i] = y2[i] = NAN;
-			if (!strcmp(state, "ok") && row->absolute_bytes.valid && row->delta_bytes.valid) {
-				y1[i] = row->absolute_bytes.median / 1e6;
-				y2[i] = row->delta_bytes.median / 1e6;
-				n_ok++;
-			} else {
-				if (!strcmp(state, "ok"))
-					st[i] = "no-data";
-				why = why ? why : st[i];
-			}
-		}
-		if (!n_ok) {
-			/* no line at all: say so once instead of drawing an empty entry */
-			char *what = xasprintf("%s (%s)", in, why ? why : "missing");
-			note_gap(&note, &n_gaps, what);
-			free(what);
-			continue;
-		}
-		for (size_t k = 0; k < nx; k++) {
-			const char *state = st[at * nx + k];
-			if (strcmp(state, "ok")) {
-				char cnt[32];
-				format_count(g->counts[k], cnt, sizeof(cnt));
-				char *what = xasprintf("%s at %s (%s)", in, cnt, state);
-				note_gap(&note, &n_gaps, what);
-				free(what);
-			}
-		}
-		style[series.n] = s + 1;
-		strvec_push(&series, in);
-	}
-	note_gaps_end(&note, n_gaps);
-	size_t n_nonpos = 0;
-	for (size_t i = 0; i < series.n * nx; i++)
-		if (!strcmp(st[i], "ok") && (!(y1[i] > 0) || !(y2[i] > 0)))
-			n_nonpos++;
-	if (n_nonpos)
-		buf_addf(&note, "%s%zu point%s of 0 MB or less left out: a log axis cannot show "
-			 "them (USS moves in 4 kB pages)", note.len ? ". " : "", n_nonpos,
-			 n_nonpos == 1 ? "" : "s");
-	int made = series.n > 0;
+	size_t nx = g->n_counts, ni = g->interps.n + 1;
+	struct lines_fig lf;
+	memset(&lf, 0, sizeof(lf));
+	lf.family = xcalloc(ni, sizeof(*lf.family));
+	lf.shade = xcalloc(ni, sizeof(*lf.shade));
+	lf.y1 = xcalloc(ni * nx, sizeof(double));
+	lf.y2 = xcalloc(ni * nx, sizeof(double));
+	lf.st = xcalloc(ni * nx, sizeof(char *));
+	for (size_t i = 0; i < g->interps.n; i++)
+		scaling_series(r, g, i, wl, &lf);
+	if (lf.n_gaps > 4)
+		buf_addf(&lf.note, "; and %zu more (see the report or objmem show)", lf.n_gaps - 4);
+	int made = lf.series.n > 0;
 	if (made) {
-		struct plot_lines l = { nx, series.n, g->counts, (const char *const *)series.v, y1, y2,
-					st, NULL };
+		lf.l = (struct plot_lines){ nx, lf.series.n, g->counts, (const char *const *)lf.series.v,
+					    lf.y1, lf.y2, lf.st, NULL };
 		char *title = xasprintf("%s: memory against object count (log-log)", wl);
-		l.header = xasprintf("objmem figure 'scaling-%s': %s\nabsolute: median USS growth "
-				     "since start-up (full - start), MB (10^6 bytes)\ndelta: median "
-				     "USS growth from base to full, MB\nsource: %s\n"
-				     "NaN: not measured, see status",
-				     wl, title, o->source ? o->source : "");
-		lines_job(j, o, &l, title, "memory (MB = 10⁶ bytes)", "objects in the list (count)",
-			  note.len ? note.p : "", style);
-		j->caption = xasprintf("%s on each interpreter: on the left the absolute usage (USS "
-				       "growth since the interpreter started), on the right the delta "
-				       "(USS growth while the objects were made), against the count; "
-				       "a missing count breaks its line.", wl);
-		free((char *)l.header);
+		char *header = xasprintf("objmem figure 'scaling-%s': %s\nabsolute: median USS growth "
+					 "since start-up (full - start), MB (10^6 bytes)\ndelta: median "
+					 "USS growth from base to full, MB\nsource: %s", wl, title,
+					 o->source ? o->source : "");
+		lf.l.header = header;
+		lines_job(j, o, &lf, title);
+		j->caption = xasprintf("%s on each interpreter: above, the absolute usage (USS growth "
+				       "since the interpreter started); below, the delta (USS growth "
+				       "while the objects were made), against the count; a missing "
+				       "count breaks its line.", wl);
+		free(header);
 		free(title);
 	}
-	strvec_clear(&series);
-	free(style);
-	free(y1);
-	free(y2);
-	free(st);
-	buf_release(&note);
+	strvec_clear(&lf.series);
+	free(lf.family);
+	free(lf.shade);
+	free(lf.y1);
+	free(lf.y2);
+	free(lf.st);
+	buf_release(&lf.note);
 	return made;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median_u64(uint64_t *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
-}
-
-/* Figure 4 for one workload: RSS, PSS, USS at full; 0 if nothing measured. */
-static int kinds_job(const struct results *r, const struct grid *g, size_t w, uint64_t count,
-		     const struct plot_opts *o, struct job *j)
-{
-	static const char *const kinds[] = { "RSS", "PSS", "USS" };
-	const char *wl = g->workloads.v[w];
-	size_t ng = g->interps.n;
-	double *v = xcalloc(3 * ng, sizeof(double));
-	const char **st = xcalloc(3 * ng, sizeof(char *));
-	uint64_t *vals[3];
-	for (int k = 0; k < 3; k++)
-		vals[k] = xcalloc(r->n_cells + 1, sizeof(uint64_t));
-	size_t any = 0;
-	for (size_t gi = 0; gi < ng; gi++) {
-		const struct summary_row *row;
-		const char *state = cell_state(r, g, g->interps.v[gi], wl, count, &row);
-		size_t n = 0;
-		for (size_t c = 0; c < r->n_cells; c++) {
-			const struct cell *cl = &r->cells[c];
-			const struct mem_sample *m = &cl->samples[PHASE_FULL];
-			if (cl->status != CELL_OK || !m->valid || cl->count != count ||
-			    strcmp(cl->interpreter, g->interps.v[gi]) || strcmp(cl->workload, wl))
-				continue;
-			vals[0][n] = m->rss;
-			vals[1][n] = m->pss;
-			vals[2][n] = m->uss;
-			n++;
-		}
-		for (int k = 0; k < 3; k++) {
-			size_t i = (size_t)k * ng + gi;
-			st[i] = n ? "ok" : !strcmp(state, "ok") ? "no-data" : state;
-			v[i] = n ? median_u64(vals[k], n) / 1e6 : NAN;
-		}
-		any += n;
-	}
-	if (any) {
-		char cnt[32];
-		format_count(count, cnt, sizeof(cnt));
-		size_t style[3] = { 1, 2, 3 };
-		struct plot_bars b = { ng, 3, (const char *const *)g->interps.v, kinds, v, st, 1, NULL };
-		char *title = xasprintf("%s: RSS, PSS and USS of the process at full, %s objects", wl, cnt);
-		char *note = xasprintf("RSS counts shared pages in full, PSS a share of them, USS only "
-				       "the pages no other process maps; medians. Source: %s",
-				       o->source ? o->source : "results");
-		b.header = xasprintf("objmem figure 'memory-kinds-%s': %s\nvalue: MB (10^6 bytes), "
-				     "median over ok cells of the full sample\nsource: %s\n"
-				     "NaN: not measured, see status",
-				     wl, title, o->source ? o->source : "");
-		bars_job(j, o, &b, title, "process memory at full (MB = 10⁶ bytes)", "interpreter",
-			 note, style, 1);
-		j->caption = xasprintf("The whole process's memory at the full phase for %s %s "
-				       "objects, read three ways: RSS, PSS and USS.", cnt, wl);
-		free((char *)b.header);
-		free(title);
-		free(note);
-	}
-	for (int k = 0; k < 3; k++)
-		free(vals[k]);
-	free(v);
-	free(st);
-	return any > 0;
 }
 
 /* ------------------------------------------------------------- drawing */
@@ -736,14 +815,57 @@ static int pick_count(const struct grid *g, uint64_t want, uint64_t *out)
 	return rc;
 }
 
+/* A file name part from a workload name. */
+static char *file_part(const char *s)
+{
+	char *out = xstrdup(s);
+	for (char *p = out; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+			*p = '_';
+	return out;
+}
+
+/*
+ * A bar chart of every workload would be taller than a page (ROWS_MAX bars,
+ * about nine inches): one chart per workload instead.
+ */
+#define ROWS_MAX 40
+static int split_by_workload(const struct grid *g)
+{
+	return g->workloads.n > 1 && g->interps.n * g->workloads.n > ROWS_MAX;
+}
+
+/* How many figures gather_jobs can make at most. */
+static size_t max_jobs(const struct grid *g)
+{
+	return (ARRAY_SIZE(metric_views) + 1) * g->workloads.n + 2 * g->workloads.n;
+}
+
 /* Every figure's job, in the order they are drawn; notes say what was left out. */
 static size_t gather_jobs(const struct results *r, const struct grid *g, uint64_t count,
 			  const struct plot_opts *o, struct job *jobs, struct buf *notes)
 {
-	job_init(&jobs[0], "versions", "versions", "bars");
-	job_init(&jobs[1], "bytes-per-object", "bytes-per-object", "bars");
-	versions_jobs(r, g, count, o, &jobs[0], &jobs[1]);
-	size_t n = 2;
+	size_t n = 0;
+	for (size_t m = 0; m <= ARRAY_SIZE(metric_views); m++) {
+		const struct metric_view *mv = m < ARRAY_SIZE(metric_views) ? &metric_views[m] : NULL;
+		if (mv && !((o->metrics ? o->metrics : PLOT_DELTA) & mv->metric))
+			continue;
+		const char *name = mv ? mv->name : "bytes-per-object";
+		if (!split_by_workload(g)) {
+			job_init(&jobs[n], name, mv ? "versions" : name, "hbars");
+			versions_job(r, g, count, o, mv, NULL, &jobs[n++]);
+			continue;
+		}
+		for (size_t w = 0; w < g->workloads.n; w++) {
+			char *part = file_part(g->workloads.v[w]);
+			char *fname = xasprintf("%s-%s", name, part);
+			job_init(&jobs[n], fname, mv ? "versions" : name, "hbars");
+			versions_job(r, g, count, o, mv, g->workloads.v[w], &jobs[n++]);
+			free(fname);
+			free(part);
+		}
+	}
 	for (size_t w = 0; w < g->workloads.n; w++) {
 		char *part = file_part(g->workloads.v[w]);
 		char *name = xasprintf("scaling-%s", part);
@@ -765,7 +887,7 @@ static size_t gather_jobs(const struct results *r, const struct grid *g, uint64_
 	for (size_t w = 0; w < g->workloads.n; w++) {
 		char *part = file_part(g->workloads.v[w]);
 		char *name = xasprintf("memory-kinds-%s", part);
-		job_init(&jobs[n], name, "memory-kinds", "bars");
+		job_init(&jobs[n], name, "memory-kinds", "hbars");
 		if (kinds_job(r, g, w, count, o, &jobs[n]))
 			n++;
 		else
@@ -776,35 +898,13 @@ static size_t gather_jobs(const struct results *r, const struct grid *g, uint64_
 	return n;
 }
 
-int plot_write_figures(const struct results *r, const struct plot_opts *o, struct plot_set *out)
+/* Draw the jobs; a figure gnuplot cannot draw does not stop the others, a write error does. */
+static int draw_jobs(const struct gp_env *env, struct job *jobs, size_t n, struct plot_set *out)
 {
-	memset(out, 0, sizeof(*out));
-	struct gp_env env;
-	memset(&env, 0, sizeof(env));
-	struct grid g;
-	grid_init(&g, r);
 	int rc = 0;
-	if (!g.interps.n || !g.workloads.n || !g.n_counts) {
-		rc = error("nothing to plot: '%s' has no cells", o->source ? o->source : "the results");
-		grid_release(&g);
-		return rc;
-	}
-	uint64_t count = 0;
-	if (pick_count(&g, o->count, &count) ||
-	    gp_env_init(&env, o->render, o->gnuplot, o->templates, o->outdir, o->formats,
-			o->timeout_s, "objmem plot")) {
-		gp_env_release(&env);
-		grid_release(&g);
-		return -1;
-	}
-	out->count = count;
-	struct job *jobs = xcalloc(2 + 2 * g.workloads.n, sizeof(*jobs));
-	struct buf notes = BUF_INIT;
-	size_t n_jobs = gather_jobs(r, &g, count, o, jobs, &notes);
-	/* a figure gnuplot cannot draw does not stop the others; a write error does */
-	for (size_t i = 0; i < n_jobs; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
-		int drc = gp_draw(&env, &j->fig);
+		int drc = gp_draw(env, &j->fig);
 		if (drc)
 			rc = -1;
 		if (drc < 0)
@@ -816,6 +916,33 @@ int plot_write_figures(const struct results *r, const struct plot_opts *o, struc
 		f->caption = xstrdup(j->caption ? j->caption : "");
 		f->drawn = j->fig.drawn;
 	}
+	return rc;
+}
+
+int plot_write_figures(const struct results *r, const struct plot_opts *o, struct plot_set *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct gp_env env;
+	memset(&env, 0, sizeof(env));
+	struct grid g;
+	int rc = grid_init(&g, r, o);
+	if (!rc && (!g.interps.n || !g.workloads.n || !g.n_counts))
+		rc = error("nothing to plot: '%s' has no cells%s", o->source ? o->source : "the results",
+			   o->interpreters || o->workloads ? " for the interpreters and workloads "
+			   "asked for" : "");
+	uint64_t count = 0;
+	if (rc || pick_count(&g, o->count, &count) ||
+	    gp_env_init(&env, o->render, o->gnuplot, o->templates, o->outdir, o->formats,
+			o->timeout_s, "objmem plot")) {
+		gp_env_release(&env);
+		grid_release(&g);
+		return -1;
+	}
+	out->count = count;
+	struct job *jobs = xcalloc(max_jobs(&g), sizeof(*jobs));
+	struct buf notes = BUF_INIT;
+	size_t n_jobs = gather_jobs(r, &g, count, o, jobs, &notes);
+	rc = draw_jobs(&env, jobs, n_jobs, out);
 	for (size_t i = 0; i < n_jobs; i++)
 		job_release(&jobs[i]);
 	free(jobs);

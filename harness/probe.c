@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keymap.h"
 #include "probe.h"
 
 const char *probe_str(const cJSON *probe, const char *key)
@@ -60,6 +61,127 @@ char *probe_summary(const cJSON *probe)
 	if (probe_true(probe, "gil_disabled"))
 		buf_addstr(&b, ", free-threaded");
 	return buf_detach(&b);
+}
+
+/* The allocator a build of this kind uses unless told otherwise. */
+static const char *own_allocator(const cJSON *probe)
+{
+	const char *impl = probe_str(probe, "implementation");
+	if (!impl || strcmp(impl, "cpython"))
+		return NULL;
+	int ft = probe_true(probe, "gil_disabled"), dbg = probe_true(probe, "debug");
+	return ft ? (dbg ? "mimalloc-debug" : "mimalloc") : dbg ? "pymalloc-debug" : "pymalloc";
+}
+
+/* PYTHONMALLOC's spelling (pymalloc_debug) against the probe's (pymalloc-debug). */
+static int same_allocator(const char *env_value, const char *own)
+{
+	if (!own)
+		return 0;
+	for (; *env_value && *own; env_value++, own++)
+		if (*env_value != *own && !(*env_value == '_' && *own == '-'))
+			return 0;
+	return *env_value == *own;
+}
+
+static const char *impl_title(const char *impl)
+{
+	static const char *const names[][2] = {
+		{ "cpython", "CPython" }, { "pypy", "PyPy" }, { "micropython", "MicroPython" },
+		{ "ironpython", "IronPython" }, { "graalpy", "GraalPy" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(impl, names[i][0]))
+			return names[i][1];
+	return impl;
+}
+
+char *probe_label(const cJSON *probe, const struct strvec *env)
+{
+	if (!probe)
+		return NULL;
+	const char *impl = probe_str(probe, "implementation");
+	const char *ver = probe_str(probe, "version");
+	const char *impl_ver = probe_str(probe, "implementation_version");
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s", impl_title(impl ? impl : "Python"));
+	int major, minor;
+	if (impl && !strcmp(impl, "micropython") && impl_ver)
+		buf_addf(&b, " %s", impl_ver);  /* its own language level means little */
+	else if (impl_ver && ver && strcmp(impl_ver, ver) && sscanf(ver, "%d.%d", &major, &minor) == 2)
+		buf_addf(&b, " %s (%d.%d)", impl_ver, major, minor);  /* PyPy 7.3.11 (3.9) */
+	else
+		buf_addf(&b, " %s", ver ? ver : "?");
+	if (probe_true(probe, "gil_disabled")) {
+		buf_addstr(&b, " free-threaded");
+		if (probe_true(probe, "gil_enabled_at_runtime"))
+			buf_addstr(&b, ", GIL on");
+	}
+	if (probe_true(probe, "debug"))
+		buf_addstr(&b, " debug");
+	const char *alloc = probe_str(probe, "allocator"), *own = own_allocator(probe);
+	const char *pymalloc = env ? strvec_getenv(env, "PYTHONMALLOC") : NULL;
+	if (pymalloc && !same_allocator(pymalloc, own))
+		buf_addf(&b, ", PYTHONMALLOC=%s", pymalloc);
+	else if (pymalloc)
+		; /* the build's default, said explicitly: nothing to tell apart */
+	else if (alloc && own && strcmp(alloc, own) && strcmp(alloc, "unknown"))
+		buf_addf(&b, ", %s", !strcmp(alloc, "malloc") ? "without pymalloc" : alloc);
+	return buf_detach(&b);
+}
+
+char **probe_labels(const struct results *r, const char *const *names, size_t n)
+{
+	char **labels = xcalloc(n + 1, sizeof(*labels));
+	struct keymap seen = KEYMAP_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct interp *in = results_find_interp(r, names[i]);
+		labels[i] = in ? probe_label(in->probe, &in->env) : NULL;
+		if (!labels[i])
+			labels[i] = xstrdup(names[i]);
+		size_t k = 0;
+		keymap_gets(&seen, labels[i], &k);
+		keymap_puts(&seen, labels[i], k + 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		keymap_gets(&seen, labels[i], &k);
+		if (k > 1 && strcmp(labels[i], names[i])) {
+			char *two = xasprintf("%s (%s)", labels[i], names[i]);
+			free(labels[i]);
+			labels[i] = two;
+		}
+	}
+	keymap_release(&seen);
+	return labels;
+}
+
+void probe_labels_free(char **labels, size_t n)
+{
+	for (size_t i = 0; labels && i < n; i++)
+		free(labels[i]);
+	free(labels);
+}
+
+int probe_family(const cJSON *probe)
+{
+	const char *impl = probe_str(probe, "implementation");
+	if (!impl)
+		return 7;
+	if (!strcmp(impl, "pypy"))
+		return 2;
+	if (!strcmp(impl, "micropython"))
+		return 3;
+	if (strcmp(impl, "cpython"))
+		return 7;
+	if (probe_true(probe, "gil_disabled"))
+		return 4;
+	if (probe_true(probe, "debug"))
+		return 5;
+	const char *alloc = probe_str(probe, "allocator");
+	if (alloc && strcmp(alloc, own_allocator(probe)) && strcmp(alloc, "unknown"))
+		return 6;
+	return 1;
 }
 
 int version_cmp(const char *a, const char *b)

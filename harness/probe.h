@@ -27,6 +27,31 @@ char *probe_name(const cJSON *probe);
 /* One line: "cpython 3.12.1, 64-bit, pymalloc, debug". */
 char *probe_summary(const cJSON *probe);
 
+/*
+ * The build as people name it: "CPython 3.12.1", "CPython 3.13.15
+ * free-threaded", "CPython 3.11.2 debug", "PyPy 7.3.11 (3.9)",
+ * "MicroPython 1.26.1"; what changes its memory is added: ", GIL on" (a
+ * free-threaded build with the GIL turned back on), ", PYTHONMALLOC=malloc"
+ * (env, the definition's environment, may be NULL), ", without pymalloc".
+ * NULL probe: NULL.
+ */
+char *probe_label(const cJSON *probe, const struct strvec *env);
+/*
+ * The labels of the interpreters names[0..n) of r, for figures and
+ * reports: probe_label, or the name without a probe; where two would read
+ * the same, each of them gets its definition's name added: "CPython
+ * 3.13.15 (cpython-3.13-malloc)". Free with probe_labels_free.
+ */
+char **probe_labels(const struct results *r, const char *const *names, size_t n);
+void probe_labels_free(char **labels, size_t n);
+
+/*
+ * Families of builds that share a colour in figures: 1 CPython, 2 PyPy,
+ * 3 MicroPython, 4 CPython free-threaded, 5 CPython debug, 6 CPython with
+ * another allocator, 7 anything else.
+ */
+int probe_family(const cJSON *probe);
+
 /* "3.10.13" against "3.9.18", numerically, part by part; NULL first. */
 int version_cmp(const char *a, const char *b);
 

@@ -13,10 +13,12 @@
 # the change from the point before ("+5.0%") or "-".
 @COMMON@
 # ---- filled in by objmem ----
-DATA = '@DATA@'
-NAME = '@NAME@'
-W = @WIDTH@
-H = @HEIGHT@
+DATA = HERE . '@DATA@'
+NAME = HERE . '@NAME@'
+PNGW = @WIDTH@     # PNG and SVG: pixels
+PNGH = @HEIGHT@
+PDFW = PNGW / PXIN # PDF: inches, the PNG to scale
+PDFH = PNGH / PXIN
 @DEFS@
 # ------------------------------
 
@@ -40,15 +42,15 @@ set format y "%g"
 # room above and below the points for the changes written by the rings
 set offsets 0, 0, graph 0.12, graph 0.12
 
-# The legend right of the plot, so that it never covers a point.
-TOP = 1.0 - 56.0 / H
-KX = 1.0 - (KEYW + 10.0) / W
-set tmargin at screen TOP
-set bmargin at screen BOTTOM * 1.0 / H
-set rmargin at screen KX - 20.0 / W
-set key at screen KX, TOP left top Left reverse samplen 4 spacing 1.25 textcolor rgb TEXTCOLOR
-
 do for [FMT in "@FORMATS@"] {
+    eval size(FMT)
+    # The legend right of the plot, so that it never covers a point.
+    TOP = 1.0 - 56.0 / H
+    KX = 1.0 - (KEYW + 10.0) / W
+    set tmargin at screen TOP
+    set bmargin at screen BOTTOM * 1.0 / H
+    set rmargin at screen KX - 20.0 / W
+    set key at screen KX, TOP left top Left reverse samplen 4 spacing 1.25 textcolor rgb TEXTCOLOR
     eval term(FMT)
     set output NAME . "." . FMT
     plot for [i = 1:NL] DATA index (i - 1) using 1:2:3:4 with yerrorlines \

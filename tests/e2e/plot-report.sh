@@ -116,15 +116,24 @@ done
 
 # ---- gaps: NaN in the data, a word on the figure, never a zero ----
 g=$TMP/figs-gaps
-grep -q '^1 "slots" NaN "" missing$' "$g/versions.dat" || fail "missing cell not NaN in versions.dat"
-grep -q '^0 "point3d" NaN "" failed$' "$g/versions.dat" || fail "failed cell not NaN in versions.dat"
-grep -q '^2 "record" NaN "" skipped$' "$g/versions.dat" || fail "skipped cell not NaN in versions.dat"
+# rows: "# row N: label" comments, then: row ypos value min max status ...
+row_of() { # row_of FILE N: the data line of bar N
+	awk -v n="$2" '$1 == n && $0 !~ /^#/ { print; exit }' "$1"
+}
+label_of() { # label_of FILE N
+	sed -n "s/^# row $2: \"\(.*\)\"$/\1/p" "$1"
+}
+[ "$(label_of "$g/versions.dat" 3)" = PyPy_3.10.14 ] || fail "row 3 of versions.dat is not PyPy"
+row_of "$g/versions.dat" 3 | grep -q ' NaN NaN NaN failed ' || fail "failed cell not NaN in versions.dat"
+row_of "$g/versions.dat" 6 | grep -q ' NaN NaN NaN missing ' || fail "missing cell not NaN in versions.dat"
+row_of "$g/versions.dat" 11 | grep -q ' NaN NaN NaN skipped ' || fail "skipped cell not NaN in versions.dat"
 for word in failed skipped missing; do
 	grep -q ">$word<" "$g/versions.svg" || fail "versions.svg does not say '$word'"
 done
 grep -q '^1000000 NaN NaN failed$' "$g/scaling-point3d.dat" || fail "scaling data: failed 1M not NaN"
-grep -q 'pypy3.10 at 1M (failed)' "$g/scaling-point3d.svg" || fail "scaling figure does not name the gap"
-grep -q 'py&lt;b' "$g/versions.svg" || fail "the name with markup is not escaped in the SVG"
+grep -q 'PyPy 3.10.14 at 1M (failed)' "$g/scaling-point3d.svg" || fail "scaling figure does not name the gap"
+expect_exit 0 "$OBJMEM" plot "$TMP/gaps.json" -o "$TMP/markup" -f svg --title "a <b> & 'c'" -q
+grep -q "a &lt;b> &amp; 'c'" "$TMP/markup/versions.svg" || fail "a title with markup is not escaped in the SVG"
 pass "gaps are NaN in the data and labelled in the figures"
 
 # ---- the default count and format, and usage errors ----
@@ -152,7 +161,7 @@ expect_err "cannot run '/nonexistent/gnuplot'"
 expect_exit 2 "$OBJMEM" plot
 expect_err "give one results file"
 expect_exit 0 "$OBJMEM" plot --help
-grep -q "^example: objmem plot" "$TMP/out" || fail "plot --help has no example"
+grep -A1 "^examples:" "$TMP/out" | grep -q "^  objmem plot" || fail "plot --help has no example"
 expect_exit 2 "$OBJMEM" report "$TMP/nonexistent.json"
 expect_err "nonexistent.json"
 expect_exit 2 "$OBJMEM" report "$TMP/small.json" -o "$TMP/afile"
@@ -206,6 +215,7 @@ d = json.load(open(sys.argv[1]))
 odd = "py'q\"%s\n@NAME@ <b>&"
 old = d["interpreters"][0]["name"]
 d["interpreters"][0]["name"] = odd
+d["interpreters"][0]["probe"] = None   # no probe: figures name the build by its name
 for c in d["cells"]:
     if c["interpreter"] == old:
         c["interpreter"] = odd

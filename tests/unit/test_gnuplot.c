@@ -323,9 +323,16 @@ static void test_arrays(void)
 	gp_array_strings(&b, "SERIES", names, 4);
 	CU_ASSERT_STRING_EQUAL(b.p, "array SERIES[4] = ['a', 'it''s', 'pct%d', 'two\\nlines']\n");
 	buf_reset(&b);
-	const size_t v[] = { 1, 22, 333 };
-	gp_array_sizes(&b, "STYLE", v, 3);
-	CU_ASSERT_STRING_EQUAL(b.p, "array STYLE[3] = [1, 22, 333]\n");
+	const double v[] = { 1, 22.5, 1e-7, 333 };
+	gp_array_numbers(&b, "YPOS", v, 4);
+	CU_ASSERT_STRING_EQUAL(b.p, "array YPOS[4] = [1, 22.5, 1e-07, 333]\n");
+	/* gnuplot has no empty arrays: one element, the count is kept elsewhere */
+	buf_reset(&b);
+	gp_array_numbers(&b, "GYPOS", v, 0);
+	CU_ASSERT_STRING_EQUAL(b.p, "array GYPOS[1] = [0]\n");
+	buf_reset(&b);
+	gp_array_strings(&b, "GROUP", names, 0);
+	CU_ASSERT_STRING_EQUAL(b.p, "array GROUP[1] = ['']\n");
 	buf_release(&b);
 }
 

@@ -1,5 +1,7 @@
 /* test_probe.c - what the driver makes of a probe: names and summaries of
- * real probes captured from each kind of build (tests/fixtures/probe/). */
+ * real probes captured from each kind of build (tests/fixtures/probe/);
+ * the labels people read (probe_label, probe_labels' collisions) and the
+ * colour families of the figures, from a table. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,9 +61,96 @@ static void test_probe_flags(void)
 	cJSON_Delete(p);
 }
 
+/* ---- labels and families ---- */
+
+static const struct label_case {
+	const char *probe;      /* JSON, or NULL for none */
+	const char *env;        /* "NAME=value" or NULL */
+	const char *label;      /* NULL: none */
+	int family;
+} label_cases[] = {
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.12.1\",\"allocator\":\"pymalloc\"}",
+	  NULL, "CPython 3.12.1", 1 },
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.13.15\",\"gil_disabled\":true,"
+	  "\"allocator\":\"mimalloc\"}", NULL, "CPython 3.13.15 free-threaded", 4 },
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.13.15\",\"gil_disabled\":true,"
+	  "\"gil_enabled_at_runtime\":true,\"allocator\":\"mimalloc\"}", NULL,
+	  "CPython 3.13.15 free-threaded, GIL on", 4 },
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.11.2\",\"debug\":true,"
+	  "\"allocator\":\"pymalloc-debug\"}", NULL, "CPython 3.11.2 debug", 5 },
+	/* the build's own allocator, said explicitly, is not worth saying */
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.11.2\",\"debug\":true,"
+	  "\"allocator\":\"pymalloc-debug\"}", "PYTHONMALLOC=pymalloc_debug",
+	  "CPython 3.11.2 debug", 5 },
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.12.1\",\"allocator\":\"pymalloc\"}",
+	  "PYTHONMALLOC=pymalloc", "CPython 3.12.1", 1 },
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.12.1\",\"allocator\":\"malloc\"}",
+	  "PYTHONMALLOC=malloc", "CPython 3.12.1, PYTHONMALLOC=malloc", 6 },
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.12.1\",\"allocator\":\"malloc\"}",
+	  NULL, "CPython 3.12.1, without pymalloc", 6 },
+	{ "{\"implementation\":\"pypy\",\"version\":\"3.9.16\",\"implementation_version\":"
+	  "\"7.3.11\",\"allocator\":\"pypy-gc\"}", NULL, "PyPy 7.3.11 (3.9)", 2 },
+	{ "{\"implementation\":\"micropython\",\"version\":\"3.4.0\",\"implementation_version\":"
+	  "\"1.26.1\"}", NULL, "MicroPython 1.26.1", 3 },
+	{ "{\"implementation\":\"graalpy\",\"version\":\"3.11.7\"}", NULL, "GraalPy 3.11.7", 7 },
+	{ "{}", NULL, "Python ?", 7 },
+	{ NULL, NULL, NULL, 7 },
+};
+
+static void test_labels(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(label_cases); i++) {
+		const struct label_case *lc = &label_cases[i];
+		cJSON *probe = lc->probe ? cJSON_Parse(lc->probe) : NULL;
+		CU_ASSERT_FATAL(!lc->probe || probe);
+		struct strvec env = STRVEC_INIT;
+		if (lc->env)
+			strvec_push(&env, lc->env);
+		char *label = probe_label(probe, &env);
+		int ok = lc->label ? label && !strcmp(label, lc->label) : !label;
+		if (!ok)
+			fprintf(stderr, "\nlabel of %s: '%s', want '%s'\n", lc->probe ? lc->probe : "NULL",
+				label ? label : "(none)", lc->label ? lc->label : "(none)");
+		CU_ASSERT(ok);
+		CU_ASSERT_EQUAL(probe_family(probe), lc->family);
+		free(label);
+		strvec_clear(&env);
+		cJSON_Delete(probe);
+	}
+}
+
+/* Two builds that read the same get their definition's name; others do not. */
+static void test_label_collisions(void)
+{
+	static const char *const p312 =
+		"{\"implementation\":\"cpython\",\"version\":\"3.12.1\",\"allocator\":\"pymalloc\"}";
+	static const char *const names[] = { "sys-3.12", "pyenv-3.12", "pypy", "unprobed" };
+	const char *probes[] = { p312, p312, "{\"implementation\":\"pypy\",\"version\":\"3.9.16\","
+				 "\"implementation_version\":\"7.3.11\"}", NULL };
+	static const char *const want[] = { "CPython 3.12.1 (sys-3.12)", "CPython 3.12.1 (pyenv-3.12)",
+					    "PyPy 7.3.11 (3.9)", "unprobed" };
+	struct results r;
+	results_init(&r);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		struct interp *in = results_add_interp(&r);
+		in->name = xstrdup(names[i]);
+		in->probe = probes[i] ? cJSON_Parse(probes[i]) : NULL;
+	}
+	char **labels = probe_labels(&r, names, ARRAY_SIZE(names));
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(labels[i], want[i]))
+			fprintf(stderr, "\nlabel %zu: '%s', want '%s'\n", i, labels[i], want[i]);
+		CU_ASSERT_STRING_EQUAL(labels[i], want[i]);
+	}
+	probe_labels_free(labels, ARRAY_SIZE(names));
+	results_release(&r);
+}
+
 static const struct unit_test tests[] = {
 	{ "names of real probes", test_probe_names },
 	{ "free-threaded and debug suffixes", test_probe_flags },
+	{ "labels and families, from a table", test_labels },
+	{ "labels that would read the same", test_label_collisions },
 };
 
 int main(int argc, char **argv)
