@@ -14,7 +14,9 @@
 static const char list_usage[] =
 	"usage: objmem list workloads|interpreters\n"
 	"\n"
-	"  workloads      every workload, and on which interpreter it cannot run and why\n"
+	"  workloads      every workload, and on which interpreter it cannot run and why:\n"
+	"                 each interpreter loads each workload, builds what it needs (as\n"
+	"                 a run would, into the cache) and makes one object\n"
 	"  interpreters   every definition (installed or not, and how to get it) and every\n"
 	"                 interpreter discovered on PATH and under pyenv, probed\n"
 	"\n"
@@ -118,10 +120,18 @@ static int list_workloads(const struct catalog *cat)
 	}
 	static const char *const head2[] = { "WORKLOAD", "INTERPRETER", "WHY IT CANNOT RUN" };
 	tab_init(&tb, 3, head2, "lll");
-	int any = 0;
+	/* builds in version order, as every table and figure lists them */
+	const char **names = xcalloc(r.n_interps + 1, sizeof(*names));
 	for (size_t i = 0; i < r.n_interps; i++)
-		if (!r.interps[i].skip_reason)
-			any |= list_unavailable(cat, &r.interps[i], &tb);
+		names[i] = r.interps[i].name;
+	probe_sort_names(&r, names, r.n_interps);
+	int any = 0;
+	for (size_t i = 0; i < r.n_interps; i++) {
+		struct interp *in = results_find_interp(&r, names[i]);
+		if (!in->skip_reason)
+			any |= list_unavailable(cat, in, &tb);
+	}
+	free(names);
 	if (any) {
 		printf("\ncannot run here:\n");
 		tab_print(stdout, &tb, TAB_TEXT);

@@ -12,18 +12,25 @@ static const char show_usage[] =
 	"\n"
 	"Prints, from a results file alone, per interpreter and workload the table of\n"
 	"the original article (Count, AbsoluteUsage = USS growth since start-up, Delta =\n"
-	"USS growth from base to full, in MB = 10^6 bytes, medians over repetitions),\n"
-	"then bytes per object (interpreters down, workloads across) at each count,\n"
-	"the least-squares fits, and the cells that failed or were skipped.\n"
+	"USS growth from base to full) and the Peak (VmHWM - RSS at start-up), in MB =\n"
+	"10^6 bytes, medians over repetitions; then bytes per object (interpreters\n"
+	"down, workloads across) at each count, the least-squares fits, and what was\n"
+	"not measured and why, each reason once. Interpreters are in version order.\n"
 	"\n"
-	"  -f, --format F   text (default), markdown, csv (one row per count), json\n"
-	"  -n, --count N    only the bytes-per-object table at this count (e.g. 1M)\n"
-	"  -b, --brief      leave out the per-workload Count tables and the fits\n"
+	"  -f, --format F   text (default), markdown, csv (one row per interpreter,\n"
+	"                   workload and count), json\n"
+	"  -n, --count N    only this count (e.g. 1M), in every format; a count the file\n"
+	"                   does not have is an error that names those it has\n"
+	"  -b, --brief      only the bytes-per-object tables and what was not measured;\n"
+	"                   with -n, the one table at that count\n"
 	"  -h, --help       this text\n"
 	"\n"
-	"example: objmem show results/latest.json --format markdown > table.md\n"
+	"examples:\n"
+	"  objmem show results/latest.json --format markdown > table.md\n"
+	"  objmem show results/latest.json --brief -n 1M\n"
 	"\n"
-	"exit status: 0 shown, 2 bad usage or a file that cannot be read.\n";
+"exit status: 0 shown, 2 bad usage, a count the file lacks, or a file that cannot\n"
+	"be read.\n";
 
 static const struct option show_options[] = {
 	{ "format", required_argument, NULL, 'f' },

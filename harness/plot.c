@@ -789,7 +789,8 @@ static int scaling_job(const struct results *r, const struct grid *g, size_t w,
 /* ------------------------------------------------------------- drawing */
 
 /* The count the bar charts show: o->count, else the largest with an ok cell. */
-static int pick_count(const struct grid *g, uint64_t want, uint64_t *out)
+static int pick_count(const struct results *r, const struct grid *g, uint64_t want,
+		      uint64_t *out)
 {
 	uint64_t count = want;
 	for (size_t i = 0; i < g->s.n_rows && !want; i++)
@@ -797,22 +798,8 @@ static int pick_count(const struct grid *g, uint64_t want, uint64_t *out)
 			count = g->s.rows[i].count;
 	if (!count)
 		count = g->counts[g->n_counts - 1];
-	for (size_t k = 0; k < g->n_counts; k++)
-		if (g->counts[k] == count) {
-			*out = count;
-			return 0;
-		}
-	struct buf have = BUF_INIT;
-	for (size_t i = 0; i < g->n_counts; i++) {
-		char c[32];
-		format_count(g->counts[i], c, sizeof(c));
-		buf_addf(&have, "%s%s", i ? ", " : "", c);
-	}
-	char w[32];
-	format_count(count, w, sizeof(w));
-	int rc = error("count %s is not in the results; they have %s", w, have.p);
-	buf_release(&have);
-	return rc;
+	*out = count;
+	return results_require_count(r, count);
 }
 
 /* A file name part from a workload name. */
@@ -931,7 +918,7 @@ int plot_write_figures(const struct results *r, const struct plot_opts *o, struc
 			   o->interpreters || o->workloads ? " for the interpreters and workloads "
 			   "asked for" : "");
 	uint64_t count = 0;
-	if (rc || pick_count(&g, o->count, &count) ||
+	if (rc || pick_count(r, &g, o->count, &count) ||
 	    gp_env_init(&env, o->render, o->gnuplot, o->templates, o->outdir, o->formats,
 			o->timeout_s, "objmem plot")) {
 		gp_env_release(&env);

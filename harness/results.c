@@ -241,6 +241,48 @@ void results_config_add_count(struct results *r, uint64_t count)
 	c->n_counts++;
 }
 
+/* Every count of the document, ascending: the configured ones and the cells'. */
+static uint64_t *all_counts(const struct results *r, size_t *n)
+{
+	uint64_t *v = xcalloc(r->config.n_counts + r->n_cells + 1, sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < r->config.n_counts + r->n_cells; i++) {
+		uint64_t c = i < r->config.n_counts ? r->config.counts[i]
+			: r->cells[i - r->config.n_counts].count;
+		size_t at = 0;
+		while (at < k && v[at] < c)
+			at++;
+		if (at < k && v[at] == c)
+			continue;
+		memmove(v + at + 1, v + at, (k - at) * sizeof(*v));
+		v[at] = c;
+		k++;
+	}
+	*n = k;
+	return v;
+}
+
+int results_require_count(const struct results *r, uint64_t count)
+{
+	size_t n;
+	uint64_t *v = all_counts(r, &n);
+	int found = 0;
+	struct buf have = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		char c[32];
+		format_count(v[i], c, sizeof(c));
+		buf_addf(&have, "%s%s", i ? ", " : "", c);
+		found |= v[i] == count;
+	}
+	char w[32];
+	format_count(count, w, sizeof(w));
+	if (!found)
+		error("count %s is not in the results; they have %s", w, n ? have.p : "none");
+	buf_release(&have);
+	free(v);
+	return found ? 0 : -1;
+}
+
 double results_page_size(const struct results *r)
 {
 	return r->machine.page_size > 0 ? (double)r->machine.page_size : 4096.0;

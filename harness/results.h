@@ -184,6 +184,13 @@ void results_sort_cells(struct results *r);
 /* Add count to config.counts, keeping it ascending and unique. */
 void results_config_add_count(struct results *r, uint64_t count);
 
+/*
+ * 0 when count is one of the document's counts (configured, or of a cell);
+ * else -1 after an error naming the counts it has ("count 5k is not in the
+ * results; they have 1k, 100k, 1M").
+ */
+int results_require_count(const struct results *r, uint64_t count);
+
 /* The machine's page size, or 4096 when the file does not say. */
 double results_page_size(const struct results *r);
 /* The page size two files are compared at: the base's, else the newer one's

@@ -1,9 +1,9 @@
 /*
  * table.h - the tables `objmem show` prints from a results document:
  * per interpreter and workload the article's Count / AbsoluteUsage / Delta
- * table (MB = 10^6 bytes, medians over the repetitions), then bytes per
- * object at each count (interpreters down, workloads across), the fits,
- * and the cells that failed or were skipped with why.
+ * table and the peak (MB = 10^6 bytes, medians over the repetitions), then
+ * bytes per object at each count (interpreters down, workloads across), the
+ * fits, and what was not measured and why, each reason said once.
  *
  * Owns: what those tables hold, in text, Markdown, CSV and JSON (the
  * escaping and the table layout are textfmt.h's).
@@ -22,11 +22,15 @@ extern const char *const table_format_names[];
 
 struct table_opts {
 	enum table_format format;
-	int detail;        /* the per-(interpreter, workload) Count tables too */
-	uint64_t count;    /* bytes-per-object table at this count; 0: every count */
+	int detail;        /* the per-(interpreter, workload) Count tables, the fits */
+	uint64_t count;    /* only this count, in every format; 0: every count. With
+			      detail 0, just its bytes-per-object table */
 };
 
-/* Print the tables. Returns 0, or -1 when writing failed. */
+/*
+ * Print the tables, interpreters in version order (as the figures). Returns
+ * 0, -1 when writing failed, -2 (said) when count is not in the results.
+ */
 int table_print(FILE *out, const struct results *r, const struct table_opts *opts);
 
 #endif

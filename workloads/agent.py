@@ -421,14 +421,33 @@ def cmd_prepare(ch, arg):
     _exit(0)
 
 
+def try_workload(name):
+    """(description, None) when the workload can run here, else (description,
+    why not): what a run would do up to the fill, on one instance."""
+    description = ''
+    try:
+        ns = load(HERE + '/' + name.replace('-', '_') + '.py', name)
+        description = _text(ns.get('DESCRIPTION', ''))
+        prepare = ns.get('prepare')
+        if prepare is not None:
+            prepare()
+        setup = ns.get('setup')
+        if setup is None:
+            raise TypeError("workload '%s' defines no setup()" % name)
+        make = split_setup(setup())[0]
+        make(0)
+    except Skip as e:
+        return description, _text(e)
+    except Exception as e:
+        return description, '%s: %s' % (type(e).__name__, _text(e))
+    return description, None
+
+
 def cmd_list(ch):
     for name in workload_names():
-        try:
-            ns = load(HERE + '/' + name.replace('-', '_') + '.py', name)
-            description = _text(ns.get('DESCRIPTION', ''))
-        except Exception as e:
-            description = 'cannot load here: %s' % _text(e)
-        ch.send('workload', {'name': name, 'description': description})
+        description, why = try_workload(name)
+        ch.send('workload', {'name': name, 'description': description,
+                             'available': why is None, 'reason': why})
     ch.send('done', {})
     _exit(0)
 

@@ -48,6 +48,17 @@ expect_exit 2 "$OBJMEM" show "$fx/garbage.json"
 expect_err "garbage.json:1:"
 pass "show: another schema, truncated, garbage"
 
+# show -n: a count the file lacks is an error naming those it has, in every format
+for f in text markdown csv json; do
+	expect_exit 2 "$OBJMEM" show "$fx/small.json" -n 5k --format $f
+	expect_err "count 5k is not in the results; they have"
+	[ ! -s "$TMP/out" ] || fail "show -n 5k --format $f printed a table"
+done
+expect_exit 0 "$OBJMEM" show "$fx/small.json" --brief -n 1k
+[ "$(grep -c "Bytes per object at" "$TMP/out")" -eq 1 ] || fail "--brief -n prints more than one table"
+grep -q "Not measured\|Memory for" "$TMP/out" && fail "--brief -n prints more than the one table"
+pass "show -n: a missing count exits 2 naming the counts; --brief -n is one table"
+
 # a malformed definition stops the run with file:line:col
 defs=$TMP/defs; mkdir -p "$defs"
 printf '{"name": "x",\n  "argv": ["python3"],,\n}\n' > "$defs/bad.json"

@@ -7,6 +7,38 @@ for w in point3d slots namedtuple record largeints dict tuple dataclass dataclas
 done
 pass "list workloads names every workload"
 
+# list workloads tells the truth: with no C compiler (and no build of it in
+# the cache) the record extension cannot be built, so record cannot run on
+# python3, and list says why
+mkdir -p "$TMP/none"
+CC=/nonexistent/cc OBJMEM_CACHE=$TMP/nocc-cache OBJMEM_INTERPRETERS=$TMP/none \
+	expect_exit 0 "$OBJMEM" list workloads
+grep -Eq "^record +python3 .*(no C compiler|cannot be built)" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "list workloads does not say record cannot run without a compiler"; }
+pass "list workloads: record cannot run without a C compiler, and says why"
+
+# ... and what it claims for python3 is what a run finds: every workload it
+# lists as unable to run is skipped, every other one is measured
+OBJMEM_INTERPRETERS=$TMP/none expect_exit 0 "$OBJMEM" list workloads
+awk '/^cannot run here:/ { on = 1; next } on && $2 == "python3" { print $1 }' "$TMP/out" | sort > "$TMP/claimed"
+OBJMEM_INTERPRETERS=$TMP/none expect_exit 0 "$OBJMEM" run -i python3 -n 1k -r 1 -j 2 -o "$TMP/all.json" -q --no-table
+python3 - "$TMP/all.json" <<'PY' | sort > "$TMP/found"
+import json, sys
+for c in json.load(open(sys.argv[1]))["cells"]:
+    if c["status"] == "skipped":
+        print(c["workload"])
+PY
+diff "$TMP/claimed" "$TMP/found" >/dev/null ||
+	{ echo "list says:"; cat "$TMP/claimed"; echo "run skipped:"; cat "$TMP/found"; fail "list workloads and run disagree on python3"; }
+pass "list workloads and a run of every workload agree on python3 ($(wc -l < "$TMP/found") cannot run)"
+
+expect_exit 0 "$OBJMEM" interpreters probe python3 python3-malloc
+python3 -c 'import json,sys; a = json.load(open(sys.argv[1])); assert [d["name"] for d in a] == ["python3", "python3-malloc"], a' "$TMP/out" ||
+	fail "interpreters probe A B is not one JSON array of A and B"
+expect_exit 0 "$OBJMEM" interpreters probe --help
+grep -q "^usage: objmem interpreters probe" "$TMP/out" || fail "interpreters probe --help is not help"
+pass "interpreters probe A B: one array; probe --help: help"
+
 expect_exit 0 "$OBJMEM" interpreters probe python3
 python3 - "$TMP/out" <<'PY'
 import json, sys

@@ -179,7 +179,9 @@ static void test_csv_quoting(void)
 	char *text = printed(&r, TABLE_CSV, 0, 0);
 	/* quoted where RFC 4180 says, numbers in plain digits */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n\"a,b\",\"w,1\",1,1,0,0,6201344,6201344,6201344,6201344,"
-					  "11201344,16201344,,56\n"));
+					  "11201344,16201344,,56,\n"));
+	/* the peak column is the last, so older scripts' columns stay put */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, ",getsizeof,peak_bytes_median\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n\"say \"\"hi\"\"\",\"w,1\",1,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nplain,\"w,1\",1,"));
 	CU_ASSERT_PTR_NULL(strstr(text, "e+"));
@@ -189,7 +191,7 @@ static void test_csv_quoting(void)
 	CU_ASSERT_EQUAL_FATAL(c.n, 4);
 	CU_ASSERT_STRING_EQUAL(c.rows[0].v[0], "interpreter");
 	for (size_t i = 0; i < c.n; i++)
-		CU_ASSERT_EQUAL(c.rows[i].n, 14);
+		CU_ASSERT_EQUAL(c.rows[i].n, 15);
 	const struct strvec *row = csv_row(&c, "say \"hi\"", "w,1", "1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(row);
 	CU_ASSERT_STRING_EQUAL(row->v[6], "6201344");
@@ -301,10 +303,10 @@ static void test_text_escapes(void)
 	CU_ASSERT_EQUAL(raw, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Memory for evil\\nname\\x1b[31m / slots"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nevil\\nname\\x1b[31m "));  /* bytes-per-object row */
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n  evil\\nname\\x1b[31m / slots: failed: "
-					  "boom\\r\\x1b[2J\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n  bell\\x07: skipped: probe failed: \\x1b]0;title\\x07\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n  evil\\nname\\x1b[31m / slots: tab\\there\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n  failed: boom\\r\\x1b[2J (evil\\nname\\x1b[31m / "
+					  "slots)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n  skipped: probe failed: \\x1b]0;title\\x07 (bell\\x07)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n  tab\\there (evil\\nname\\x1b[31m / slots)\n"));
 	/* a raw line break would have started a line with "name" */
 	CU_ASSERT_PTR_NULL(line_starting(text, "name"));
 	free(text);
@@ -359,8 +361,8 @@ static void test_markdown(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "| a\\|b\\<c\\>\\_d\\*e | 64.0 |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "| interpreter | w\\_1 |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "#### a\\|b\\<c\\>\\_d\\*e / w\\_1"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n- a\\|b\\<c\\>\\_d\\*e / w\\_1: failed: "
-					  "x \\< y \\& z \\| \\*bold\\*\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n- failed: x \\< y \\& z \\| \\*bold\\* "
+					  "(a\\|b\\<c\\>\\_d\\*e / w\\_1)\n"));
 	static const char *const entities[] = { "&lt;", "&gt;", "&amp;", "&#", "&quot;" };
 	for (size_t i = 0; i < ARRAY_SIZE(entities); i++)
 		CU_ASSERT_PTR_NULL(strstr(text, entities[i]));
@@ -390,12 +392,14 @@ static const struct count_case {
 	int detail;
 	const char *shown[3];   /* "1k", "100k", "1M": bytes-per-object tables printed */
 	size_t n_shown;
+	int rc;                 /* table_print's */
 } count_cases[] = {
-	{ 0, 0, { "1k", "100k", "1M" }, 3 },
-	{ 1000, 0, { "1k" }, 1 },
-	{ 100000, 1, { "100k" }, 1 },
-	{ 1000000, 0, { "1M" }, 1 },
-	{ 5, 0, { NULL }, 0 },   /* a count the file does not hold: no table */
+	{ 0, 0, { "1k", "100k", "1M" }, 3, 0 },
+	{ 1000, 0, { "1k" }, 1, 0 },          /* --brief -n: the one table */
+	{ 100000, 1, { "100k" }, 1, 0 },
+	{ 1000000, 0, { "1M" }, 1, 0 },
+	{ 5, 0, { NULL }, 0, -2 },            /* a count the file does not hold: an error */
+	{ 5, 1, { NULL }, 0, -2 },
 };
 
 static void test_count_option(void)
@@ -406,7 +410,21 @@ static void test_count_option(void)
 	for (size_t i = 0; i < ARRAY_SIZE(count_cases); i++) {
 		const struct count_case *t = &count_cases[i];
 		for (int f = TABLE_TEXT; f <= TABLE_MARKDOWN; f++) {
-			char *text = printed(&r, (enum table_format)f, t->detail, t->count);
+			struct table_opts o = { (enum table_format)f, t->detail, t->count };
+			char *text = NULL;
+			size_t len = 0;
+			FILE *out = open_memstream(&text, &len);
+			unit_stderr_begin();
+			int rc = table_print(out, &r, &o);
+			char *err = unit_stderr_end();
+			fclose(out);
+			CU_ASSERT_EQUAL(rc, t->rc);
+			if (t->rc) {
+				CU_ASSERT_PTR_NOT_NULL(strstr(err, "count 5 is not in the results; "
+							      "they have 1k, 100k, 1M"));
+				CU_ASSERT_EQUAL(len, 0);
+			}
+			free(err);
 			CU_ASSERT_EQUAL(occurrences(text, "Bytes per object at "), t->n_shown);
 			for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
 				char *title = xasprintf("Bytes per object at %s objects", all[k]);
@@ -418,13 +436,47 @@ static void test_count_option(void)
 			}
 			/* the detail tables and fits come with detail only */
 			CU_ASSERT_EQUAL(strstr(text, f == TABLE_TEXT ? "Memory for " : "#### ") != NULL,
-					t->detail);
-			CU_ASSERT_EQUAL(strstr(text, "Least-squares fit") != NULL, t->detail);
-			/* what was not measured is listed whatever the count */
-			CU_ASSERT_PTR_NOT_NULL(strstr(text, "Not measured"));
+					t->detail && !t->rc);
+			CU_ASSERT_EQUAL(strstr(text, "Least-squares fit") != NULL, t->detail && !t->rc);
+			/* what was not measured: except in the one table of --brief -n */
+			CU_ASSERT_EQUAL(strstr(text, "Not measured") != NULL,
+					!t->rc && (t->detail || !t->count));
+			/* the detail of one count has that count's rows only */
+			if (t->detail && t->count == 100000 && f == TABLE_TEXT)
+				CU_ASSERT(!strstr(text, "\n      1000 ") && strstr(text, "\n    100000 "));
 			free(text);
 		}
 	}
+	results_release(&r);
+}
+
+/* -n applies to CSV and JSON too; rows in version order, as the figures. */
+static void test_count_csv_json(void)
+{
+	struct results r;
+	load("plot/gaps.json", &r);
+	char *text = printed(&r, TABLE_CSV, 0, 1000000);
+	struct csv c;
+	CU_ASSERT_EQUAL_FATAL(csv_parse(text, &c), 0);
+	/* 3 measured builds x 3 workloads, less the missing cpython-3.12 / slots */
+	CU_ASSERT_EQUAL(c.n, 1 + 8);
+	for (size_t i = 1; i < c.n; i++)
+		CU_ASSERT_STRING_EQUAL(c.rows[i].v[2], "1000000");
+	/* py<b>&'" is CPython 3.11.2: before cpython-3.12 (3.12.3), then PyPy */
+	CU_ASSERT(c.n > 7 && !strcmp(c.rows[1].v[0], "py<b>&'\"") &&
+		  !strcmp(c.rows[4].v[0], "cpython-3.12") && !strcmp(c.rows[6].v[0], "pypy3.10"));
+	csv_release(&c);
+	free(text);
+	text = printed(&r, TABLE_JSON, 0, 1000);
+	cJSON *arr = cJSON_Parse(text);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(arr), 9);
+	const cJSON *o;
+	cJSON_ArrayForEach(o, arr) {
+		CU_ASSERT_EQUAL(cJSON_GetObjectItem(o, "count")->valuedouble, 1000);
+		CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(o, "peak_bytes"));
+	}
+	cJSON_Delete(arr);
+	free(text);
 	results_release(&r);
 }
 
@@ -451,18 +503,18 @@ static void test_not_measured(void)
 	struct strvec lines = STRVEC_INIT;
 	section_lines(text, "\nNot measured\n", &lines);
 	CU_ASSERT_EQUAL_FATAL(lines.n, 3);
-	CU_ASSERT_STRING_EQUAL(lines.v[0], "  micropython: skipped: probe failed: AttributeError: "
-			       "<module> has no 'gc.collect'");
+	CU_ASSERT_STRING_EQUAL(lines.v[0], "  skipped: probe failed: AttributeError: "
+			       "<module> has no 'gc.collect' (micropython)");
 	/* two failed repetitions, one line; six skipped cells, one line */
-	CU_ASSERT_STRING_EQUAL(lines.v[1], "  pypy3.10 / point3d: failed: ValueError: "
-			       "<script>alert('x')</script> & \"quoted\"");
-	CU_ASSERT_STRING_EQUAL(lines.v[2], "  pypy3.10 / record: skipped: record: a C record is "
-			       "not compact on PyPy (cpyext)");
+	CU_ASSERT_STRING_EQUAL(lines.v[1], "  failed: ValueError: "
+			       "<script>alert('x')</script> & \"quoted\" (pypy3.10 / point3d)");
+	CU_ASSERT_STRING_EQUAL(lines.v[2], "  skipped: record: a C record is "
+			       "not compact on PyPy (cpyext) (pypy3.10 / record)");
 	strvec_clear(&lines);
 	free(text);
 	results_release(&r);
 
-	/* each (interpreter, workload, status, reason) once; any of them differing, a line */
+	/* each (status, reason) once, with every place it applies to */
 	results_init(&r);
 	add_interp(&r, "a", NULL);
 	add_interp(&r, "b", NULL);
@@ -480,13 +532,11 @@ static void test_not_measured(void)
 	text = printed(&r, TABLE_TEXT, 0, 0);
 	section_lines(text, "\nNot measured\n", &lines);
 	static const char *const want[] = {
-		"  gone: skipped: not installed: '/opt/x/python' not found",
-		"  a / w: failed: timeout",
-		"  a / w: failed: MemoryError",
-		"  a / w: skipped: timeout",
-		"  a / v: failed: timeout",
-		"  b / w: failed: timeout",
-		"  b / w: failed: ",
+		"  skipped: not installed: '/opt/x/python' not found (gone)",
+		"  failed: timeout (a / w, a / v, b / w)",
+		"  failed: MemoryError (a / w)",
+		"  skipped: timeout (a / w)",
+		"  failed (b / w)",
 	};
 	CU_ASSERT_EQUAL(lines.n, ARRAY_SIZE(want));
 	for (size_t i = 0; i < ARRAY_SIZE(want) && i < lines.n; i++) {
@@ -501,8 +551,8 @@ static void test_not_measured(void)
 	text = printed(&r, TABLE_MARKDOWN, 0, 0);
 	section_lines(text, "\n**Not measured**\n\n", &lines);
 	CU_ASSERT_EQUAL(lines.n, ARRAY_SIZE(want));
-	CU_ASSERT(lines.n && !strcmp(lines.v[0], "- gone: skipped: not installed: '/opt/x/python' "
-				     "not found"));
+	CU_ASSERT(lines.n && !strcmp(lines.v[0], "- skipped: not installed: '/opt/x/python' "
+				     "not found (gone)"));
 	strvec_clear(&lines);
 	free(text);
 	results_release(&r);
@@ -526,10 +576,27 @@ static void test_notes(void)
 	struct strvec lines = STRVEC_INIT;
 	section_lines(text, "\nNotes\n", &lines);
 	CU_ASSERT_EQUAL(lines.n, 1);
-	CU_ASSERT(lines.n && !strcmp(lines.v[0], "  pypy3.10 / point3d: getsizeof not available on PyPy"));
+	CU_ASSERT(lines.n && !strcmp(lines.v[0], "  getsizeof not available on PyPy (pypy3.10 / point3d)"));
 	strvec_clear(&lines);
 	section_lines(text, "\nNot measured\n", &lines);
 	CU_ASSERT_EQUAL(lines.n, 2);
+	strvec_clear(&lines);
+	free(text);
+	results_release(&r);
+
+	/* one note on many cells: said once, with where */
+	results_init(&r);
+	add_interp(&r, "mp", NULL);
+	add_ok(&r, "mp", "slots", 1000, 1, 50000);
+	add_ok(&r, "mp", "slots", 1000, 2, 50000);
+	add_ok(&r, "mp", "dataclass-slots", 1000, 1, 50000);
+	for (size_t i = 0; i < r.n_cells; i++)
+		r.cells[i].note = xstrdup("__slots__ ignored");
+	text = printed(&r, TABLE_TEXT, 0, 0);
+	section_lines(text, "\nNotes\n", &lines);
+	CU_ASSERT_EQUAL(lines.n, 1);
+	CU_ASSERT(lines.n && !strcmp(lines.v[0], "  __slots__ ignored (mp / slots, mp / "
+				     "dataclass-slots)"));
 	strvec_clear(&lines);
 	free(text);
 	results_release(&r);
@@ -639,6 +706,7 @@ static const struct unit_test text_tests[] = {
 	{ "control characters escaped", test_text_escapes },
 	{ "Markdown escaped, never entities", test_markdown },
 	{ "--count and detail, from a table", test_count_option },
+	{ "--count in CSV and JSON, version order", test_count_csv_json },
 	{ "not measured: each fact once", test_not_measured },
 	{ "notes", test_notes },
 };
