@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cli.h"
 #include "commands.h"
 #include "report.h"
@@ -10,14 +11,18 @@
 static const char report_usage[] =
 	"usage: objmem report RESULTS.json [-o DIR] [--count N] [--no-figures]\n"
 	"\n"
-	"Writes DIR/report.md and DIR/report.html from a results file alone: the machine\n"
-	"and the method, the interpreters with their probes, bytes per object, the\n"
-	"article's Count / AbsoluteUsage / Delta tables, the figures (those of objmem\n"
-	"plot, as SVG next to the report and inline in the HTML), and the cells that\n"
-	"failed or were skipped, with why. report.html is one self-contained file: no\n"
-	"script, nothing fetched from the network.\n"
+	"Writes DIR/report.md and DIR/report.html from a results file alone, the answer\n"
+	"first: the version charts (the objects alone, and the peak) at the largest\n"
+	"count; bytes per object at that count with why (docs/layout.md's account where\n"
+	"it covers the build, else computed); the other counts; the other figures of\n"
+	"objmem plot (SVG, next to the report and inline in the HTML); the article's\n"
+	"Count / AbsoluteUsage / Delta tables; what was not measured and why; the\n"
+	"machine, the method and the interpreters' probes. Builds are in version order\n"
+	"and named as people name them. report.html is one self-contained file with a\n"
+	"table of contents: no script, nothing fetched from the network, nothing wider\n"
+	"than the window (wide tables scroll in their own box).\n"
 	"\n"
-	"  -o, --output DIR     where to write (default: RESULTS without .json, plus\n"
+"  -o, --output DIR     where to write (default: RESULTS without .json, plus\n"
 	"                       -report); made if missing\n"
 	"  -n, --count N        the count the bar charts show (default: the largest)\n"
 	"      --no-figures     tables only: do not run gnuplot\n"
@@ -79,12 +84,17 @@ static int run_report(const char *path, struct report_args *a)
 	char *dir = a->outdir ? xstrdup(a->outdir) : cli_default_dir(path, "report");
 	a->o.outdir = dir;
 	a->o.source = path;
+	char *share = objmem_srcdir("docs/layout.md");
+	char *layout = share ? xasprintf("%s/docs/layout.md", share) : NULL;
+	a->o.layout_doc = layout;
 	int rc = report_write(&r, &a->o);
 	if (rc >= 0 && !a->quiet)
 		printf("%s/report.md\n%s/report.html\n", dir, dir);
 	if (rc == 1)
 		error("the report in '%s' lacks the figures gnuplot could not draw "
 		      "(--no-figures leaves them out on purpose)", dir);
+	free(layout);
+	free(share);
 	free(dir);
 	results_release(&r);
 	return rc ? 2 : 0;

@@ -371,7 +371,7 @@ static int measure(const struct catalog *cat, struct results *r, const struct ru
 	for (size_t i = 0; i < r->n_cells; i++)
 		failed += r->cells[i].status == CELL_FAILED;
 	if (!a->no_table) {
-		struct table_opts to = { TABLE_TEXT, 0, 0 };
+		struct table_opts to = { TABLE_TEXT, 0, 0, 0 };
 		table_print(stdout, r, &to);
 	}
 	if (!a->quiet)

@@ -58,7 +58,7 @@ static int show_option(struct cli *c, int opt, void *arg)
 
 int cmd_show(int argc, char **argv)
 {
-	struct table_opts to = { TABLE_TEXT, 1, 0 };
+	struct table_opts to = { TABLE_TEXT, 1, 0, 0 };
 	struct cli c;
 	cli_init(&c, "show", show_usage, "f:n:bh", show_options, argc, argv);
 	int rc = cli_parse(&c, show_option, &to);

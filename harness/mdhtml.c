@@ -37,13 +37,54 @@ static int is_md_punct(char c)
 	return c && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c);
 }
 
-/* Inline Markdown: backslash escapes, `code`, **bold**; the rest is text. */
+/* An anchor name objmem writes: lower-case letters, digits and '-', at most 64. */
+static int is_anchor(const char *s, size_t n)
+{
+	if (!n || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static void inline_html(struct buf *out, const char *s, size_t n);
+
+/*
+ * A link to a place in the page, "[text](#anchor)", at s (which starts with
+ * '['): its length, or 0 when it is not one. Links that leave the page are
+ * not made: the report stays offline, and the text shows as it is.
+ */
+static size_t anchor_link(struct buf *out, const char *s, size_t n)
+{
+	const char *close = memchr(s, ']', n);
+	if (!close || (size_t)(close - s) + 2 >= n || strncmp(close, "](#", 3))
+		return 0;
+	const char *id = close + 3, *end = memchr(id, ')', n - (size_t)(id - s));
+	if (!end || !is_anchor(id, (size_t)(end - id)))
+		return 0;
+	buf_addstr(out, "<a href=\"#");
+	buf_add(out, id, (size_t)(end - id));
+	buf_addstr(out, "\">");
+	inline_html(out, s + 1, (size_t)(close - s - 1));
+	buf_addstr(out, "</a>");
+	return (size_t)(end - s) + 1;
+}
+
+/* Inline Markdown: backslash escapes, `code`, **bold**, [links](#in-page); the rest is text. */
 static void inline_html(struct buf *out, const char *s, size_t n)
 {
 	size_t i = 0, start = 0;
 	int bold = 0;
 	while (i < n) {
-		if (s[i] == '\\' && i + 1 < n && is_md_punct(s[i + 1])) {
+		if (s[i] == '[') {
+			html_escape(out, s + start, i - start);
+			size_t link = anchor_link(out, s + i, n - i);
+			start = i;
+			i += link ? link : 1;
+			if (link)
+				start = i;
+		} else if (s[i] == '\\' && i + 1 < n && is_md_punct(s[i + 1])) {
 			html_escape(out, s + start, i - start);
 			html_escape(out, s + i + 1, 1);
 			i += 2;
@@ -188,17 +229,7 @@ char *md_inline_svg(const char *svg, const char *prefix, const char *label)
 	buf_addstr(&out, "<svg role=\"img\" aria-label=\"");
 	html_str(&out, label);
 	buf_addstr(&out, "\"");
-	/*
-	 * A wide figure shrinks to the page only down to 3/4 of its size, so
-	 * its text stays readable; beyond that the figure scrolls.
-	 */
-	const char *wattr = strstr(start, "width=\"");
-	const char *tag_end = strchr(start, '>');
-	if (wattr && tag_end && wattr < tag_end) {
-		long w = strtol(wattr + 7, NULL, 10);
-		if (w > 0 && w < 100000)
-			buf_addf(&out, " style=\"min-width:%ldpx\"", w * 3 / 4);
-	}
+	/* no size of its own here: the page's CSS scales it to the width */
 	size_t i = (size_t)(start - svg) + 4, from = i;
 	static const char *const tokens[] = { " id='", " id=\"", "url(#", "href='#", "href=\"#" };
 	while (svg[i]) {
@@ -277,6 +308,27 @@ static void figure_html(struct buf *out, const char *alt, const char *file, cons
 	buf_release(&text);
 }
 
+/* "Title {#anchor}" as <hN id="anchor">Title</hN>; without a valid anchor, no id. */
+static void heading_html(struct buf *out, size_t level, const char *text)
+{
+	size_t n = strlen(text);
+	while (n && (text[n - 1] == ' ' || text[n - 1] == '\r'))
+		n--;
+	const char *open = n >= 4 && text[n - 1] == '}' ? strstr(text, " {#") : NULL;
+	while (open && strstr(open + 1, " {#"))
+		open = strstr(open + 1, " {#");
+	if (open && is_anchor(open + 3, (size_t)(text + n - 1 - (open + 3)))) {
+		buf_addf(out, "<h%zu id=\"", level);
+		buf_add(out, open + 3, (size_t)(text + n - 1 - (open + 3)));
+		buf_addstr(out, "\">");
+		inline_html(out, text, (size_t)(open - text));
+	} else {
+		buf_addf(out, "<h%zu>", level);
+		inline_html(out, text, n);
+	}
+	buf_addf(out, "</h%zu>\n", level);
+}
+
 struct html_state {
 	struct buf *out;
 	struct buf para;
@@ -347,9 +399,7 @@ void md_to_html(const char *md, const char *figdir, struct buf *out)
 				buf_addstr(out, "<section class=\"card\">\n");
 				st.in_card = 1;
 			}
-			buf_addf(out, "<h%zu>", level);
-			inline_str(out, t + level + 1);
-			buf_addf(out, "</h%zu>\n", level);
+			heading_html(out, level, t + level + 1);
 			continue;
 		}
 		if (*t == '|') {

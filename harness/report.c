@@ -1,12 +1,15 @@
 /* report.c - report.md and report.html from a results document; see report.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "gnuplot.h"
 #include "mdhtml.h"
 #include "plot.h"
+#include "probe.h"
 #include "report.h"
 #include "table.h"
 #include "textfmt.h"
@@ -24,6 +27,18 @@ static void md_str(struct buf *out, const char *s)
 }
 
 /* ------------------------------------------------------ the Markdown */
+
+/* What every section reads: the builds in version order and their labels. */
+struct ctx {
+	const struct results *r;
+	const struct report_opts *o;
+	struct summary sum;
+	const char **order;     /* interpreter names, version order */
+	char **labels;          /* per order entry */
+	size_t n;
+	uint64_t count;         /* the largest count with an ok cell */
+	struct layout_doc doc;
+};
 
 /* A JSON value as table text (Markdown-escaped). */
 static void md_json_value(struct buf *md, const char *key, const cJSON *v)
@@ -146,18 +161,26 @@ static void md_layouts(struct buf *md, const struct results *r)
 
 static void md_interpreters(struct buf *md, const struct results *r)
 {
-	buf_addstr(md, "## Interpreters\n\n");
+	buf_addstr(md, "## Interpreters {#interpreters}\n\n");
 	if (!r->n_interps) {
 		buf_addstr(md, "The results name no interpreter.\n\n");
 		return;
 	}
-	buf_addstr(md, "What each interpreter's probe reported when the run started.\n\n"
-		       "| interpreter | implementation | version | pointer bits | debug | allocator | "
-		       "free-threaded | compiler | command | status |\n"
-		       "|---|---|---|---:|---|---|---|---|---|---|\n");
+	buf_addstr(md, "What each interpreter's probe reported when the run started, in "
+		       "version order; the definition is the name `objmem run -i` takes.\n\n"
+		       "| interpreter | definition | implementation | version | pointer bits | debug "
+		       "| allocator | free-threaded | compiler | command | status |\n"
+		       "|---|---|---|---|---:|---|---|---|---|---|---|\n");
+	const char **order = xcalloc(r->n_interps + 1, sizeof(*order));
+	for (size_t i = 0; i < r->n_interps; i++)
+		order[i] = r->interps[i].name;
+	probe_sort_names(r, order, r->n_interps);
+	char **labels = probe_labels(r, order, r->n_interps);
 	for (size_t i = 0; i < r->n_interps; i++) {
-		const struct interp *in = &r->interps[i];
+		const struct interp *in = results_find_interp(r, order[i]);
 		buf_addstr(md, "| ");
+		md_str(md, labels[i]);
+		buf_addstr(md, " | ");
 		md_str(md, in->name);
 		static const char *const keys[] = { "implementation", "version", "pointer_bits", "debug",
 						    "allocator", "gil_disabled", "compiler" };
@@ -192,6 +215,8 @@ static void md_interpreters(struct buf *md, const struct results *r)
 		buf_addstr(md, " |\n");
 	}
 	buf_addstr(md, "\n");
+	probe_labels_free(labels, r->n_interps);
+	free(order);
 
 	md_layouts(md, r);
 }
@@ -204,7 +229,8 @@ static void md_probe_details(struct buf *md, const struct results *r)
 		if (!cJSON_IsObject(in->probe))
 			continue;
 		if (!any++)
-			buf_addstr(md, "## Probe details\n\nEvery field each probe reported.\n\n");
+			buf_addstr(md, "## Probe details {#probe-details}\n\nEvery field each probe "
+				       "reported.\n\n");
 		buf_addstr(md, "- **");
 		md_str(md, in->name);
 		buf_addstr(md, "**: ");
@@ -245,7 +271,7 @@ static int table_parts_make(const struct results *r, struct table_parts *tp)
 	FILE *f = open_memstream(&tp->text, &len);
 	if (!f)
 		return error("cannot open a memory stream: %s", strerror(errno));
-	struct table_opts to = { TABLE_MARKDOWN, 1, 0 };
+	struct table_opts to = { TABLE_MARKDOWN, 1, 0, 1 };
 	int rc = table_print(f, r, &to);
 	if (fclose(f) || rc) {
 		free(tp->text);
@@ -301,7 +327,7 @@ static void md_cell_remarks(struct buf *md, const struct results *r)
 /* Failed, skipped and pending cells, one line per interpreter, workload, status and reason. */
 static void md_not_measured(struct buf *md, const struct results *r)
 {
-	buf_addstr(md, "## Not measured\n\n");
+	buf_addstr(md, "## Not measured {#not-measured}\n\n");
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_interps; i++)
 		if (r->interps[i].skip_reason)
@@ -359,34 +385,65 @@ static void md_not_measured(struct buf *md, const struct results *r)
 	md_cell_remarks(md, r);
 }
 
-static void md_figures(struct buf *md, const struct plot_set *set, const char *why_none)
+/* Is this a version chart (versions, versions-peak, versions-point3d, ...)? */
+static int is_version_chart(const struct plot_figure *f)
 {
-	buf_addstr(md, "## Figures\n\n");
+	return !strncmp(f->name, "versions", 8) && (!f->name[8] || f->name[8] == '-');
+}
+
+/*
+ * The headline charts: the first version chart of each metric (of all the
+ * workloads, or of the first one when plot drew one per workload). Marks
+ * them in headline[] (one flag per figure).
+ */
+static void pick_headlines(const struct plot_set *set, char *headline)
+{
+	static const char *const metrics[] = { "versions-peak", "versions-absolute", "versions" };
+	int taken[ARRAY_SIZE(metrics)] = { 0 };
+	for (size_t i = 0; i < set->n; i++) {
+		if (!is_version_chart(&set->v[i]))
+			continue;
+		size_t m = 0;
+		while (m + 1 < ARRAY_SIZE(metrics) && strncmp(set->v[i].name, metrics[m],
+							       strlen(metrics[m])))
+			m++;
+		if (!taken[m]++)
+			headline[i] = 1;
+	}
+}
+
+static void md_figure(struct buf *md, const struct plot_figure *f)
+{
+	buf_addstr(md, "### ");
+	md_str(md, f->title);
+	buf_addstr(md, "\n\n");
+	if (f->drawn & GP_SVG) {
+		buf_addstr(md, "![");
+		md_str(md, f->title);
+		buf_addf(md, "](%s.svg)\n\n", f->name);
+	} else {
+		buf_addstr(md, "Not drawn (gnuplot failed; see the messages of objmem report).\n\n");
+	}
+	md_str(md, f->caption);
+	buf_addf(md, " Data: `%s.dat`, script: `%s.gp`.\n\n", f->name, f->name);
+}
+
+/* The figures other than the headline charts (those open the report). */
+static void md_figures(struct buf *md, const struct plot_set *set, const char *headline,
+		       const char *why_none)
+{
+	buf_addstr(md, "## Figures {#figures}\n\n");
 	if (why_none) {
 		buf_addf(md, "%s\n\n", why_none);
 		return;
 	}
-	char cnt[32];
-	format_count(set->count, cnt, sizeof(cnt));
-	buf_addf(md, "Drawn with gnuplot. The bar charts show %s objects. Next to each figure in "
-		     "this directory are its data (`NAME.dat`) and a script that draws it again "
-		     "(`gnuplot NAME.gp`). A cell that failed, was skipped or is missing is a gap "
-		     "that says so, never a zero.\n\n", cnt);
-	for (size_t i = 0; i < set->n; i++) {
-		const struct plot_figure *f = &set->v[i];
-		buf_addstr(md, "### ");
-		md_str(md, f->title);
-		buf_addstr(md, "\n\n");
-		if (f->drawn & GP_SVG) {
-			buf_addstr(md, "![");
-			md_str(md, f->title);
-			buf_addf(md, "](%s.svg)\n\n", f->name);
-		} else {
-			buf_addstr(md, "Not drawn (gnuplot failed; see the messages of objmem report).\n\n");
-		}
-		md_str(md, f->caption);
-		buf_addf(md, " Data: `%s.dat`, script: `%s.gp`.\n\n", f->name, f->name);
-	}
+	buf_addstr(md, "Drawn with gnuplot. Next to each figure in this directory are its data "
+		       "(`NAME.dat`) and a script that draws it again (`gnuplot NAME.gp`). A cell "
+		       "that failed, was skipped or is missing is a gap that says so, never a "
+		       "zero.\n\n");
+	for (size_t i = 0; i < set->n; i++)
+		if (!headline[i])
+			md_figure(md, &set->v[i]);
 	if (set->notes) {
 		for (const char *p = set->notes; *p;) {
 			const char *nl = strchr(p, '\n');
@@ -416,12 +473,170 @@ static void md_header(struct buf *md, const struct results *r, const char *sourc
 	md_str(md, source ? source : "?");
 	buf_addstr(md, ", created ");
 	md_str(md, r->created ? r->created : "?");
-	buf_addstr(md, ". Everything below is computed from that file alone. MB = 10^6 bytes.\n\n");
+	buf_addstr(md, ". Everything below is computed from that file alone. MB = 10^6 bytes.\n\n"
+		       "**Contents:** [The answer](#answer) · [Bytes per object](#bytes-per-object) · "
+		       "[Other counts](#other-counts) · [Figures](#figures) · "
+		       "[Memory by count](#memory-by-count) · [Not measured](#not-measured) · "
+		       "[Machine and method](#machine) · [Interpreters](#interpreters) · "
+		       "[Probe details](#probe-details)\n\n");
+}
+
+/* "from 48 B (PyPy 7.3.11 (3.9)) to 344 B (CPython 2.7.18)" for one workload. */
+static void md_range(struct buf *md, const struct ctx *c, const char *wl)
+{
+	const struct summary_row *lo = NULL, *hi = NULL;
+	size_t lo_i = 0, hi_i = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct summary_row *row = summary_find(&c->sum, c->order[i], wl, c->count);
+		if (!row || !row->bytes_per_object.valid)
+			continue;
+		double v = row->bytes_per_object.median;
+		if (!lo || v < lo->bytes_per_object.median)
+			lo = row, lo_i = i;
+		if (!hi || v > hi->bytes_per_object.median)
+			hi = row, hi_i = i;
+	}
+	if (!lo)
+		return;
+	buf_addstr(md, "- **");
+	md_str(md, wl);
+	buf_addf(md, "**: from %.1f B per object (", lo->bytes_per_object.median);
+	md_str(md, c->labels[lo_i]);
+	buf_addf(md, ") to %.1f B (", hi->bytes_per_object.median);
+	md_str(md, c->labels[hi_i]);
+	buf_addstr(md, ")\n");
+}
+
+/* The answer first: the version charts and, per workload, the range. */
+static void md_answer(struct buf *md, const struct ctx *c, const struct plot_set *set,
+		      const char *headline)
+{
+	char cnt[32];
+	format_count(c->count, cnt, sizeof(cnt));
+	buf_addf(md, "## The answer {#answer}\n\nWhat %s objects cost on each interpreter, per "
+		     "workload: the objects alone (the USS growth while the list was filled) and the "
+		     "peak of the run (VmHWM less the RSS at start-up), in MB.\n\n", cnt);
+	size_t shown = 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (headline[i]) {
+			md_figure(md, &set->v[i]);
+			shown++;
+		}
+	if (!shown)
+		buf_addstr(md, "(No chart: see [Figures](#figures).)\n\n");
+	buf_addf(md, "Per object at %s:\n\n", cnt);
+	for (size_t w = 0; w < c->r->config.workloads.n; w++)
+		md_range(md, c, c->r->config.workloads.v[w]);
+	for (size_t i = 0; i < c->sum.n_rows; i++) {   /* workloads not in the configuration */
+		const char *wl = c->sum.rows[i].workload;
+		int seen = strvec_find(&c->r->config.workloads, wl) >= 0;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strcmp(c->sum.rows[k].workload, wl);
+		if (!seen)
+			md_range(md, c, wl);
+	}
+	buf_addstr(md, "\n");
+}
+
+/* One workload's bytes per object at the largest count, each row with its why. */
+static void md_bpo_workload(struct buf *md, const struct ctx *c, const char *wl)
+{
+	int any = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct summary_row *row = summary_find(&c->sum, c->order[i], wl, c->count);
+		if (!row)
+			continue;
+		if (!any++) {
+			buf_addstr(md, "### ");
+			md_str(md, wl);
+			buf_addstr(md, "\n\n| interpreter | bytes/object | min..max | sys.getsizeof | "
+				       "why |\n|---|---:|---:|---:|---|\n");
+		}
+		const struct stat3 *b = &row->bytes_per_object;
+		buf_addstr(md, "| ");
+		md_str(md, c->labels[i]);
+		if (b->valid)
+			buf_addf(md, " | %.1f | %.1f..%.1f", b->median, b->min, b->max);
+		else
+			buf_addf(md, " | %s | -", row->n_skipped ? "skipped" : "failed");
+		if (row->getsizeof.valid && row->getsizeof.median >= 0)
+			buf_addf(md, " | %.0f | ", row->getsizeof.median);
+		else
+			buf_addstr(md, " | - | ");
+		char *why = explain_row(&c->doc, results_find_interp(c->r, c->order[i]), row);
+		for (char *p = why; *p; p++)   /* one table row: a line break would end it */
+			if (*p == '\n')
+				*p = ' ';
+		buf_addstr(md, why);
+		free(why);
+		buf_addstr(md, " |\n");
+	}
+	if (any)
+		buf_addstr(md, "\n");
+}
+
+static void md_bpo(struct buf *md, const struct ctx *c)
+{
+	char cnt[32];
+	format_count(c->count, cnt, sizeof(cnt));
+	buf_addf(md, "## Bytes per object at %s objects {#bytes-per-object}\n\nThe USS growth from "
+		     "base to full divided by the count, in bytes (median, and the range over the "
+		     "repetitions). *why*: which parts make the figure. ", cnt);
+	if (c->doc.n)
+		buf_addstr(md, "Where `docs/layout.md` accounts for the build and workload part by "
+			       "part, its account is quoted with its predicted figure; elsewhere the "
+			       "sentence is computed from the results.\n\n");
+	else
+		buf_addstr(md, "The sentences are computed from the results (`docs/layout.md`, the "
+			       "account part by part, was not found).\n\n");
+	struct strvec done = STRVEC_INIT;
+	for (size_t w = 0; w < c->r->config.workloads.n; w++) {
+		md_bpo_workload(md, c, c->r->config.workloads.v[w]);
+		strvec_push(&done, c->r->config.workloads.v[w]);
+	}
+	for (size_t i = 0; i < c->sum.n_rows; i++)
+		if (strvec_find(&done, c->sum.rows[i].workload) < 0) {
+			md_bpo_workload(md, c, c->sum.rows[i].workload);
+			strvec_push(&done, c->sum.rows[i].workload);
+		}
+	strvec_clear(&done);
+}
+
+/* table.c's one table of bytes per object at each count but the largest. */
+static int md_other_counts(struct buf *md, const struct ctx *c)
+{
+	buf_addstr(md, "## Other counts {#other-counts}\n\nBytes per object at the other counts: "
+		       "interpreters down, workloads across. \"failed\" or \"skipped\": no "
+		       "repetition ended ok (see [Not measured](#not-measured)); empty: not run.\n");
+	size_t n = 0;
+	for (size_t i = 0; i < c->r->config.n_counts; i++) {
+		uint64_t count = c->r->config.counts[i];
+		if (count == c->count)
+			continue;
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		if (!f)
+			return error("cannot open a memory stream: %s", strerror(errno));
+		struct table_opts to = { TABLE_MARKDOWN, 0, count, 1 };
+		int rc = table_print(f, c->r, &to);
+		if (fclose(f) || rc == -1) {
+			free(text);
+			return error("cannot format the table at %" PRIu64 " objects", count);
+		}
+		if (!rc && len) {
+			buf_add(md, text, len);
+			n++;
+		}
+		free(text);
+	}
+	buf_addstr(md, n ? "\n" : "\nNone: the run measured one count.\n\n");
+	return 0;
 }
 
 static void md_machine(struct buf *md, const struct results *r)
 {
-	buf_addstr(md, "## Machine and method\n\n**Machine**\n\n");
+	buf_addstr(md, "## Machine and method {#machine}\n\n**Machine**\n\n");
 	md_fields_table(md, &r->machine, r->machine.present, machine_fields, n_machine_fields,
 			r->machine.extra, "machine description");
 	buf_addstr(md, "**Method.** Each cell (interpreter, workload, count, repetition) ran in a "
@@ -442,24 +657,25 @@ static void md_machine(struct buf *md, const struct results *r)
 			r->config.extra, "configuration");
 }
 
-static void md_report(struct buf *md, const struct results *r, const struct report_opts *o,
-		      const struct table_parts *tp, const struct plot_set *set, const char *why_none)
+static int md_report(struct buf *md, const struct ctx *c, const struct table_parts *tp,
+		     const struct plot_set *set, const char *why_none)
 {
-	md_header(md, r, o->source);
-	md_machine(md, r);
-	md_interpreters(md, r);
+	char *headline = xcalloc(set->n + 1, 1);
+	pick_headlines(set, headline);
+	md_header(md, c->r, c->o->source);
+	md_answer(md, c, set, headline);
+	md_bpo(md, c);
+	if (md_other_counts(md, c)) {
+		free(headline);
+		return -1;
+	}
+	md_figures(md, set, headline, why_none);
+	free(headline);
 
-	buf_addstr(md, "## Bytes per object\n\nThe USS growth from base to full divided by the "
-		       "count, in bytes: interpreters down, workloads across, one table per count. "
-		       "\"failed\" or \"skipped\": no repetition ended ok (see Not measured); empty: "
-		       "not run.\n");
-	md_slice(md, tp, tp->bpo, tp->bpo_end);
-
-	md_figures(md, set, why_none);
-
-	buf_addstr(md, "## Memory by count\n\nThe tables of the original article, per interpreter "
-		       "and workload: Count, AbsoluteUsage (USS growth since start-up) and Delta (USS "
-		       "growth from base to full) in MB, with bytes per object and the number of ok "
+	buf_addstr(md, "## Memory by count {#memory-by-count}\n\nThe tables of the original "
+		       "article, per interpreter and workload: Count, AbsoluteUsage (USS growth "
+		       "since start-up) and Delta (USS growth from base to full) in MB, the Peak "
+		       "(VmHWM - RSS at start-up), bytes per object and the number of ok "
 		       "repetitions.\n");
 	md_slice(md, tp, 0, tp->detail_end);
 	if (tp->fits_end > tp->fits) {
@@ -467,31 +683,43 @@ static void md_report(struct buf *md, const struct results *r, const struct repo
 			       "slope is the cost of one object, the intercept a fixed overhead.\n");
 		md_slice(md, tp, tp->fits, tp->fits_end);
 	}
-	md_not_measured(md, r);
-	md_probe_details(md, r);
+	md_not_measured(md, c->r);
+	md_machine(md, c->r);
+	md_interpreters(md, c->r);
+	md_probe_details(md, c->r);
+	return 0;
 }
 
+/* Nothing wider than the window: figures scale down, wide tables scroll in
+ * their own box, long words wrap; at 400 px the margins shrink. */
 static const char html_style[] =
 	"body{font:15px/1.45 \"DejaVu Sans\",system-ui,sans-serif;color:#222;background:#fff;margin:0}\n"
-	"main{max-width:1500px;margin:0 auto;padding:12px 28px 48px}\n"
+	"main{max-width:1100px;margin:0 auto;padding:12px 28px 48px}\n"
 	"h1{font-size:1.7em;margin:.3em 0}\n"
 	"h2{font-size:1.35em;border-bottom:2px solid #ddd;padding-bottom:.15em;margin-top:1.8em}\n"
 	"h3{font-size:1.1em;margin-top:1.4em}\n"
+	"h1,h2,h3,h4,p,li{overflow-wrap:anywhere}\n"
 	"table{border-collapse:collapse;margin:.5em 0 1.1em;font-size:.9em}\n"
 	"th,td{border:1px solid #ccc;padding:2px 8px;vertical-align:top}\n"
 	"th{background:#f0f0f0;text-align:left}\n"
+	"td{min-width:3em}\n"
 	"tbody tr:nth-child(even){background:#fafafa}\n"
-	".r{text-align:right;font-variant-numeric:tabular-nums}\n"
+	".r{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	".c{text-align:center}\n"
-	"code{font-family:\"DejaVu Sans Mono\",monospace;font-size:.88em;background:#f4f4f4;padding:0 3px}\n"
-	".wide{overflow-x:auto}\n"
-	"figure{margin:.6em 0 .4em;overflow-x:auto}\n"
+	"code{font-family:\"DejaVu Sans Mono\",monospace;font-size:.88em;background:#f4f4f4;"
+	"padding:0 3px;overflow-wrap:anywhere}\n"
+	".wide{overflow-x:auto;max-width:100%}\n"
+	"figure{margin:.6em 0 .4em;max-width:100%}\n"
 	"figure svg{max-width:100%;height:auto;display:block}\n"
 	".cards{display:flex;flex-wrap:wrap;gap:0 28px}\n"
+	".card{max-width:100%;min-width:0}\n"
 	".card h4{margin:.9em 0 .1em;font-size:1em}\n"
 	".card p{margin:.1em 0;font-size:.82em;color:#555}\n"
 	".missing{color:#a00}\n"
-	"li{margin:.15em 0}\n";
+	"li{margin:.15em 0}\n"
+	"a{color:#0b5394}\n"
+	"@media (max-width:600px){main{padding:8px 10px 32px}body{font-size:14px}"
+	"th,td{padding:2px 4px}}\n";
 
 static void html_page(struct buf *html, const struct results *r, const char *md, const char *figdir)
 {
@@ -509,56 +737,113 @@ static void html_page(struct buf *html, const struct results *r, const char *md,
 	buf_addstr(html, "</main>\n</body>\n</html>\n");
 }
 
+/* The largest count with an ok cell, else the largest of all. */
+static uint64_t headline_count(const struct results *r, const struct summary *s, uint64_t want)
+{
+	uint64_t count = want;
+	for (size_t i = 0; i < s->n_rows && !want; i++)
+		if (s->rows[i].n_ok && s->rows[i].count > count)
+			count = s->rows[i].count;
+	for (size_t i = 0; i < r->config.n_counts && !count; i++)
+		count = r->config.counts[i] > count ? r->config.counts[i] : count;
+	return count;
+}
+
+static int ctx_init(struct ctx *c, const struct results *r, const struct report_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->r = r;
+	c->o = o;
+	if (o->count && results_require_count(r, o->count))
+		return -1;
+	if (layout_doc_load(&c->doc, o->layout_doc))
+		return -1;
+	summary_compute(r, &c->sum);
+	c->count = headline_count(r, &c->sum, o->count);
+	c->n = r->n_interps;
+	c->order = xcalloc(c->n + 1, sizeof(*c->order));
+	for (size_t i = 0; i < c->n; i++)
+		c->order[i] = r->interps[i].name;
+	probe_sort_names(r, c->order, c->n);
+	c->labels = probe_labels(r, c->order, c->n);
+	return 0;
+}
+
+static void ctx_release(struct ctx *c)
+{
+	probe_labels_free(c->labels, c->n);
+	free(c->order);
+	summary_release(&c->sum);
+	layout_doc_release(&c->doc);
+}
+
+/* Draw the figures as SVG into o->outdir; 1 when one failed. */
+static int report_figures(const struct ctx *c, struct plot_set *set, const char **why_none)
+{
+	const struct report_opts *o = c->o;
+	memset(set, 0, sizeof(*set));
+	*why_none = NULL;
+	if (!o->figures) {
+		*why_none = "Left out (objmem report --no-figures).";
+		return 0;
+	}
+	if (!c->r->n_cells) {
+		*why_none = "None: the results hold no cells.";
+		return 0;
+	}
+	struct plot_opts po;
+	plot_opts_init(&po);
+	po.outdir = o->outdir;
+	po.formats = GP_SVG;
+	po.metrics = PLOT_DELTA | PLOT_PEAK;
+	po.count = c->count;
+	po.templates = o->templates;
+	po.gnuplot = o->gnuplot;
+	po.timeout_s = o->timeout_s;
+	po.source = o->source;
+	if (!plot_write_figures(c->r, &po, set))
+		return 0;
+	if (!set->n)
+		*why_none = "Not drawn: gnuplot could not be run (see the messages of objmem report).";
+	return 1;
+}
+
 int report_write(const struct results *r, const struct report_opts *o)
 {
 	if (mkdir_p(o->outdir))
 		return -1;
+	struct ctx c;
 	struct table_parts tp;
-	if (table_parts_make(r, &tp))
+	if (ctx_init(&c, r, o)) {
+		ctx_release(&c);
 		return -1;
-
-	struct plot_set set;
-	memset(&set, 0, sizeof(set));
-	const char *why_none = NULL;
-	int figures_failed = 0;
-	if (!o->figures) {
-		why_none = "Left out (objmem report --no-figures).";
-	} else if (!r->n_cells) {
-		why_none = "None: the results hold no cells.";
-	} else {
-		struct plot_opts po;
-		plot_opts_init(&po);
-		po.outdir = o->outdir;
-		po.formats = GP_SVG;
-		po.count = o->count;
-		po.templates = o->templates;
-		po.gnuplot = o->gnuplot;
-		po.timeout_s = o->timeout_s;
-		po.source = o->source;
-		if (plot_write_figures(r, &po, &set)) {
-			figures_failed = 1;
-			if (!set.n)
-				why_none = "Not drawn: gnuplot could not be run (see the messages of "
-					   "objmem report).";
-		}
 	}
+	if (table_parts_make(r, &tp)) {
+		ctx_release(&c);
+		return -1;
+	}
+	struct plot_set set;
+	const char *why_none;
+	int figures_failed = report_figures(&c, &set, &why_none);
 
 	struct buf md = BUF_INIT, html = BUF_INIT;
-	md_report(&md, r, o, &tp, &set, why_none);
-	html_page(&html, r, md.p, o->outdir);
-	char *md_path = xasprintf("%s/report.md", o->outdir);
-	char *html_path = xasprintf("%s/report.html", o->outdir);
-	int rc = write_file_atomic(md_path, md.p, md.len);
-	if (!rc)
-		rc = write_file_atomic(html_path, html.p, html.len);
-	free(md_path);
-	free(html_path);
+	int rc = md_report(&md, &c, &tp, &set, why_none);
+	if (!rc) {
+		html_page(&html, r, md.p, o->outdir);
+		char *md_path = xasprintf("%s/report.md", o->outdir);
+		char *html_path = xasprintf("%s/report.html", o->outdir);
+		rc = write_file_atomic(md_path, md.p, md.len);
+		if (!rc)
+			rc = write_file_atomic(html_path, html.p, html.len);
+		free(md_path);
+		free(html_path);
+	}
 	buf_release(&md);
 	buf_release(&html);
 	free(tp.text);
 	plot_set_release(&set);
+	ctx_release(&c);
 	if (rc)
 		return -1;
 	return figures_failed ? 1 : 0;
 }
-

@@ -3,11 +3,15 @@
  * DIR/report.html (no script, no network: the figures are inline SVG, the
  * style is inline CSS).
  *
- * Owns: the report's sections (the machine and method, the interpreters
- * and their probes, bytes per object, the article's Count / AbsoluteUsage /
- * Delta tables, the figures, the cells not measured and why) and the page
- * around them. The tables are table.c's (TABLE_MARKDOWN), the figures
- * plot.c's, the Markdown escaping textfmt.c's, the HTML mdhtml.c's.
+ * Owns: the report's sections, the answer first (the version charts at the
+ * largest count, the range per workload), then bytes per object at that
+ * count with why (explain.c), the other counts, the other figures, the
+ * article's Count / AbsoluteUsage / Delta tables, what was not measured,
+ * the machine and method, the interpreters and their probes; builds in
+ * version order and named as people name them throughout; and the page
+ * around them (a table of contents, nothing wider than the window, no
+ * script, no request). The tables are table.c's (TABLE_MARKDOWN), the
+ * figures plot.c's, the Markdown escaping textfmt.c's, the HTML mdhtml.c's.
  *
  * Steps: report_opts_init, set fields, report_write.
  */
@@ -28,6 +32,8 @@ struct report_opts {
 	const char *templates;  /* as plot_opts */
 	const char *gnuplot;
 	double timeout_s;
+	const char *layout_doc; /* docs/layout.md, quoted in the "why" column; NULL or
+				   missing: every explanation is computed */
 };
 
 void report_opts_init(struct report_opts *o);

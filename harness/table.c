@@ -15,6 +15,7 @@ const char *const table_format_names[] = { "text", "markdown", "csv", "json", NU
 /* Interpreters, workloads and counts of the summary, in its order (counts ascending). */
 struct axes {
 	struct strvec interps, workloads;
+	char **labels;       /* per interps entry: what the tables call it */
 	uint64_t *counts;
 	size_t n_counts;
 };
@@ -28,7 +29,7 @@ static int cmp_u64(const void *a, const void *b)
 /* The summary's interpreters (in version order, as the figures list them),
  * workloads and counts; only opts_count when it is not 0. */
 static void axes_init(struct axes *ax, const struct results *r, const struct summary *s,
-		      uint64_t only_count)
+		      uint64_t only_count, int labels)
 {
 	memset(ax, 0, sizeof(*ax));
 	struct keymap seen_i = KEYMAP_INIT, seen_w = KEYMAP_INIT, seen_c = KEYMAP_INIT;
@@ -48,13 +49,30 @@ static void axes_init(struct axes *ax, const struct results *r, const struct sum
 	}
 	qsort(ax->counts, ax->n_counts, sizeof(*ax->counts), cmp_u64);
 	probe_sort_names(r, (const char **)ax->interps.v, ax->interps.n);
+	if (labels) {
+		ax->labels = probe_labels(r, (const char *const *)ax->interps.v, ax->interps.n);
+	} else {
+		ax->labels = xcalloc(ax->interps.n + 1, sizeof(*ax->labels));
+		for (size_t i = 0; i < ax->interps.n; i++)
+			ax->labels[i] = xstrdup(ax->interps.v[i]);
+	}
 	keymap_release(&seen_i);
 	keymap_release(&seen_w);
 	keymap_release(&seen_c);
 }
 
+/* What the tables call the interpreter name. */
+static const char *axis_label(const struct axes *ax, const char *name)
+{
+	for (size_t i = 0; i < ax->interps.n; i++)
+		if (!strcmp(ax->interps.v[i], name))
+			return ax->labels[i];
+	return name;
+}
+
 static void axes_release(struct axes *ax)
 {
+	probe_labels_free(ax->labels, ax->interps.n);
 	strvec_clear(&ax->interps);
 	strvec_clear(&ax->workloads);
 	free(ax->counts);
@@ -77,13 +95,14 @@ static void put_name(FILE *out, const char *s, int md_on)
 		term_fputs(out, s);
 }
 
-static void detail_header(FILE *out, const struct summary_row *row, int md_on)
+static void detail_header(FILE *out, const struct summary_row *row, const struct axes *ax,
+			  int md_on)
 {
 	char gs[64] = "";
 	if (row->getsizeof.valid)
 		snprintf(gs, sizeof(gs), "; sys.getsizeof %.0f bytes", row->getsizeof.median);
 	fputs(md_on ? "\n#### " : "\nMemory for ", out);
-	put_name(out, row->interpreter, md_on);
+	put_name(out, axis_label(ax, row->interpreter), md_on);
 	fputs(" / ", out);
 	put_name(out, row->workload, md_on);
 	if (md_on)
@@ -110,7 +129,7 @@ static void print_detail(FILE *out, const struct summary *s, const struct axes *
 				if (!row)
 					continue;
 				if (!head++)
-					detail_header(out, row, md_on);
+					detail_header(out, row, ax, md_on);
 				char abs_s[32], delta_s[32], peak[32], bpo[32], nn[64];
 				cell_text(abs_s, sizeof(abs_s), &row->absolute_bytes, 1e6, 2);
 				cell_text(delta_s, sizeof(delta_s), &row->delta_bytes, 1e6, 2);
@@ -146,7 +165,7 @@ static void print_bpo(FILE *out, const struct summary *s, uint64_t count, const 
 	struct tab tb;
 	tab_init(&tb, ncols, head, align);
 	for (size_t i = 0; i < ax->interps.n; i++) {
-		tab_cell(&tb, ax->interps.v[i]);
+		tab_cell(&tb, ax->labels[i]);
 		for (size_t w = 0; w < ax->workloads.n; w++) {
 			const struct summary_row *row = summary_find(s, ax->interps.v[i],
 								     ax->workloads.v[w], count);
@@ -189,7 +208,7 @@ static void print_fits(FILE *out, const struct summary *s, const struct axes *ax
 						       ax->workloads.v[k % ax->workloads.n]);
 		if (!f || !f->fit.valid)
 			continue;
-		tab_cell(&tb, f->interpreter);
+		tab_cell(&tb, axis_label(ax, f->interpreter));
 		tab_cell(&tb, f->workload);
 		tab_cellf(&tb, "%.2f", f->fit.slope);
 		tab_cellf(&tb, "%.0f", f->fit.intercept);
@@ -397,7 +416,7 @@ int table_print(FILE *out, const struct results *r, const struct table_opts *opt
 	struct summary s;
 	summary_compute(r, &s);
 	struct axes ax;
-	axes_init(&ax, r, &s, opts->count);
+	axes_init(&ax, r, &s, opts->count, opts->labels && opts->format <= TABLE_MARKDOWN);
 	int md_on = opts->format == TABLE_MARKDOWN;
 	switch (opts->format) {
 	case TABLE_CSV:

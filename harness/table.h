@@ -25,6 +25,9 @@ struct table_opts {
 	int detail;        /* the per-(interpreter, workload) Count tables, the fits */
 	uint64_t count;    /* only this count, in every format; 0: every count. With
 			      detail 0, just its bytes-per-object table */
+	int labels;        /* text and Markdown: builds named as people name them
+			      (probe.h's labels: "CPython 3.12.1") rather than by
+			      their definition's name */
 };
 
 /*

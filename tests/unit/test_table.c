@@ -72,7 +72,7 @@ static char *printed(const struct results *r, enum table_format f, int detail, u
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	struct table_opts o = { f, detail, count };
+	struct table_opts o = { f, detail, count, 0 };
 	CU_ASSERT_EQUAL(table_print(out, r, &o), 0);
 	fclose(out);
 	return text;
@@ -410,7 +410,7 @@ static void test_count_option(void)
 	for (size_t i = 0; i < ARRAY_SIZE(count_cases); i++) {
 		const struct count_case *t = &count_cases[i];
 		for (int f = TABLE_TEXT; f <= TABLE_MARKDOWN; f++) {
-			struct table_opts o = { (enum table_format)f, t->detail, t->count };
+			struct table_opts o = { (enum table_format)f, t->detail, t->count, 0 };
 			char *text = NULL;
 			size_t len = 0;
 			FILE *out = open_memstream(&text, &len);
@@ -447,6 +447,32 @@ static void test_count_option(void)
 			free(text);
 		}
 	}
+	results_release(&r);
+}
+
+/* labels: the report's tables name builds as people do; CSV keeps the keys. */
+static void test_labels(void)
+{
+	struct results r;
+	load("plot/gaps.json", &r);
+	struct table_opts o = { TABLE_MARKDOWN, 1, 1000000, 1 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	CU_ASSERT_EQUAL(table_print(out, &r, &o), 0);
+	fclose(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n| CPython 3.11.2 debug, without pymalloc | 120.0 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n#### CPython 3.12.3 / point3d\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n| PyPy 3.10.14 | point3d |"));   /* the fits */
+	CU_ASSERT_PTR_NULL(strstr(text, "| cpython-3.12 |"));
+	free(text);
+	o.format = TABLE_CSV;
+	text = NULL;
+	out = open_memstream(&text, &len);
+	CU_ASSERT_EQUAL(table_print(out, &r, &o), 0);
+	fclose(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ncpython-3.12,point3d,1000000,"));
+	free(text);
 	results_release(&r);
 }
 
@@ -679,7 +705,7 @@ static void test_write_error(void)
 		return; /* no /dev/full here */
 	}
 	for (int f = TABLE_TEXT; f <= TABLE_JSON; f++) {
-		struct table_opts o = { (enum table_format)f, 1, 0 };
+		struct table_opts o = { (enum table_format)f, 1, 0, 0 };
 		CU_ASSERT_EQUAL(table_print(full, &r, &o), -1);
 		clearerr(full);
 	}
@@ -707,6 +733,7 @@ static const struct unit_test text_tests[] = {
 	{ "Markdown escaped, never entities", test_markdown },
 	{ "--count and detail, from a table", test_count_option },
 	{ "--count in CSV and JSON, version order", test_count_csv_json },
+	{ "labels in the report's tables", test_labels },
 	{ "not measured: each fact once", test_not_measured },
 	{ "notes", test_notes },
 };
