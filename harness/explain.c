@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "probe.h"
@@ -65,13 +66,13 @@ static void add_row(struct layout_doc *d, const char *workload, const struct str
 int layout_doc_load(struct layout_doc *d, const char *path)
 {
 	memset(d, 0, sizeof(*d));
+	if (!path || (access(path, F_OK) && errno == ENOENT))
+		return 0;   /* nothing to quote: every explanation is computed */
 	struct buf text = BUF_INIT;
-	if (!path || read_file(path, 4u << 20, &text)) {
+	if (read_file(path, 4u << 20, &text)) {
 		buf_release(&text);
-		if (path && errno != ENOENT)
-			return error("cannot read '%s': %s (the report's explanations quote it)", path,
-				     strerror(errno));
-		return 0;
+		return error("cannot read '%s' (the report's explanations quote it): is it a "
+			     "readable file?", path);
 	}
 	d->path = xstrdup(path);
 	char *workload = NULL;
@@ -184,7 +185,12 @@ char *explain_row(const struct layout_doc *d, const struct interp *in,
 	const cJSON *probe = in ? in->probe : NULL;
 	const char *alloc = allocator_words(probe);
 	double measured = row->bytes_per_object.median;
-	if (row->getsizeof.valid && row->getsizeof.median > 0) {
+	if (row->getsizeof.valid && row->getsizeof.median > 0 &&
+	    measured < row->getsizeof.median - 0.5) {
+		buf_addf(&b, "sys.getsizeof: %.0f B, the object with its GC header; the kernel saw "
+			 "%.0f B less: the allocator reused memory the process held already",
+			 row->getsizeof.median, row->getsizeof.median - measured);
+	} else if (row->getsizeof.valid && row->getsizeof.median > 0) {
 		double own = row->getsizeof.median;
 		buf_addf(&b, "sys.getsizeof: %.0f B, the object with its GC header; the other "
 			 "%.0f B are what it owns (a `__dict__` or values array, new ints) and "

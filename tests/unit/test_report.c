@@ -23,6 +23,8 @@ static void test_report_gaps(void)
 	o.outdir = dir;
 	o.source = "gaps<1>.json";
 	o.figures = 0;
+	char *layout = xstrdup(unit_fixture("report/layout.md"));   /* a static buffer */
+	o.layout_doc = layout;
 	CU_ASSERT_EQUAL_FATAL(report_write(&r, &o), 0);
 
 	struct buf md = BUF_INIT, html = BUF_INIT;
@@ -33,11 +35,15 @@ static void test_report_gaps(void)
 	CU_ASSERT_FATAL(read_file(p, 1 << 24, &html) == 0);
 	free(p);
 
-	/* the sections, in order */
+	/* the sections, in order: the answer first, the machine and probes last */
 	static const char *const sections[] = {
-		"# objmem report: rev \\<i\\>42\\</i\\> \\& more", "## Machine and method",
-		"## Interpreters", "## Bytes per object", "## Figures", "## Memory by count",
-		"### Least-squares fits", "## Not measured", "## Probe details",
+		"# objmem report: rev \\<i\\>42\\</i\\> \\& more",
+		"**Contents:** [The answer](#answer)",
+		"## The answer {#answer}", "## Bytes per object at 1M objects {#bytes-per-object}",
+		"## Other counts {#other-counts}", "## Figures {#figures}",
+		"## Memory by count {#memory-by-count}", "### Least-squares fits",
+		"## Not measured {#not-measured}", "## Machine and method {#machine}",
+		"## Interpreters {#interpreters}", "## Probe details {#probe-details}",
 	};
 	const char *at = md.p;
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
@@ -49,10 +55,29 @@ static void test_report_gaps(void)
 			at = s;
 	}
 	CU_ASSERT(strstr(md.p, "Left out (objmem report --no-figures).") != NULL);
-	/* table.c's tables are in it */
-	CU_ASSERT(strstr(md.p, "**Bytes per object at 1M objects**") != NULL);
-	CU_ASSERT(strstr(md.p, "| cpython-3.12 | 104.0 |  | 48.0 |") != NULL);
-	CU_ASSERT(strstr(md.p, "#### cpython-3.12 / point3d") != NULL);
+	/* the answer: the range per workload at the largest count, builds by label */
+	CU_ASSERT(strstr(md.p, "- **point3d**: from 104.0 B per object (CPython 3.12.3) to 120.0 B "
+			       "(CPython 3.11.2 debug, without pymalloc)\n") != NULL);
+	/* bytes per object at 1M with why: quoted where the account has the build
+	 * and version, computed elsewhere, "not measured" for a gap */
+	CU_ASSERT(strstr(md.p, "| CPython 3.12.3 | 104.0 | 104.0..104.0 | 56 | instance 16+GC 16+pre 16: "
+			       "48→48 + values 40→48; pymalloc \\| 16 KiB pools; predicted 104.2 B "
+			       "(docs/layout.md) |\n") != NULL);
+	CU_ASSERT(strstr(md.p, "another version") == NULL);
+	CU_ASSERT(strstr(md.p, "| CPython 3.12.3 | 48.0 | 48.0..48.0 | 56 | sys.getsizeof: 56 B, the "
+			       "object with its GC header; the kernel saw 8 B less") != NULL);
+	CU_ASSERT(strstr(md.p, "| PyPy 3.10.14 | 40.0 | 40.0..40.0 | - | sys.getsizeof cannot tell on "
+			       "this interpreter; PyPy's collector") != NULL);
+	CU_ASSERT(strstr(md.p, "| PyPy 3.10.14 | failed | - | - | not measured |") != NULL);
+	CU_ASSERT(strstr(md.p, "| CPython 3.11.2 debug, without pymalloc | 88.0 | 88.0..88.0 | 56 | "
+			       "sys.getsizeof: 56 B, the object with its GC header; the other 32 B") != NULL);
+	/* the other counts: table.c's tables, by label; not the largest count again */
+	CU_ASSERT(strstr(md.p, "**Bytes per object at 1k objects**") != NULL);
+	CU_ASSERT(strstr(md.p, "**Bytes per object at 1M objects**") == NULL);
+	CU_ASSERT(strstr(md.p, "| CPython 3.12.3 | 112.6 | 79.9 | 55.3 |") != NULL);
+	CU_ASSERT(strstr(md.p, "#### CPython 3.12.3 / point3d") != NULL);
+	/* the interpreters: by label, with the definition's name */
+	CU_ASSERT(strstr(md.p, "| CPython 3.12.3 | cpython-3.12 | cpython | 3.12.3 |") != NULL);
 	/* the cells not measured, with their counts and reasons */
 	CU_ASSERT(strstr(md.p, "| pypy3.10 | point3d | failed | 1M #1, 1M #2 | ValueError: "
 			       "\\<script\\>alert('x')\\</script\\> \\& \"quoted\" |") != NULL);
@@ -60,6 +85,9 @@ static void test_report_gaps(void)
 			       "1M #1, 1M #2 |") != NULL);
 	CU_ASSERT(strstr(md.p, "- micropython: probe failed: AttributeError: \\<module\\> has no "
 			       "'gc.collect'") != NULL);
+	/* the page: anchors on the sections, links to them */
+	CU_ASSERT(strstr(html.p, "<h2 id=\"answer\">The answer</h2>") != NULL);
+	CU_ASSERT(strstr(html.p, "<a href=\"#not-measured\">Not measured</a>") != NULL);
 	/* markup from the results is text in the HTML, never markup */
 	CU_ASSERT(strstr(html.p, "<script") == NULL);
 	CU_ASSERT(strstr(html.p, "<b>") == NULL && strstr(html.p, "<i>") == NULL);
@@ -89,6 +117,7 @@ static void test_report_gaps(void)
 
 	unit_rmtree(dir);
 	free(dir);
+	free(layout);
 	results_release(&r);
 }
 
