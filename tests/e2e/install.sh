@@ -10,13 +10,13 @@ make -s -C "$SRC" install INSTALL_BIN="$OBJMEM" DESTDIR="$root" PREFIX=/opt/objm
 share=$root/opt/objmem/share/objmem
 for f in bin/objmem share/objmem/workloads/agent.py share/objmem/workloads/slots.py \
 	share/objmem/workloads/ext/objmem_record.c share/objmem/plots/common.gp \
-	share/objmem/plots/bars.gp share/objmem/interpreters/python3.json \
+	share/objmem/plots/hbars.gp share/objmem/docs/layout.md share/objmem/interpreters/python3.json \
 	share/objmem/interpreters/provision share/objmem/interpreters/write-definition; do
 	[ -e "$root/opt/objmem/$f" ] || fail "make install did not install $f"
 done
 [ -x "$share/interpreters/provision" ] || fail "provision is not executable"
 ls "$share"/interpreters/recipes/*.recipe >/dev/null 2>&1 || fail "no provisioning recipes installed"
-pass "make install: binary, workloads, templates, definitions, provisioning tools"
+pass "make install: binary, workloads, templates, docs/layout.md, definitions, provisioning tools"
 
 # the installed objmem, away from the source tree
 bin=$root/opt/objmem/bin/objmem
@@ -30,6 +30,10 @@ grep -q '^python3-malloc ' "$TMP/out" || fail "installed objmem does not read it
 if command -v gnuplot >/dev/null; then
 	(unset OBJMEM_SRCDIR; "$bin" plot "$TMP/r.json" -o "$TMP/fig" -q) || fail "installed objmem cannot plot"
 	[ -s "$TMP/fig/versions.png" ] || fail "installed objmem drew no figure"
+	# the report quotes the installed docs/layout.md where it has the build
+	(unset OBJMEM_SRCDIR; "$bin" report "$TMP/r.json" -o "$TMP/rep" -q --no-figures) ||
+		fail "installed objmem cannot write a report"
+	grep -q "its account is quoted" "$TMP/rep/report.md" || fail "the installed report does not find docs/layout.md"
 fi
 (unset OBJMEM_SRCDIR; "$share/interpreters/provision" --list) >"$TMP/out" 2>&1 \
 	|| { cat "$TMP/out"; fail "installed provision --list failed"; }
