@@ -9,7 +9,7 @@
 
 static const char compare_usage[] =
 	"usage: objmem compare BASE NEW [--threshold 1%] [--format text|markdown|json]\n"
-	"                      [--pair OLD=NEW]... [--strict]\n"
+	"                      [--pair OLD=NEW]... [--allow-missing]\n"
 	"\n"
 	"Compares bytes per object of every (interpreter, workload, count) in two results\n"
 	"files (paths, or http:// and https:// URLs) and gives each row a verdict:\n"
@@ -18,8 +18,10 @@ static const char compare_usage[] =
 	"           new min..max range over the repetitions lies above the base range\n"
 	"  smaller  the same, downwards\n"
 	"  same     anything else: a change inside the run-to-run spread is noise\n"
-	"Rows only in one file are listed as only-base or only-new; rows without an ok\n"
-	"repetition on one side as no-data. A different machine, kernel, page size, THP\n"
+	"  MISSING  measured in BASE (an ok repetition) and missing from NEW or without an\n"
+	"           ok repetition there: a build or workload that broke; fails the gate\n"
+	"Other rows only in one file are listed as only-base or only-new, rows with no\n"
+	"ok repetition in BASE as no-data. A different machine, kernel, page size, THP\n"
 	"mode or glibc between the files is printed as a warning.\n"
 	"\n"
 	"      --threshold PCT     relative to the base median, e.g. 1% or 0.5 (default 1%)\n"
@@ -27,8 +29,8 @@ static const char compare_usage[] =
 	"      --pair OLD=NEW      compare base interpreter OLD with new interpreter NEW\n"
 	"                          (repeatable); others are matched by name, and when\n"
 	"                          each file has one interpreter, those two are compared\n"
-	"      --strict            also exit 1 when a row measured in BASE is missing or\n"
-	"                          has no ok repetition in NEW\n"
+	"      --allow-missing     MISSING rows do not fail the gate (a smaller matrix on\n"
+	"                          purpose); they are still listed\n"
 	"  -t, --timeout SECONDS   for URL inputs (default 30)\n"
 	"      --insecure          for https URL inputs: do not verify the TLS certificate\n"
 	"  -h, --help              this text\n"
@@ -38,16 +40,18 @@ static const char compare_usage[] =
 	"  objmem compare https://bench.example.org/objmem/baseline.json tonight.json \\\n"
 	"         --pair cpython-main-20261121=cpython-main-20261122 --format markdown\n"
 	"\n"
-	"exit status: 0 nothing grew beyond the threshold, 1 something did (or, with\n"
-	"--strict, went missing), 2 bad usage or an input that cannot be read.\n";
+	"exit status: 0 nothing grew beyond the threshold and nothing measured in BASE\n"
+	"went missing, 1 something grew or went MISSING (without --allow-missing), 2 bad\n"
+	"usage or an input that cannot be read.\n";
 
-enum { OPT_THRESHOLD = 256, OPT_PAIR, OPT_STRICT, OPT_INSECURE };
+enum { OPT_THRESHOLD = 256, OPT_PAIR, OPT_STRICT, OPT_ALLOW_MISSING, OPT_INSECURE };
 
 static const struct option compare_options[] = {
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "format", required_argument, NULL, 'f' },
 	{ "pair", required_argument, NULL, OPT_PAIR },
-	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "allow-missing", no_argument, NULL, OPT_ALLOW_MISSING },
+	{ "strict", no_argument, NULL, OPT_STRICT },   /* the default now; kept for old scripts */
 	{ "timeout", required_argument, NULL, 't' },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
@@ -61,7 +65,7 @@ struct compare_args {
 	struct compare_pair *pairs;
 	size_t alloc_pairs;
 	struct strvec pair_names;
-	int format, strict;
+	int format, allow_missing;
 	struct http_opts ho;
 };
 
@@ -85,7 +89,8 @@ static int compare_option(struct cli *c, int opt, void *arg)
 	case OPT_THRESHOLD: return cli_threshold(c, &a->co.threshold);
 	case 'f': return cli_choice(c, formats, &a->format);
 	case OPT_PAIR: return add_pair(c, a);
-	case OPT_STRICT: a->strict = 1; return 0;
+	case OPT_STRICT: a->allow_missing = 0; return 0;
+	case OPT_ALLOW_MISSING: a->allow_missing = 1; return 0;
 	case 't':
 		if (cli_seconds(c, 86400, &secs))
 			return 2;
@@ -109,7 +114,7 @@ static int run_compare(const char *base_src, const char *new_src, struct compare
 		char *bn = url_redact(base_src), *nn = url_redact(new_src);
 		struct compare_source bs = { bn, &base }, ns = { nn, &cur };
 		rc = compare_print(stdout, &c, (enum compare_format)a->format, &bs, &ns)
-			? 2 : compare_exit_status(&c, a->strict);
+			? 2 : compare_exit_status(&c, a->allow_missing);
 		free(bn);
 		free(nn);
 		comparison_release(&c);

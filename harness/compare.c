@@ -9,7 +9,7 @@
 #include "textfmt.h"
 
 static const char *const verdict_names[] = {
-	"same", "smaller", "LARGER", "no-data", "only-base", "only-new",
+	"same", "smaller", "LARGER", "no-data", "only-base", "only-new", "MISSING",
 };
 
 const char *verdict_name(enum verdict v)
@@ -180,13 +180,16 @@ int compare_results(const struct results *base, const struct results *cur,
 		row->quantum = page / (double)b->count;
 		fill_side(&row->base, &row->base_failed, &row->base_skipped, b);
 		if (!n) {
-			row->verdict = VERDICT_ONLY_BASE;
+			/* measured in the base, gone from the new file: the gate fails */
+			row->verdict = row->base.valid ? VERDICT_MISSING : VERDICT_ONLY_BASE;
 			continue;
 		}
 		matched[n - ns->rows] = 1;
 		row->new_interp = n->interpreter;
 		fill_side(&row->cur, &row->new_failed, &row->new_skipped, n);
 		row->verdict = compare_verdict(&row->base, &row->cur, o->threshold, row->quantum);
+		if (row->base.valid && !row->cur.valid)
+			row->verdict = VERDICT_MISSING;
 		if (row->base.valid && row->cur.valid) {
 			row->change = row->cur.median - row->base.median;
 			if (row->base.median != 0)
@@ -302,7 +305,9 @@ static char *row_interp(const struct compare_row *row)
 /* "no-data (new: 3 failed)" and the like. */
 static char *row_verdict(const struct compare_row *row)
 {
-	if (row->verdict != VERDICT_NO_DATA)
+	if (row->verdict == VERDICT_MISSING && !row->new_interp)
+		return xstrdup("MISSING (not in new)");
+	if (row->verdict != VERDICT_NO_DATA && row->verdict != VERDICT_MISSING)
 		return xstrdup(verdict_name(row->verdict));
 	struct buf b = BUF_INIT;
 	buf_addstr(&b, verdict_name(row->verdict));
@@ -339,11 +344,12 @@ static void print_rule(FILE *out, double threshold, const char *prefix)
 static void print_totals(FILE *out, const struct comparison *c, int markdown)
 {
 	const char *bold = markdown && c->n_verdict[VERDICT_LARGER] ? "**" : "";
-	fprintf(out, "%zu rows: %s%zu LARGER%s, %zu smaller, %zu same, %zu no-data, %zu only in base, "
-		"%zu only in new\n", c->n_rows, bold, c->n_verdict[VERDICT_LARGER], bold,
-		c->n_verdict[VERDICT_SMALLER], c->n_verdict[VERDICT_SAME],
-		c->n_verdict[VERDICT_NO_DATA], c->n_verdict[VERDICT_ONLY_BASE],
-		c->n_verdict[VERDICT_ONLY_NEW]);
+	const char *mbold = markdown && c->n_verdict[VERDICT_MISSING] ? "**" : "";
+	fprintf(out, "%zu rows: %s%zu LARGER%s, %zu smaller, %zu same, %s%zu MISSING%s, %zu no-data, "
+		"%zu only in base, %zu only in new\n", c->n_rows, bold, c->n_verdict[VERDICT_LARGER],
+		bold, c->n_verdict[VERDICT_SMALLER], c->n_verdict[VERDICT_SAME], mbold,
+		c->n_verdict[VERDICT_MISSING], mbold, c->n_verdict[VERDICT_NO_DATA],
+		c->n_verdict[VERDICT_ONLY_BASE], c->n_verdict[VERDICT_ONLY_NEW]);
 }
 
 /* The table of rows, for text and Markdown alike. */
@@ -554,9 +560,10 @@ static void print_json(FILE *out, const struct comparison *c, const struct compa
 		cJSON_AddItemToArray(rows, o);
 	}
 	cJSON *t = cJSON_AddObjectToObject(doc, "totals");
-	for (int v = 0; v <= VERDICT_ONLY_NEW; v++)
+	for (int v = 0; v < VERDICT_COUNT; v++)
 		cJSON_AddNumberToObject(t, verdict_name((enum verdict)v), (double)c->n_verdict[v]);
 	cJSON_AddBoolToObject(doc, "regressed", c->n_verdict[VERDICT_LARGER] > 0);
+	cJSON_AddBoolToObject(doc, "missing", c->n_verdict[VERDICT_MISSING] > 0);
 	char *text = json_print_exact(doc, 1);
 	fputs(text, out);
 	free(text);
@@ -574,19 +581,10 @@ int compare_print(FILE *out, const struct comparison *c, enum compare_format f,
 	return fflush(out) || ferror(out) ? -1 : 0;
 }
 
-int compare_exit_status(const struct comparison *c, int strict)
+int compare_exit_status(const struct comparison *c, int allow_missing)
 {
 	if (c->n_verdict[VERDICT_LARGER])
 		return 1;
-	if (!strict)
-		return 0;
-	for (size_t i = 0; i < c->n_rows; i++) {
-		const struct compare_row *row = &c->rows[i];
-		if (row->verdict == VERDICT_ONLY_BASE && row->base.valid)
-			return 1;
-		if (row->verdict == VERDICT_NO_DATA && row->base.valid && !row->cur.valid)
-			return 1;
-	}
-	return 0;
+	return c->n_verdict[VERDICT_MISSING] && !allow_missing ? 1 : 0;
 }
 

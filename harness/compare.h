@@ -39,11 +39,15 @@ enum verdict {
 	VERDICT_SMALLER,
 	VERDICT_LARGER,
 	VERDICT_NO_DATA,   /* the row is in both files, one side has no ok repetition */
-	VERDICT_ONLY_BASE, /* the row is only in the base file */
+	VERDICT_ONLY_BASE, /* the row is only in the base file, without data there either */
 	VERDICT_ONLY_NEW,  /* the row is only in the new file */
+	VERDICT_MISSING,   /* measured in the base (an ok repetition), and in the new
+			      file missing or without an ok repetition: fails the gate
+			      unless missing rows are allowed */
+	VERDICT_COUNT
 };
 
-/* "same", "smaller", "LARGER", "no data", "only in base", "only in new" */
+/* "same", "smaller", "LARGER", "no-data", "only-base", "only-new", "MISSING" */
 const char *verdict_name(enum verdict v);
 
 /*
@@ -84,7 +88,7 @@ struct comparison {
 	struct strvec warnings;   /* machine, kernel or configuration differ */
 	struct strvec notes;      /* how interpreters were matched */
 	struct strvec pairs;      /* "BASE=NEW" of every matched interpreter */
-	size_t n_verdict[VERDICT_ONLY_NEW + 1];
+	size_t n_verdict[VERDICT_COUNT];
 	double threshold;
 	/* owned: the summaries the rows borrow their names from */
 	struct summary base_summary, new_summary;
@@ -118,10 +122,10 @@ int compare_print(FILE *out, const struct comparison *c, enum compare_format f,
 		  const struct compare_source *base, const struct compare_source *cur);
 
 /*
- * Exit status for `objmem compare`: 1 when a row is LARGER; with strict,
- * also when a row with data in the base has none in the new file or is
- * missing from it. Else 0.
+ * Exit status for `objmem compare`: 1 when a row is LARGER, or MISSING
+ * (measured in the base, gone or without data in the new file) unless
+ * allow_missing. Else 0.
  */
-int compare_exit_status(const struct comparison *c, int strict);
+int compare_exit_status(const struct comparison *c, int allow_missing);
 
 #endif

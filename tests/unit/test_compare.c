@@ -204,16 +204,16 @@ static void test_match_by_name(void)
 	CU_ASSERT_DOUBLE_EQUAL(r1->change_pct, 5, 1e-6);
 	const struct compare_row *r2 = find_row(&c, "pypy", NULL, "point3d", 1000000);
 	CU_ASSERT_PTR_NOT_NULL(r2);
-	CU_ASSERT(r2 && r2->verdict == VERDICT_ONLY_BASE);
+	CU_ASSERT(r2 && r2->verdict == VERDICT_MISSING);   /* measured in base, gone from new */
 	const struct compare_row *r3 = find_row(&c, NULL, "cpython-3.13", "point3d", 1000000);
 	CU_ASSERT(r3 && r3->verdict == VERDICT_ONLY_NEW);
 	const struct compare_row *r4 = find_row(&c, NULL, "cpython-3.12", "slots", 1000000);
 	CU_ASSERT(r4 && r4->verdict == VERDICT_ONLY_NEW);
 	/* the base's rows first, in its order, then the new file's extra rows */
 	CU_ASSERT_EQUAL(c.rows[0].verdict, VERDICT_LARGER);
-	CU_ASSERT_EQUAL(c.rows[1].verdict, VERDICT_ONLY_BASE);
+	CU_ASSERT_EQUAL(c.rows[1].verdict, VERDICT_MISSING);
 	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_LARGER], 1);
-	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_ONLY_BASE], 1);
+	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_MISSING], 1);
 	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_ONLY_NEW], 2);
 	CU_ASSERT_EQUAL(compare_exit_status(&c, 0), 1);
 	comparison_release(&c);
@@ -306,7 +306,7 @@ static void test_single_interpreters_pair_themselves(void)
 	add_row(&b, "other", "slots", 100000, 64);
 	CU_ASSERT_EQUAL_FATAL(compare_results(&a, &b, &o, &c), 0);
 	CU_ASSERT_EQUAL(c.n_rows, 3);
-	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_ONLY_BASE], 1);
+	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_MISSING], 1);
 	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_ONLY_NEW], 2);
 	CU_ASSERT(has_text(&c.notes, "--pair"));
 	comparison_release(&c);
@@ -331,22 +331,40 @@ static void test_no_data_and_strict(void)
 	CU_ASSERT_EQUAL_FATAL(compare_results(&a, &b, &o, &c), 0);
 	const struct compare_row *row = find_row(&c, "py", "py", "slots", 1000000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(row);
-	CU_ASSERT_EQUAL(row->verdict, VERDICT_NO_DATA);
+	/* measured in the base, no ok repetition in the new file: MISSING, the gate fails */
+	CU_ASSERT_EQUAL(row->verdict, VERDICT_MISSING);
 	CU_ASSERT_EQUAL(row->new_failed, 2);
 	CU_ASSERT(isnan(row->change));
-	CU_ASSERT_EQUAL(compare_exit_status(&c, 0), 0);
-	CU_ASSERT_EQUAL(compare_exit_status(&c, 1), 1);
+	CU_ASSERT_EQUAL(compare_exit_status(&c, 0), 1);
+	CU_ASSERT_EQUAL(compare_exit_status(&c, 1), 0);   /* --allow-missing */
 	comparison_release(&c);
 
-	/* a row missing from the new file: listed, and an error only with --strict */
+	/* the other way round: no data in the base is no-data, never a failure */
+	CU_ASSERT_EQUAL_FATAL(compare_results(&b, &a, &o, &c), 0);
+	row = find_row(&c, "py", "py", "slots", 1000000);
+	CU_ASSERT(row && row->verdict == VERDICT_NO_DATA);
+	CU_ASSERT_EQUAL(compare_exit_status(&c, 0), 0);
+	comparison_release(&c);
+
+	/* a row missing from the new file: MISSING too */
 	struct results d;
 	results_init(&d);
 	add_interp(&d, "py");
 	add_row(&d, "py", "point3d", 1000000, 104);
 	CU_ASSERT_EQUAL_FATAL(compare_results(&a, &d, &o, &c), 0);
-	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_ONLY_BASE], 1);
-	CU_ASSERT_EQUAL(compare_exit_status(&c, 0), 0);
-	CU_ASSERT_EQUAL(compare_exit_status(&c, 1), 1);
+	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_MISSING], 1);
+	CU_ASSERT_EQUAL(c.n_verdict[VERDICT_ONLY_BASE], 0);
+	CU_ASSERT_EQUAL(compare_exit_status(&c, 0), 1);
+	CU_ASSERT_EQUAL(compare_exit_status(&c, 1), 0);
+	CU_ASSERT_STRING_EQUAL(verdict_name(VERDICT_MISSING), "MISSING");
+	comparison_release(&c);
+
+	/* a base row without data that is gone from the new file: only in base */
+	results_release(&d);
+	results_init(&d);
+	add_interp(&d, "py");
+	CU_ASSERT_EQUAL_FATAL(compare_results(&b, &d, &o, &c), 0);
+	CU_ASSERT(c.n_verdict[VERDICT_ONLY_BASE] == 1 && c.n_verdict[VERDICT_MISSING] == 1);
 	comparison_release(&c);
 	results_release(&a);
 	results_release(&b);
@@ -438,7 +456,7 @@ static const struct unit_test match_tests[] = {
 	{ "--pair OLD=NEW", test_pair },
 	{ "--pair errors", test_pair_errors },
 	{ "one interpreter each", test_single_interpreters_pair_themselves },
-	{ "no data, --strict", test_no_data_and_strict },
+	{ "no data and MISSING, --allow-missing", test_no_data_and_strict },
 	{ "machine warnings", test_machine_warnings },
 	{ "output formats", test_print_formats },
 };
