@@ -1,10 +1,8 @@
 /* cmd_run.c - `objmem run`: options, presets, the output file, the run, the closing table. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,16 +10,23 @@
 #include "catalog.h"
 #include "cli.h"
 #include "commands.h"
+#include "runlock.h"
+#include "matrix.h"
 #include "runner.h"
 #include "select.h"
 #include "sysinfo.h"
 #include "table.h"
+#include "textfmt.h"
 
 static const char run_usage[] =
 	"usage: objmem run [options]\n"
 	"\n"
 	"Runs every (interpreter, workload, count, repetition) cell in a fresh child\n"
-	"and writes the results file after each cell.\n"
+	"and keeps each result on disk as the cell ends. An interpreter named with -i\n"
+	"that cannot run fails its cells (and the run exits 1); one found by discovery\n"
+	"that cannot run is listed as skipped. A results file the run replaces is kept\n"
+	"as FILE.prev once the first cell has a result; a run that measures nothing\n"
+	"leaves it as it was.\n"
 	"\n"
 	"  -i, --interpreter NAME   a definition's name (objmem list interpreters), a path\n"
 	"                           to an executable, or a command on PATH; repeat or use\n"
@@ -39,7 +44,9 @@ static const char run_usage[] =
 	"      --cpu N              pin each child to CPU N\n"
 	"      --malloc-arena-max N set MALLOC_ARENA_MAX=N for the children\n"
 	"      --label TEXT         a revision label stored in the results (for trend)\n"
-	"      --resume             keep the cells already in FILE, run the missing ones\n"
+	"      --resume             keep the cells already in FILE, run the missing and the\n"
+	"                           failed ones; without -i, -w, -n, -r or -p, of the\n"
+	"                           matrix FILE records; with -i, of those builds only\n"
 	"      --shard K/N          run only the K-th of N slices of the matrix\n"
 	"      --smaps              read /proc/PID/smaps instead of smaps_rollup\n"
 	"  -q, --quiet              no progress on stderr\n"
@@ -49,8 +56,9 @@ static const char run_usage[] =
 	"example:\n"
 	"  objmem run -i python3 -w point3d,slots -n 100,1k,1M -r 3 -j 2 -o results/cmp.json\n"
 	"\n"
-	"exit status: 0 every cell ok or skipped, 1 a cell failed, 2 bad usage,\n"
-	"130 interrupted (finished cells are kept; continue with --resume).\n";
+	"exit status: 0 every cell ok or skipped, 1 a cell failed (a named interpreter\n"
+	"that cannot run included), 2 bad usage or nothing could run, 130 interrupted\n"
+	"(finished cells are kept; continue with --resume).\n";
 
 enum {
 	OPT_MAX_MEMORY = 256, OPT_NO_THP, OPT_CPU, OPT_ARENA, OPT_LABEL, OPT_RESUME,
@@ -100,6 +108,7 @@ struct run_args {
 	struct strvec names;   /* -i */
 	const char *output, *label;
 	int preset, resume, no_table, quiet;
+	int matrix_given;      /* -w, -n, -r or -p: the matrix is the options' */
 };
 
 static int shard_option(struct cli *c, struct config *cfg)
@@ -120,12 +129,17 @@ static int run_option(struct cli *c, int opt, void *arg)
 	long v;
 	switch (opt) {
 	case 'i': return cli_names(c, &a->names);
-	case 'w': return cli_names(c, &cfg->workloads);
-	case 'n': return cli_counts(c, &cfg->counts, &cfg->n_counts);
+	case 'w':
+		a->matrix_given = 1;
+		return cli_names(c, &cfg->workloads);
+	case 'n':
+		a->matrix_given = 1;
+		return cli_counts(c, &cfg->counts, &cfg->n_counts);
 	case 'r':
 		if (cli_long(c, 1, 1000, &v))
 			return 2;
 		cfg->repeat = (int)v;
+		a->matrix_given = 1;
 		return 0;
 	case 'j':
 		if (cli_long(c, 1, 256, &v))
@@ -133,7 +147,9 @@ static int run_option(struct cli *c, int opt, void *arg)
 		cfg->jobs = (int)v;
 		return 0;
 	case 'o': a->output = c->arg; return 0;
-	case 'p': return cli_choice(c, preset_names, &a->preset);
+	case 'p':
+		a->matrix_given = 1;
+		return cli_choice(c, preset_names, &a->preset);
 	case 't': return cli_seconds(c, 86400, &cfg->timeout_s);
 	case OPT_MAX_MEMORY: return cli_size(c, &cfg->max_memory);
 	case OPT_NO_THP: cfg->thp_disabled = 1; return 0;
@@ -216,56 +232,27 @@ static int check_workloads(struct catalog *cat, struct strvec *wls)
 	return 0;
 }
 
-/*
- * A lock beside the results file, held for the whole run, so that two runs
- * cannot write one file. Returns the fd, or -1 with a message.
- */
-static int lock_output(const char *path)
+/* The output must be (or become) a regular file: said before anything runs. */
+static int check_output(const char *path)
 {
-	char *lock = xasprintf("%s.lock", path);
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error("cannot create lock file '%s': %s (is the directory writable?)", lock,
-		      strerror(errno));
-		free(lock);
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		char pid[32] = "";
-		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
-		pid[strcspn(pid, "\n")] = '\0';
-		error("'%s' is being written by another objmem run (pid %s); wait for it to end "
-		      "or choose another --output", path, *pid ? pid : "?");
-		close(fd);
-		free(lock);
-		return -1;
-	}
-	if (ftruncate(fd, 0) == 0) {
-		char pid[32];
-		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-		if (pwrite(fd, pid, (size_t)n, 0) < 0)
-			warning("cannot write pid into '%s': %s", lock, strerror(errno));
-	}
-	free(lock);
-	return fd;
-}
-
-static void unlock_output(const char *path, int fd)
-{
-	char *lock = xasprintf("%s.lock", path);
-	unlink(lock);
-	free(lock);
-	close(fd);
+	char *real = resolve_output_path(path);
+	struct stat st;
+	int rc = 0;
+	if (stat(real, &st) == 0 && !S_ISREG(st.st_mode))
+		rc = error("cannot write results to '%s': it is not a regular file (a device, FIFO, "
+			   "socket or directory would be replaced); choose another --output", path);
+	free(real);
+	return rc;
 }
 
 /* Build the per-interpreter extensions a workload needs, once per run. */
-static void prepare_all(const struct catalog *cat, struct results *r, int quiet)
+static void prepare_all(const struct catalog *cat, struct results *r, const struct strvec *run,
+			int quiet)
 {
 	const struct strvec *wls = &r->config.workloads;
 	for (size_t i = 0; i < r->n_interps; i++) {
 		struct interp *in = &r->interps[i];
-		if (in->skip_reason)
+		if (in->skip_reason || strvec_find(run, in->name) < 0)
 			continue;
 		for (size_t w = 0; w < wls->n; w++) {
 			char *why = NULL;
@@ -277,41 +264,103 @@ static void prepare_all(const struct catalog *cat, struct results *r, int quiet)
 	}
 }
 
-/* Keep the interpreters of a resumed file; add those new to this run. */
-static void merge_interps(struct results *into, struct results *fresh)
+/* Take the matrix a resumed file records: its workloads, counts, repetitions, preset. */
+static void recorded_matrix(struct config *cfg, const struct config *rec)
 {
-	for (size_t i = 0; i < fresh->n_interps; i++) {
-		struct interp *old = results_find_interp(into, fresh->interps[i].name);
-		if (old) {
-			interp_release(old);
-			*old = fresh->interps[i];
-		} else {
-			*results_add_interp(into) = fresh->interps[i];
-		}
-		interp_init(&fresh->interps[i]);
-	}
+	strvec_clear(&cfg->workloads);
+	strvec_copy(&cfg->workloads, &rec->workloads);
+	free(cfg->counts);
+	cfg->counts = xcalloc(rec->n_counts + 1, sizeof(*cfg->counts));
+	memcpy(cfg->counts, rec->counts, rec->n_counts * sizeof(*cfg->counts));
+	cfg->n_counts = rec->n_counts;
+	cfg->repeat = rec->repeat > 0 ? rec->repeat : cfg->repeat;
+	free(cfg->preset);
+	cfg->preset = rec->preset ? xstrdup(rec->preset) : NULL;
 }
 
-/* The results to run into: the file (--resume) or a new document, with its interpreters. */
-static int open_results(const struct catalog *cat, struct run_args *a, struct results *r)
+/* Whether the document lists name as an interpreter that could not run. */
+static int a_skipped(const struct results *r, const char *name)
+{
+	const struct interp *in = results_find_interp(r, name);
+	return in && in->skip_reason;
+}
+
+/* How many cells of the document an interpreter has. */
+static size_t cells_of(const struct results *r, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_cells; i++)
+		n += !strcmp(r->cells[i].interpreter, name);
+	return n;
+}
+
+/*
+ * The interpreters selected now, into the document: a name the document
+ * has keeps its cells only if it is still the same build. With keep (a
+ * resume without -i) only the document's own interpreters are taken.
+ * Fills run with the names to run. 0, or -1 with a message.
+ */
+static int merge_interps(struct results *into, struct results *fresh, const char *path,
+			 const struct strvec *keep, struct strvec *run)
+{
+	for (size_t i = 0; i < fresh->n_interps; i++) {
+		struct interp *in = &fresh->interps[i];
+		if (keep && strvec_find(keep, in->name) < 0)
+			continue;
+		struct interp *old = results_find_interp(into, in->name);
+		char *why = NULL;
+		size_t n = old ? cells_of(into, in->name) : 0;
+		if (n && !in->skip_reason && !old->skip_reason && !select_same_build(old, in, &why)) {
+			int rc = error("cannot resume '%s': interpreter '%s' is another build now (%s), "
+				       "and its %zu cells were measured with the old one; run without "
+				       "--resume into a new file, or give the new build another name",
+				       path, in->name, why, n);
+			free(why);
+			return rc;
+		}
+		strvec_push(run, in->name);
+		if (old) {
+			interp_release(old);
+			*old = *in;
+		} else {
+			*results_add_interp(into) = *in;
+		}
+		interp_init(in);
+	}
+	for (size_t i = 0; keep && i < keep->n; i++)
+		if (strvec_find(run, keep->v[i]) < 0 && !a_skipped(into, keep->v[i]))
+			warning("'%s' of '%s' is not found any more: its missing cells are not run",
+				keep->v[i], path);
+	return 0;
+}
+
+/*
+ * The document to run into: the file (--resume) or a new one, with the
+ * interpreters selected now; run gets the names to run. 0 or -1 (said).
+ */
+static int open_results(const struct catalog *cat, struct run_args *a, struct results *r,
+			struct strvec *run)
 {
 	struct stat st;
-	if (a->resume && stat(a->output, &st) == 0) {
-		if (results_load(a->output, r))
-			return error("cannot resume from '%s': fix or move the file, or run without "
-				     "--resume", a->output);
-	} else if (!a->resume && stat(a->output, &st) == 0 && !a->quiet) {
-		fprintf(stderr, "note: '%s' exists and will be replaced (use --resume to continue "
-			"it)\n", a->output);
-	}
+	int resuming = a->resume && stat(a->output, &st) == 0;
+	if (resuming && results_load(a->output, r))
+		return error("cannot resume from '%s': fix or move the file, or run without "
+			     "--resume", a->output);
+	if (resuming && !a->matrix_given)
+		recorded_matrix(&a->cfg, &r->config);
+	/* a resume without -i runs the interpreters the file records */
+	struct strvec keep = STRVEC_INIT;
+	for (size_t i = 0; resuming && !a->names.n && i < r->n_interps; i++)
+		strvec_push(&keep, r->interps[i].name);
 	struct results fresh;
 	results_init(&fresh);
 	/* warnings (duplicate builds) are shown even with --quiet */
-	struct select_opts so = { &a->names, a->preset == 1, 0, 60 };
+	struct select_opts so = { &a->names, a->preset == 1, 0, a->cfg.timeout_s };
 	int rc = select_interpreters(cat, &so, &fresh);
 	if (!rc)
-		merge_interps(r, &fresh);
+		rc = merge_interps(r, &fresh, a->output, resuming && !a->names.n ? &keep : NULL, run);
 	results_release(&fresh);
+	strvec_clear(&keep);
 	if (rc)
 		return -1;
 	free(r->objmem_version);
@@ -332,51 +381,87 @@ static int open_results(const struct catalog *cat, struct run_args *a, struct re
 	return 0;
 }
 
-/* Say what will run; -1 when nothing can. */
-static int announce(const struct results *r, const struct run_args *a)
+/* Say what will run; -1 when nothing can (nothing is written then). */
+static int announce(const struct results *r, const struct strvec *run, const struct run_args *a)
 {
-	size_t usable = 0;
-	for (size_t i = 0; i < r->n_interps; i++) {
-		if (!r->interps[i].skip_reason)
+	size_t usable = 0, broken = 0;
+	for (size_t i = 0; i < run->n; i++) {
+		const struct interp *in = results_find_interp(r, run->v[i]);
+		if (!in->skip_reason)
 			usable++;
-		else if (!a->quiet)
-			fprintf(stderr, "skipped: %s: %s\n", r->interps[i].name, r->interps[i].skip_reason);
+		else if (a->names.n)
+			broken++;   /* named: its cells fail, with the reason */
+		if (in->skip_reason && (!a->quiet || a->names.n))
+			fprintf(stderr, "%s: %s: %s\n", a->names.n ? "cannot run" : "skipped", in->name,
+				in->skip_reason);
 	}
-	if (!usable)
-		return error("no interpreter can run: install python3, or name one with -i PATH");
+	if (!usable && !broken)
+		return error("no interpreter can run: install python3, or name one with -i PATH; "
+			     "'%s' was left as it was", a->output);
 	if (!a->quiet)
-		fprintf(stderr, "objmem: %zu interpreter(s), %zu workload(s), %zu count(s), %d "
+		fprintf(stderr, "objmem: %zu interpreter(s)%s, %zu workload(s), %zu count(s), %d "
 			"repetition(s), %d job(s) -> %s\npreparing workloads (building the record "
-			"extension where it can be built)...\n", usable, r->config.workloads.n,
+			"extension where it can be built)...\n", usable,
+			broken ? " and the named ones that cannot run" : "", r->config.workloads.n,
 			r->config.n_counts, r->config.repeat, r->config.jobs, a->output);
 	return 0;
 }
 
-/* Run the matrix and say how it ended; the exit status. */
-static int measure(const struct catalog *cat, struct results *r, const struct run_args *a)
+/* The failed cells a --resume runs again, in a few words. */
+static void say_failed(const struct results *r, const char *output, size_t failed)
 {
-	struct run_config rc = { &r->config, a->output, a->quiet };
-	size_t done = 0, total = 0;
-	int run_rc = runner_run(cat, r, &rc, &done, &total);
-	/* the last write happened after the last cell; once more for a run of 0 cells */
-	if (run_rc < 0 || results_write(r, a->output))
-		return 2;
-	if (run_rc == 1) {
+	fprintf(stderr, "%zu cell%s failed:", failed, failed == 1 ? "" : "s");
+	size_t shown = 0;
+	for (size_t i = 0; i < r->n_cells && shown < 5; i++) {
+		const struct cell *c = &r->cells[i];
+		if (c->status != CELL_FAILED)
+			continue;
+		char cnt[32];
+		format_count(c->count, cnt, sizeof(cnt));
+		fprintf(stderr, "%s %s %s %s #%d", shown++ ? "," : "", c->interpreter, c->workload,
+			cnt, c->repeat);
+	}
+	fprintf(stderr, "%s\n  objmem run --resume -o %s runs %s again (show lists why they "
+		"failed)\n", failed > shown ? ", ..." : "", output, failed == 1 ? "it" : "them");
+}
+
+/* Run the matrix and say how it ended; the exit status. */
+static int measure(const struct catalog *cat, struct results *r, const struct strvec *run,
+		   const struct run_args *a)
+{
+	struct matrix_opts mo = { { &r->config, a->output, a->quiet }, run, a->names.n > 0,
+				  a->resume };
+	struct matrix_outcome out;
+	int run_rc = matrix_run(cat, r, &mo, &out);
+	if (out.prev)   /* said even with --quiet: a file was replaced */
+		fprintf(stderr, "note: the previous results are kept as '%s'\n", out.prev);
+	int rc = 0;
+	if (run_rc < 0) {
+		rc = 2;
+	} else if (!out.wrote) {
+		fprintf(stderr, "no cell got a result: '%s' was left as it was\n", a->output);
+		rc = run_rc == 1 ? 130 : 2;
+	} else if (run_rc == 1) {
 		fprintf(stderr, "interrupted: %zu of %zu cells done and kept in '%s'; continue with:\n"
-			"  objmem run --resume -o %s [the same options]\n", done, total, a->output,
-			a->output);
-		return 130;
+			"  objmem run --resume -o %s\n", out.done, out.total, a->output, a->output);
+		rc = 130;
+	} else {
+		size_t failed = 0;
+		for (size_t i = 0; i < r->n_cells; i++)
+			failed += r->cells[i].status == CELL_FAILED;
+		if (!a->no_table) {
+			struct table_opts to = { TABLE_TEXT, 0, 0, 0 };
+			table_print(stdout, r, &to);
+		}
+		if (failed)
+			say_failed(r, a->output, failed);
+		if (!a->quiet)
+			fprintf(stderr, "wrote '%s' (%zu cells, %zu failed)\n", a->output, r->n_cells,
+				failed);
+		rc = failed ? 1 : 0;
 	}
-	size_t failed = 0;
-	for (size_t i = 0; i < r->n_cells; i++)
-		failed += r->cells[i].status == CELL_FAILED;
-	if (!a->no_table) {
-		struct table_opts to = { TABLE_TEXT, 0, 0, 0 };
-		table_print(stdout, r, &to);
-	}
-	if (!a->quiet)
-		fprintf(stderr, "wrote '%s' (%zu cells, %zu failed)\n", a->output, r->n_cells, failed);
-	return failed ? 1 : 0;
+	matrix_outcome_release(&out);
+	return rc;
 }
 
 static int run(struct run_args *a)
@@ -389,24 +474,23 @@ static int run(struct run_args *a)
 	}
 	/* from here on a SIGINT or SIGTERM stops the run cleanly */
 	runner_install_signals();
-	int lock_fd = lock_output(a->output), rc = 2;
-	if (lock_fd < 0) {
+	struct runlock lock;
+	int rc = 2;
+	if (check_output(a->output) || runlock_take(&lock, a->output)) {
 		catalog_release(&cat);
 		return 2;
 	}
 	struct results r;
+	struct strvec run = STRVEC_INIT;
 	results_init(&r);
-	if (!open_results(&cat, a, &r)) {
-		if (announce(&r, a)) {
-			results_write(&r, a->output);
-		} else {
-			prepare_all(&cat, &r, a->quiet);
-			rc = measure(&cat, &r, a);
-		}
+	if (!open_results(&cat, a, &r, &run) && !announce(&r, &run, a)) {
+		prepare_all(&cat, &r, &run, a->quiet);
+		rc = measure(&cat, &r, &run, a);
 	}
+	strvec_clear(&run);
 	results_release(&r);
 	catalog_release(&cat);
-	unlock_output(a->output, lock_fd);
+	runlock_release(&lock);
 	return rc;
 }
 

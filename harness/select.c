@@ -38,6 +38,37 @@ char *select_identity(const struct interp *in)
 	return buf_detach(&b);
 }
 
+/* The probe's facts that make a build what it is (not where its cache lives). */
+static const char *const build_keys[] = {
+	"implementation", "implementation_version", "version", "debug", "allocator",
+	"gil_disabled", "pointer_bits", "abiflags", "configure_args", "compiler",
+};
+
+int select_same_build(const struct interp *a, const struct interp *b, char **why)
+{
+	*why = NULL;
+	char *ia = select_identity(a), *ib = select_identity(b);
+	int same = !strcmp(ia, ib);
+	if (!same)
+		*why = xasprintf("command '%s' then '%s'", a->argv.n ? a->argv.v[0] : "?",
+				 b->argv.n ? b->argv.v[0] : "?");
+	free(ia);
+	free(ib);
+	for (size_t k = 0; same && a->probe && b->probe && k < ARRAY_SIZE(build_keys); k++) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(a->probe, build_keys[k]);
+		const cJSON *y = cJSON_GetObjectItemCaseSensitive(b->probe, build_keys[k]);
+		if ((!x) != (!y) || (x && !cJSON_Compare(x, y, 1))) {
+			char *vx = x ? cJSON_PrintUnformatted(x) : xstrdup("absent");
+			char *vy = y ? cJSON_PrintUnformatted(y) : xstrdup("absent");
+			*why = xasprintf("%s %s then %s", build_keys[k], vx, vy);
+			free(vx);
+			free(vy);
+			same = 0;
+		}
+	}
+	return same;
+}
+
 struct probe_job {
 	const struct catalog *cat;
 	struct interp *in;
@@ -106,7 +137,7 @@ static void add_def(struct results *r, const struct def *d)
  * discover and probe until one has that name. Returns 0 with *out filled.
  */
 static int find_discovered(const struct catalog *cat, const char *name, double timeout,
-			   struct interp *out)
+			   struct interp *out, struct strvec *found)
 {
 	struct strvec paths = STRVEC_INIT, origins = STRVEC_INIT;
 	discover_interpreters(&paths, &origins);
@@ -120,6 +151,7 @@ static int find_discovered(const struct catalog *cat, const char *name, double t
 		char *why = NULL;
 		if (!agent_probe(cat, &in, timeout, &why)) {
 			char *pn = probe_name(in.probe);
+			strvec_push(found, pn);
 			if (!strcmp(pn, name)) {
 				free(in.name);
 				in.name = pn;
@@ -176,22 +208,30 @@ static int add_named(const struct catalog *cat, const struct select_opts *opts, 
 	struct interp tmp;
 	int is_cmd = strchr(arg, '/') != NULL;
 	if (!is_cmd) {
-		char *found = spawn_which(arg, getenv("PATH"));
-		is_cmd = found != NULL;
-		free(found);
+		char *path = spawn_which(arg, getenv("PATH"));
+		is_cmd = path != NULL;
+		free(path);
 	}
-	if (!is_cmd && !find_discovered(cat, arg, opts->probe_timeout_s, &tmp)) {
+	struct strvec found = STRVEC_INIT;   /* the builds discovery found, by name */
+	if (!is_cmd && !find_discovered(cat, arg, opts->probe_timeout_s, &tmp, &found)) {
 		*results_add_interp(r) = tmp;
+		strvec_clear(&found);
 		return 0;
 	}
-	if (interp_from_path(arg, &tmp)) {
-		const char *sug = catalog_suggest(cat, arg, 0);
+	int rc = interp_from_path(arg, &tmp);
+	if (!rc) {
+		*results_add_interp(r) = tmp;
+	} else {
+		/* suggest among the builds that are here: installed definitions, discovered ones */
+		for (size_t i = 0; i < cat->n_defs; i++)
+			if (cat->defs[i].resolved)
+				strvec_push(&found, cat->defs[i].in.name);
+		const char *sug = closest_name(arg, (const char *const *)found.v, found.n);
 		if (sug)
 			fprintf(stderr, "hint: did you mean '%s'?\n", sug);
-		return -1;
 	}
-	*results_add_interp(r) = tmp;
-	return 0;
+	strvec_clear(&found);
+	return rc ? -1 : 0;
 }
 
 static int found_by_path(const struct interp *in)

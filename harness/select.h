@@ -29,4 +29,12 @@ int select_interpreters(const struct catalog *cat, const struct select_opts *opt
 /* The key that makes two interpreters the same build: executable, args, env. */
 char *select_identity(const struct interp *in);
 
+/*
+ * Whether a and b are one build: the same identity, and the same facts in
+ * their probes (implementation, versions, debug, allocator, GIL, pointer
+ * size, ABI flags, configure arguments, compiler). When not, *why says
+ * what differs ("version "2.7.18" then "3.12.1""); free it.
+ */
+int select_same_build(const struct interp *a, const struct interp *b, char **why);
+
 #endif

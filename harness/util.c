@@ -308,7 +308,40 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len)
+char *resolve_output_path(const char *path)
+{
+	char *cur = xstrdup(path);
+	for (int depth = 0; depth < 40; depth++) {
+		struct stat st;
+		if (lstat(cur, &st) || !S_ISLNK(st.st_mode))
+			return cur;
+		char target[PATH_MAX];
+		ssize_t n = readlink(cur, target, sizeof(target) - 1);
+		if (n < 0)
+			return cur;
+		target[n] = '\0';
+		char *next;
+		const char *slash = strrchr(cur, '/');
+		if (target[0] == '/' || !slash)
+			next = xstrdup(target);
+		else   /* relative to the link's own directory */
+			next = xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
+		free(cur);
+		cur = next;
+	}
+	return cur;   /* a loop: the open below says so */
+}
+
+/* What kind of file st is, for a message. */
+static const char *file_kind(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) ? "a directory" : S_ISCHR(st->st_mode) ? "a character device"
+		: S_ISBLK(st->st_mode) ? "a block device" : S_ISFIFO(st->st_mode) ? "a FIFO"
+		: S_ISSOCK(st->st_mode) ? "a socket" : "not a regular file";
+}
+
+/* Write data to a new file beside path, then rename it over path; fsync both. */
+static int replace_file(const char *path, const char *data, size_t len, mode_t mode)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -318,16 +351,9 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) || fsync(fd)) {
+	if ((mode && fchmod(fd, mode)) || write_all(fd, data, len) || fsync(fd) || close(fd)) {
 		int e = errno;
 		close(fd);
-		unlink(tmp);
-		error("cannot write '%s': %s; '%s' was left as it was", tmp, strerror(e), path);
-		free(tmp);
-		return -1;
-	}
-	if (close(fd)) {
-		int e = errno;
 		unlink(tmp);
 		error("cannot write '%s': %s; '%s' was left as it was", tmp, strerror(e), path);
 		free(tmp);
@@ -341,7 +367,31 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 		return -1;
 	}
 	free(tmp);
+	/* the rename is durable once the directory is */
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
 	return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char *real = resolve_output_path(path);
+	struct stat st;
+	int exists = stat(real, &st) == 0, rc = -1;
+	if (exists && !S_ISREG(st.st_mode))
+		error("cannot write '%s': it is %s, and objmem writes only regular files (it would "
+		      "replace it); choose another path", path, file_kind(&st));
+	else   /* a rewrite keeps the file's mode */
+		rc = replace_file(real, data, len, exists ? st.st_mode & 07777 : 0);
+	free(real);
+	return rc;
 }
 
 double now_s(void)
@@ -396,6 +446,21 @@ size_t edit_distance(const char *a, const char *b)
 	size_t d = row[lb];
 	free(row);
 	return d;
+}
+
+const char *closest_name(const char *name, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(name, cands[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	size_t len = strlen(name);
+	return best && best_d <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
 }
 
 int mkdir_p(const char *dir)

@@ -84,6 +84,13 @@ int read_file(const char *path, size_t max, struct buf *out);
  * an error already printed.
  */
 int write_file_atomic(const char *path, const char *data, size_t len);
+/*
+ * The file a write to path lands in: path with its symbolic links followed
+ * (a dangling one too, to where it points). write_file_atomic writes there,
+ * keeps an existing file's mode, and refuses anything but a regular file
+ * (a device, FIFO, socket or directory would be replaced).
+ */
+char *resolve_output_path(const char *path);
 
 /*
  * Make dir and its parents (like mkdir -p) and check that it is a writable
@@ -102,5 +109,8 @@ void utc_timestamp(char *out, size_t n);
 char *self_dir(void);
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);
+/* The candidate nearest to name, if near enough to suggest (a third of its
+ * length, at least 2 edits); NULL if none is. */
+const char *closest_name(const char *name, const char *const *cands, size_t n);
 
 #endif

@@ -1,0 +1,288 @@
+/* matrix.c - a run's matrix of cells and how its results reach the disk; see matrix.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "matrix.h"
+#include "progress.h"
+#include "textfmt.h"
+
+int matrix_in_shard(const char *interp, const char *workload, uint64_t count, int repeat,
+		    int k, int n)
+{
+	if (n <= 1)
+		return 1;
+	/* FNV-1a over the cell key: stable across runs and machines */
+	char key[512];
+	snprintf(key, sizeof(key), "%s\n%s\n%llu\n%d", interp, workload,
+		 (unsigned long long)count, repeat);
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = key; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	return (int)(h % (uint64_t)n) == k - 1;
+}
+
+/* ------------------------------------------------------------ the store */
+
+/*
+ * How the document reaches the disk. Nothing is written before the first
+ * result; then a file the run does not resume is kept as FILE.prev.
+ */
+struct store {
+	const char *path;        /* NULL: no file */
+	int resume, began;
+	char *prev;
+};
+
+static int store_begin(struct store *st)
+{
+	st->began = 1;
+	if (!st->path || st->resume)
+		return 0;
+	char *real = resolve_output_path(st->path);
+	struct stat sb;
+	int rc = 0;
+	if (stat(real, &sb) == 0 && sb.st_size > 0) {
+		/* a second name for the old file: FILE itself stays until the new one replaces it */
+		char *prev = xasprintf("%s.prev", real);
+		if ((unlink(prev) && errno != ENOENT) || link(real, prev))
+			rc = error("cannot keep the previous results '%s' as '%s': %s; nothing was "
+				   "written (move it away, or use --resume)", real, prev,
+				   strerror(errno));
+		else
+			st->prev = prev, prev = NULL;
+		free(prev);
+	}
+	free(real);
+	return rc;
+}
+
+/* A cell has a result: make it durable. */
+static int store_cell(struct store *st, const struct results *r)
+{
+	if (!st->began && store_begin(st))
+		return -1;
+	return st->path ? results_write(r, st->path) : 0;
+}
+
+/* The whole document, in order, with every count it holds in config.counts. */
+static int store_end(struct store *st, struct results *r)
+{
+	if (!st->began)
+		return 0;   /* no result: the old file stays as it was */
+	for (size_t i = 0; i < r->n_cells; i++)
+		results_config_add_count(r, r->cells[i].count);
+	results_sort_cells(r);
+	return st->path ? results_write(r, st->path) : 0;
+}
+
+/* ------------------------------------------------------------- the pool */
+
+struct task {
+	const struct interp *in;
+	const char *workload;
+	uint64_t count;
+	int repeat;
+};
+
+struct pool {
+	const struct catalog *cat;
+	const struct matrix_opts *o;
+	struct results *r;
+	struct task *tasks;
+	size_t n_tasks, alloc_tasks, next, done, failed_named;
+	double weight;
+	int write_failed;
+	struct store store;
+	struct progress *prog;
+	pthread_mutex_t lock;
+};
+
+static double task_weight(const struct task *t)
+{
+	/* start-up costs about as much as making 50k objects */
+	return (double)t->count + 50000.0;
+}
+
+static void task_label(const struct task *t, char *out, size_t n)
+{
+	char cnt[32];
+	format_count(t->count, cnt, sizeof(cnt));
+	snprintf(out, n, "%s %s %s #%d", t->in->name, t->workload, cnt, t->repeat);
+}
+
+/* The cell of a named interpreter that cannot run: failed, with why. */
+static void fail_unrunnable(const struct task *t, struct cell *c)
+{
+	c->status = CELL_FAILED;
+	c->reason = xasprintf("cannot run: %s", t->in->skip_reason);
+}
+
+/* Keep a finished cell in the document and on disk. */
+static void record(struct pool *p, struct cell *c)
+{
+	struct cell *slot = results_find_cell(p->r, c->interpreter, c->workload, c->count,
+					      c->repeat);
+	if (slot)
+		cell_release(slot);
+	else
+		slot = results_add_cell(p->r);
+	*slot = *c;   /* ownership moves into the results */
+	p->done++;
+	if (!p->write_failed && store_cell(&p->store, p->r))
+		p->write_failed = 1;
+}
+
+static void run_task(struct pool *p, const struct task *t)
+{
+	char label[256];
+	task_label(t, label, sizeof(label));
+	progress_start(p->prog, label);
+	struct cell c;
+	cell_init(&c);
+	c.interpreter = xstrdup(t->in->name);
+	c.workload = xstrdup(t->workload);
+	c.count = t->count;
+	c.repeat = t->repeat;
+	if (t->in->skip_reason)
+		fail_unrunnable(t, &c);
+	else
+		runner_run_cell(p->cat, t->in, &p->o->cell, &c);
+
+	if (runner_stop_signal && c.status == CELL_FAILED && c.reason &&
+	    !strcmp(c.reason, "interrupted")) {
+		/* not a result: the cell is left for --resume */
+		progress_done(p->prog, label, 0, "interrupted", NULL);
+		cell_release(&c);
+		return;
+	}
+	char detail[512];
+	double bpo;
+	if (c.status == CELL_OK && !cell_bytes_per_object(&c, &bpo))
+		snprintf(detail, sizeof(detail), "%.1f B/object", bpo);
+	else
+		snprintf(detail, sizeof(detail), "%s", c.reason ? c.reason : "");
+	enum cell_status st = c.status;
+	pthread_mutex_lock(&p->lock);
+	p->failed_named += t->in->skip_reason != NULL;
+	record(p, &c);
+	pthread_mutex_unlock(&p->lock);
+	progress_done(p->prog, label, task_weight(t), cell_status_name(st), detail);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		if (runner_stop_signal || p->write_failed || p->next >= p->n_tasks) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		const struct task *t = &p->tasks[p->next++];
+		pthread_mutex_unlock(&p->lock);
+		run_task(p, t);
+	}
+}
+
+/* ------------------------------------------------------------ the tasks */
+
+/* A cell to run: not in the file yet, or failed there (it runs again). */
+static int needs_running(struct results *r, const struct task *t)
+{
+	const struct cell *c = results_find_cell(r, t->in->name, t->workload, t->count, t->repeat);
+	return !c || (c->status != CELL_OK && c->status != CELL_SKIPPED);
+}
+
+/* Is this interpreter run this time, and how. 0: not, 1: run, 2: fail its cells. */
+static int interp_mode(const struct matrix_opts *o, const struct interp *in)
+{
+	if (o->run && strvec_find(o->run, in->name) < 0)
+		return 0;
+	if (!in->skip_reason)
+		return 1;
+	return o->named ? 2 : 0;   /* asked for by name, cannot run: a failure */
+}
+
+/* Small counts first: early cells show problems early, and the estimate settles. */
+static void plan(struct pool *p)
+{
+	const struct config *rec = p->o->cell.rec;
+	for (size_t ci = 0; ci < rec->n_counts; ci++)
+		for (size_t wi = 0; wi < rec->workloads.n; wi++)
+			for (size_t ii = 0; ii < p->r->n_interps; ii++)
+				for (int rep = 1; rep <= rec->repeat; rep++) {
+					const struct interp *in = &p->r->interps[ii];
+					struct task t = { in, rec->workloads.v[wi], rec->counts[ci], rep };
+					if (!interp_mode(p->o, in) ||
+					    !matrix_in_shard(in->name, t.workload, t.count, rep,
+							     rec->shard_k, rec->shard_n) ||
+					    !needs_running(p->r, &t))
+						continue;
+					xgrow((void **)&p->tasks, sizeof(*p->tasks), p->n_tasks + 1,
+					      &p->alloc_tasks);
+					p->tasks[p->n_tasks++] = t;
+					p->weight += task_weight(&t);
+				}
+}
+
+static void run_workers(struct pool *p, int jobs)
+{
+	if ((size_t)jobs > p->n_tasks)
+		jobs = p->n_tasks ? (int)p->n_tasks : 1;
+	pthread_t *th = xcalloc((size_t)jobs, sizeof(*th));
+	int started = 0;
+	for (int i = 0; i < jobs; i++) {
+		if (pthread_create(&th[i], NULL, worker, p)) {
+			error("cannot start worker thread %d: %s", i + 1, strerror(errno));
+			break;
+		}
+		started++;
+	}
+	if (!started)
+		worker(p);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+}
+
+int matrix_run(const struct catalog *cat, struct results *r, const struct matrix_opts *o,
+	       struct matrix_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct pool p;
+	memset(&p, 0, sizeof(p));
+	p.cat = cat;
+	p.o = o;
+	p.r = r;
+	p.store.path = o->cell.output;
+	p.store.resume = o->resume;
+	pthread_mutex_init(&p.lock, NULL);
+	plan(&p);
+	p.prog = progress_new(p.n_tasks, p.weight, o->cell.quiet);
+	run_workers(&p, o->cell.rec->jobs < 1 ? 1 : o->cell.rec->jobs);
+	progress_free(p.prog);
+	int end_failed = !p.write_failed && store_end(&p.store, r);
+	out->done = p.done;
+	out->total = p.n_tasks;
+	out->failed_named = p.failed_named;
+	out->wrote = p.store.began && !p.write_failed && !end_failed;
+	out->prev = p.store.prev;
+	free(p.tasks);
+	pthread_mutex_destroy(&p.lock);
+	if (p.write_failed || end_failed)
+		return -1;
+	return runner_stop_signal ? 1 : 0;
+}
+
+void matrix_outcome_release(struct matrix_outcome *out)
+{
+	free(out->prev);
+	memset(out, 0, sizeof(*out));
+}
