@@ -441,16 +441,17 @@ static int cmp_label(const void *a, const void *b)
 /* The rows of one workload: a bar per build, in the order asked for. */
 static void workload_rows(const struct results *r, const struct grid *g, const char *wl,
 			  uint64_t count, const struct plot_opts *o, unsigned metric, double scale,
-			  struct plot_hbars *h)
+			  size_t from, size_t to, struct plot_hbars *h)
 {
-	size_t n = g->interps.n;
+	size_t n = to - from;
 	struct order_item *items = xcalloc(n + 1, sizeof(*items));
-	for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < n; k++) {
+		size_t i = from + k;
 		const struct summary_row *row;
 		const char *st = cell_state(r, g, g->interps.v[i], wl, count, &row);
 		const struct stat3 *v = row ? (metric ? metric_stat(row, metric)
 					       : &row->bytes_per_object) : NULL;
-		items[i] = (struct order_item){ i, !strcmp(st, "ok") && v && v->valid ? v->median
+		items[k] = (struct order_item){ i, !strcmp(st, "ok") && v && v->valid ? v->median
 						: NAN, g->labels[i] };
 	}
 	if (o->sort == PLOT_SORT_VALUE)
@@ -476,10 +477,17 @@ static char *with_count(const char *tmpl, const char *cnt)
 }
 
 /* A version chart (metric) or the bytes-per-object chart (metric 0). */
+/* What one bar chart shows: one workload or all, the builds [from, to) of how many. */
+struct slice {
+	const char *only;
+	size_t from, to;
+};
+
 static void versions_job(const struct results *r, const struct grid *g, uint64_t count,
-			 const struct plot_opts *o, const struct metric_view *mv, const char *only,
-			 struct job *j)
+			 const struct plot_opts *o, const struct metric_view *mv,
+			 const struct slice *sl, struct job *j)
 {
+	const char *only = sl->only;
 	char cnt[32], runs[64];
 	format_count(count, cnt, sizeof(cnt));
 	runs_text(r, runs, sizeof(runs));
@@ -491,13 +499,19 @@ static void versions_job(const struct results *r, const struct grid *g, uint64_t
 		if (!only)   /* else the title names it */
 			hbars_group(&h, g->workloads.v[w]);
 		workload_rows(r, g, g->workloads.v[w], count, o, mv ? mv->metric : 0, mv ? 1e6 : 1,
-			      &h);
+			      sl->from, sl->to, &h);
 	}
 	/* "10M objects", or "10M point3d objects" in a chart of one workload */
 	char *what = only ? xasprintf("%s %s", cnt, only) : xstrdup(cnt);
 	char *title = o->title && mv ? xstrdup(o->title)
 		: with_count(mv ? mv->title : "Bytes per object at %s objects, by interpreter", what);
 	free(what);
+	if (sl->to - sl->from < g->interps.n) {   /* one part of many: said in the title */
+		char *t = xasprintf("%s (builds %zu-%zu of %zu)", title, sl->from + 1, sl->to,
+				    g->interps.n);
+		free(title);
+		title = t;
+	}
 	char *note = xasprintf("%s; %s", mv ? mv->note : "(USS at full - USS at base) / count, "
 			       "clean pages left out, the list's own 8 bytes per slot excluded",
 			       runs);
@@ -555,7 +569,7 @@ static void kinds_of(const struct results *r, const char *interp, const char *wl
 
 /* RSS, PSS and USS at full for one workload; 0 if nothing was measured. */
 static int kinds_job(const struct results *r, const struct grid *g, size_t w, uint64_t count,
-		     const struct plot_opts *o, struct job *j)
+		     const struct plot_opts *o, const struct slice *sl, struct job *j)
 {
 	const char *wl = g->workloads.v[w];
 	struct plot_hbars h;
@@ -564,7 +578,7 @@ static int kinds_job(const struct results *r, const struct grid *g, size_t w, ui
 	h.kinds[1] = "PSS";
 	h.kinds[2] = "RSS";
 	size_t any = 0;
-	for (size_t i = 0; i < g->interps.n; i++) {
+	for (size_t i = sl->from; i < sl->to; i++) {
 		const struct summary_row *row;
 		const char *st = cell_state(r, g, g->interps.v[i], wl, count, &row);
 		struct stat3 k3[3];   /* RSS, PSS, USS */
@@ -579,8 +593,10 @@ static int kinds_job(const struct results *r, const struct grid *g, size_t w, ui
 	if (any) {
 		char cnt[32];
 		format_count(count, cnt, sizeof(cnt));
-		char *title = xasprintf("Process memory at full, %s %s objects: USS, PSS and RSS", cnt,
-					wl);
+		char *title = sl->to - sl->from < g->interps.n
+			? xasprintf("Process memory at full, %s %s objects: USS, PSS and RSS (builds "
+				    "%zu-%zu of %zu)", cnt, wl, sl->from + 1, sl->to, g->interps.n)
+			: xasprintf("Process memory at full, %s %s objects: USS, PSS and RSS", cnt, wl);
 		const char *note = "USS: the pages only this process maps; PSS adds its share of "
 				   "shared pages; RSS counts shared pages in full. Medians; values "
 				   "USS / PSS / RSS";
@@ -743,7 +759,7 @@ static int scaling_series(const struct results *r, const struct grid *g, size_t 
 
 /* Memory against the count for one workload; 0 when nothing was measured for it. */
 static int scaling_job(const struct results *r, const struct grid *g, size_t w,
-		       const struct plot_opts *o, struct job *j)
+		       const struct plot_opts *o, const struct slice *sl, struct job *j)
 {
 	const char *wl = g->workloads.v[w];
 	size_t nx = g->n_counts, ni = g->interps.n + 1;
@@ -754,7 +770,7 @@ static int scaling_job(const struct results *r, const struct grid *g, size_t w,
 	lf.y1 = xcalloc(ni * nx, sizeof(double));
 	lf.y2 = xcalloc(ni * nx, sizeof(double));
 	lf.st = xcalloc(ni * nx, sizeof(char *));
-	for (size_t i = 0; i < g->interps.n; i++)
+	for (size_t i = sl->from; i < sl->to; i++)
 		scaling_series(r, g, i, wl, &lf);
 	if (lf.n_gaps > 4)
 		buf_addf(&lf.note, "; and %zu more (see the report or objmem show)", lf.n_gaps - 4);
@@ -762,7 +778,10 @@ static int scaling_job(const struct results *r, const struct grid *g, size_t w,
 	if (made) {
 		lf.l = (struct plot_lines){ nx, lf.series.n, g->counts, (const char *const *)lf.series.v,
 					    lf.y1, lf.y2, lf.st, NULL };
-		char *title = xasprintf("%s: memory against object count (log-log)", wl);
+		char *title = sl->to - sl->from < g->interps.n
+			? xasprintf("%s: memory against object count (log-log), builds %zu-%zu of %zu",
+				    wl, sl->from + 1, sl->to, g->interps.n)
+			: xasprintf("%s: memory against object count (log-log)", wl);
 		char *header = xasprintf("objmem figure 'scaling-%s': %s\nabsolute: median USS growth "
 					 "since start-up (full - start), MB (10^6 bytes)\ndelta: median "
 					 "USS growth from base to full, MB\nsource: %s", wl, title,
@@ -815,18 +834,91 @@ static char *file_part(const char *s)
 
 /*
  * A bar chart of every workload would be taller than a page (ROWS_MAX bars,
- * about nine inches): one chart per workload instead.
+ * about nine inches): one chart per workload instead; and one workload's
+ * chart holds BUILDS_MAX builds at most: more make parts, named -part1...
  */
 #define ROWS_MAX 40
+#define BUILDS_MAX 60
 static int split_by_workload(const struct grid *g)
 {
 	return g->workloads.n > 1 && g->interps.n * g->workloads.n > ROWS_MAX;
 }
 
+static size_t n_parts(const struct grid *g)
+{
+	return (g->interps.n + BUILDS_MAX - 1) / BUILDS_MAX;
+}
+
 /* How many figures gather_jobs can make at most. */
 static size_t max_jobs(const struct grid *g)
 {
-	return (ARRAY_SIZE(metric_views) + 1) * g->workloads.n + 2 * g->workloads.n;
+	size_t scaling_parts = (g->interps.n + 23) / 24 + 1;
+	return (ARRAY_SIZE(metric_views) + 1 + 1) * g->workloads.n * n_parts(g) +
+	       g->workloads.n * scaling_parts;
+}
+
+/* The bar charts of one metric (mv NULL: bytes per object); the number made. */
+static size_t version_jobs(const struct results *r, const struct grid *g, uint64_t count,
+			   const struct plot_opts *o, const struct metric_view *mv, struct job *jobs)
+{
+	const char *name = mv ? mv->name : "bytes-per-object";
+	size_t n = 0, parts = n_parts(g);
+	if (!split_by_workload(g) && parts == 1) {
+		struct slice all = { NULL, 0, g->interps.n };
+		job_init(&jobs[n], name, mv ? "versions" : name, "hbars");
+		versions_job(r, g, count, o, mv, &all, &jobs[n++]);
+		return n;
+	}
+	for (size_t w = 0; w < g->workloads.n; w++)
+		for (size_t p = 0; p < parts; p++) {
+			char *wl = file_part(g->workloads.v[w]);
+			char *part = parts > 1 ? xasprintf("-part%zu", p + 1) : xstrdup("");
+			char *fname = xasprintf("%s-%s%s", name, wl, part);
+			size_t to = (p + 1) * BUILDS_MAX < g->interps.n ? (p + 1) * BUILDS_MAX
+								       : g->interps.n;
+			struct slice sl = { g->workloads.v[w], p * BUILDS_MAX, to };
+			job_init(&jobs[n], fname, mv ? "versions" : name, "hbars");
+			versions_job(r, g, count, o, mv, &sl, &jobs[n++]);
+			free(fname);
+			free(part);
+			free(wl);
+		}
+	return n;
+}
+
+/*
+ * The scaling figures (kinds 0: SCALING_MAX lines each) or the memory-kinds
+ * figures (kinds 1: BUILDS_MAX bars each) of workload w, in parts when the
+ * builds are more; the number made.
+ */
+#define SCALING_MAX 24
+static size_t per_workload_jobs(const struct results *r, const struct grid *g, uint64_t count,
+				const struct plot_opts *o, size_t w, int kinds, struct job *jobs,
+				struct buf *notes)
+{
+	size_t per = kinds ? BUILDS_MAX : SCALING_MAX, n = 0;
+	size_t parts = (g->interps.n + per - 1) / per;
+	for (size_t p = 0; p < parts; p++) {
+		char *wl = file_part(g->workloads.v[w]);
+		char *name = parts > 1 ? xasprintf("%s-%s-part%zu", kinds ? "memory-kinds" : "scaling",
+						   wl, p + 1)
+				       : xasprintf("%s-%s", kinds ? "memory-kinds" : "scaling", wl);
+		struct slice sl = { g->workloads.v[w], p * per,
+				    (p + 1) * per < g->interps.n ? (p + 1) * per : g->interps.n };
+		job_init(&jobs[n], name, kinds ? "memory-kinds" : "scaling", kinds ? "hbars" : "scaling");
+		int made = kinds ? kinds_job(r, g, w, count, o, &sl, &jobs[n])
+				 : scaling_job(r, g, w, o, &sl, &jobs[n]);
+		if (made)
+			n++;
+		else
+			job_release(&jobs[n]);
+		if (!made && !kinds && parts == 1)
+			buf_addf(notes, "%s: no figure, nothing was measured for workload '%s'\n", name,
+				 g->workloads.v[w]);
+		free(name);
+		free(wl);
+	}
+	return n;
 }
 
 /* Every figure's job, in the order they are drawn; notes say what was left out. */
@@ -838,50 +930,16 @@ static size_t gather_jobs(const struct results *r, const struct grid *g, uint64_
 		const struct metric_view *mv = m < ARRAY_SIZE(metric_views) ? &metric_views[m] : NULL;
 		if (mv && !((o->metrics ? o->metrics : PLOT_DELTA) & mv->metric))
 			continue;
-		const char *name = mv ? mv->name : "bytes-per-object";
-		if (!split_by_workload(g)) {
-			job_init(&jobs[n], name, mv ? "versions" : name, "hbars");
-			versions_job(r, g, count, o, mv, NULL, &jobs[n++]);
-			continue;
-		}
-		for (size_t w = 0; w < g->workloads.n; w++) {
-			char *part = file_part(g->workloads.v[w]);
-			char *fname = xasprintf("%s-%s", name, part);
-			job_init(&jobs[n], fname, mv ? "versions" : name, "hbars");
-			versions_job(r, g, count, o, mv, g->workloads.v[w], &jobs[n++]);
-			free(fname);
-			free(part);
-		}
+		n += version_jobs(r, g, count, o, mv, jobs + n);
 	}
-	for (size_t w = 0; w < g->workloads.n; w++) {
-		char *part = file_part(g->workloads.v[w]);
-		char *name = xasprintf("scaling-%s", part);
-		job_init(&jobs[n], name, "scaling", "scaling");
-		if (scaling_job(r, g, w, o, &jobs[n])) {
-			n++;
-		} else {
-			job_release(&jobs[n]);
-			buf_addf(notes, "%s: no figure, nothing was measured for workload '%s'\n", name,
-				 g->workloads.v[w]);
-		}
-		free(name);
-		free(part);
-	}
+	for (size_t w = 0; w < g->workloads.n; w++)
+		n += per_workload_jobs(r, g, count, o, w, 0, jobs + n, notes);
 	if (!has_memory_kinds(r)) {
 		buf_addf(notes, "memory-kinds: no figure, RSS and PSS equal USS in every cell\n");
 		return n;
 	}
-	for (size_t w = 0; w < g->workloads.n; w++) {
-		char *part = file_part(g->workloads.v[w]);
-		char *name = xasprintf("memory-kinds-%s", part);
-		job_init(&jobs[n], name, "memory-kinds", "hbars");
-		if (kinds_job(r, g, w, count, o, &jobs[n]))
-			n++;
-		else
-			job_release(&jobs[n]);
-		free(name);
-		free(part);
-	}
+	for (size_t w = 0; w < g->workloads.n; w++)
+		n += per_workload_jobs(r, g, count, o, w, 1, jobs + n, notes);
 	return n;
 }
 

@@ -7,6 +7,7 @@
 
 #include "explain.h"
 #include "gnuplot.h"
+#include "keymap.h"
 #include "mdhtml.h"
 #include "plot.h"
 #include "probe.h"
@@ -299,7 +300,7 @@ static void md_slice(struct buf *md, const struct table_parts *tp, size_t from, 
 /* Warnings and notes the cells carry (swap in use, a workload's remark), once each. */
 static void md_cell_remarks(struct buf *md, const struct results *r)
 {
-	struct strvec seen = STRVEC_INIT;
+	struct keymap seen = KEYMAP_INIT;
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cell *c = &r->cells[i];
 		for (size_t w = 0; w <= c->warnings.n; w++) {
@@ -308,10 +309,9 @@ static void md_cell_remarks(struct buf *md, const struct results *r)
 				continue;
 			char *key = xasprintf("%s / %s: %s%s", c->interpreter, c->workload,
 					      w < c->warnings.n ? "warning: " : "note: ", text);
-			if (strvec_find(&seen, key) < 0) {
-				if (!seen.n)
+			if (keymap_puts(&seen, key, 0)) {
+				if (seen.n == 1)
 					buf_addstr(md, "Warnings and notes on cells:\n\n");
-				strvec_push(&seen, key);
 				buf_addstr(md, "- ");
 				md_str(md, key);
 				buf_addstr(md, "\n");
@@ -321,7 +321,7 @@ static void md_cell_remarks(struct buf *md, const struct results *r)
 	}
 	if (seen.n)
 		buf_addstr(md, "\n");
-	strvec_clear(&seen);
+	keymap_release(&seen);
 }
 
 /* Failed, skipped and pending cells, one line per interpreter, workload, status and reason. */
@@ -344,39 +344,48 @@ static void md_not_measured(struct buf *md, const struct results *r)
 			}
 		buf_addstr(md, "\n");
 	}
-	int header = 0;
-	char *done = xcalloc(r->n_cells + 1, 1);
+	/* one row per (interpreter, workload, status, reason), with its counts */
+	struct keymap groups = KEYMAP_INIT;
+	struct buf key = BUF_INIT;
+	struct buf *counts = xcalloc(r->n_cells + 1, sizeof(*counts));
+	size_t *first = xcalloc(r->n_cells + 1, sizeof(*first)), n_groups = 0;
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cell *c = &r->cells[i];
-		if (c->status == CELL_OK || done[i])
+		if (c->status == CELL_OK)
 			continue;
-		if (!header++)
-			buf_addstr(md, "Cells that failed, were skipped or never finished, with the "
-				       "reason objmem recorded:\n\n"
-				       "| interpreter | workload | status | counts (repeats) | reason |\n"
-				       "|---|---|---|---|---|\n");
-		struct buf counts = BUF_INIT;
-		for (size_t j = i; j < r->n_cells; j++) {
-			const struct cell *d = &r->cells[j];
-			if (done[j] || d->status != c->status || strcmp(d->interpreter, c->interpreter) ||
-			    strcmp(d->workload, c->workload) ||
-			    strcmp(d->reason ? d->reason : "", c->reason ? c->reason : ""))
-				continue;
-			done[j] = 1;
-			char cnt[32];
-			format_count(d->count, cnt, sizeof(cnt));
-			buf_addf(&counts, "%s%s #%d", counts.len ? ", " : "", cnt, d->repeat);
+		keymap_key(&key, c->interpreter, c->workload, 0, (int)c->status);
+		buf_addstr(&key, c->reason ? c->reason : "");
+		size_t g;
+		if (!keymap_get(&groups, key.p, key.len, &g)) {
+			g = n_groups++;
+			keymap_put(&groups, key.p, key.len, g);
+			first[g] = i;
 		}
+		char cnt[32];
+		format_count(c->count, cnt, sizeof(cnt));
+		buf_addf(&counts[g], "%s%s #%d", counts[g].len ? ", " : "", cnt, c->repeat);
+	}
+	int header = n_groups > 0;
+	if (header)
+		buf_addstr(md, "Cells that failed, were skipped or never finished, with the "
+			       "reason objmem recorded:\n\n"
+			       "| interpreter | workload | status | counts (repeats) | reason |\n"
+			       "|---|---|---|---|---|\n");
+	for (size_t g = 0; g < n_groups; g++) {
+		const struct cell *c = &r->cells[first[g]];
 		buf_addstr(md, "| ");
 		md_str(md, c->interpreter);
 		buf_addstr(md, " | ");
 		md_str(md, c->workload);
-		buf_addf(md, " | %s | %s | ", cell_status_name(c->status), counts.p);
+		buf_addf(md, " | %s | %s | ", cell_status_name(c->status), counts[g].p);
 		md_str(md, c->reason ? c->reason : "(no reason recorded)");
 		buf_addstr(md, " |\n");
-		buf_release(&counts);
+		buf_release(&counts[g]);
 	}
-	free(done);
+	free(counts);
+	free(first);
+	buf_release(&key);
+	keymap_release(&groups);
 	if (header)
 		buf_addstr(md, "\n");
 	else if (!n)
@@ -527,14 +536,13 @@ static void md_answer(struct buf *md, const struct ctx *c, const struct plot_set
 	buf_addf(md, "Per object at %s:\n\n", cnt);
 	for (size_t w = 0; w < c->r->config.workloads.n; w++)
 		md_range(md, c, c->r->config.workloads.v[w]);
-	for (size_t i = 0; i < c->sum.n_rows; i++) {   /* workloads not in the configuration */
-		const char *wl = c->sum.rows[i].workload;
-		int seen = strvec_find(&c->r->config.workloads, wl) >= 0;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = !strcmp(c->sum.rows[k].workload, wl);
-		if (!seen)
-			md_range(md, c, wl);
-	}
+	struct keymap seen = KEYMAP_INIT;   /* then workloads not in the configuration */
+	for (size_t w = 0; w < c->r->config.workloads.n; w++)
+		keymap_puts(&seen, c->r->config.workloads.v[w], 0);
+	for (size_t i = 0; i < c->sum.n_rows; i++)
+		if (keymap_puts(&seen, c->sum.rows[i].workload, 0))
+			md_range(md, c, c->sum.rows[i].workload);
+	keymap_release(&seen);
 	buf_addstr(md, "\n");
 }
 
@@ -589,17 +597,14 @@ static void md_bpo(struct buf *md, const struct ctx *c)
 	else
 		buf_addstr(md, "The sentences are computed from the results (`docs/layout.md`, the "
 			       "account part by part, was not found).\n\n");
-	struct strvec done = STRVEC_INIT;
-	for (size_t w = 0; w < c->r->config.workloads.n; w++) {
-		md_bpo_workload(md, c, c->r->config.workloads.v[w]);
-		strvec_push(&done, c->r->config.workloads.v[w]);
-	}
+	struct keymap done = KEYMAP_INIT;
+	for (size_t w = 0; w < c->r->config.workloads.n; w++)
+		if (keymap_puts(&done, c->r->config.workloads.v[w], 0))
+			md_bpo_workload(md, c, c->r->config.workloads.v[w]);
 	for (size_t i = 0; i < c->sum.n_rows; i++)
-		if (strvec_find(&done, c->sum.rows[i].workload) < 0) {
+		if (keymap_puts(&done, c->sum.rows[i].workload, 0))
 			md_bpo_workload(md, c, c->sum.rows[i].workload);
-			strvec_push(&done, c->sum.rows[i].workload);
-		}
-	strvec_clear(&done);
+	keymap_release(&done);
 }
 
 /* table.c's one table of bytes per object at each count but the largest. */

@@ -226,6 +226,7 @@ static void print_fits(FILE *out, const struct summary *s, const struct axes *ax
  */
 struct said {
 	struct keymap index;     /* text -> group */
+	struct keymap placed;    /* (group, place) already listed */
 	struct strvec head, text; /* per group: "skipped" (or NULL-like ""), the text */
 	struct strvec *places;
 	size_t n, alloc;
@@ -245,10 +246,11 @@ static void said_add(struct said *sd, const char *head, const char *text, const 
 		strvec_push(&sd->head, head);
 		strvec_push(&sd->text, text);
 	}
-	buf_release(&key);
 	char *place = wl ? xasprintf("%s / %s", interp, wl) : xstrdup(interp);
-	if (strvec_find(&sd->places[g], place) < 0)
+	keymap_key(&key, place, "", g, 0);
+	if (keymap_put(&sd->placed, key.p, key.len, 0))
 		strvec_push(&sd->places[g], place);
+	buf_release(&key);
 	free(place);
 }
 
@@ -281,6 +283,7 @@ static void said_release(struct said *sd)
 	strvec_clear(&sd->head);
 	strvec_clear(&sd->text);
 	keymap_release(&sd->index);
+	keymap_release(&sd->placed);
 }
 
 /* What was not measured, and why: each reason once, with where it applies. */

@@ -758,7 +758,59 @@ static const struct unit_test data_tests[] = {
 	{ "line data with gaps", test_lines_gaps },
 };
 
+/* 100 builds: no chart holds them all; parts, said in their titles. */
+static void test_many_builds_parts(void)
+{
+	struct results r;
+	results_init(&r);
+	strvec_push(&r.config.workloads, "w");
+	for (int i = 0; i < 100; i++) {
+		struct interp *in = results_add_interp(&r);
+		in->name = xasprintf("b%03d", i);
+		struct cell *c = results_add_cell(&r);
+		c->interpreter = xasprintf("b%03d", i);
+		c->workload = xstrdup("w");
+		c->count = 1000;
+		c->repeat = 1;
+		c->status = CELL_OK;
+		for (int ph = 0; ph < PHASE_COUNT; ph++) {
+			struct mem_sample *m = &c->samples[ph];
+			m->valid = 1;
+			m->uss = 8000000 + (ph >= PHASE_FULL ? 64000 + (uint64_t)i * 1000 : 0);
+			m->rss = m->pss = m->uss;
+		}
+	}
+	char *tmp = unit_tmpdir(), *tdir = templates_dir();
+	struct plot_opts o;
+	plot_opts_init(&o);
+	o.outdir = tmp;
+	o.templates = tdir;
+	o.render = 0;
+	struct plot_set set;
+	CU_ASSERT_EQUAL_FATAL(plot_write_figures(&r, &o, &set), 0);
+	char *names = set_names(&set);
+	CU_ASSERT(!strncmp(names, "versions-w-part1 versions-w-part2 bytes-per-object-w-part1 "
+			   "bytes-per-object-w-part2 scaling-w-part1 ", 99));
+	free(names);
+	CU_ASSERT(set.n >= 4 && strstr(set.v[1].title, "(builds 61-100 of 100)") != NULL);
+	static const struct { const char *file; size_t rows; } parts[] = {
+		{ "versions-w-part1.dat", 60 }, { "versions-w-part2.dat", 40 },
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(parts); k++) {
+		char *text = slurp(tmp, parts[k].file);
+		struct dat_row rows[64];
+		CU_ASSERT(text && dat_rows(text, rows, ARRAY_SIZE(rows)) == parts[k].rows);
+		free(text);
+	}
+	plot_set_release(&set);
+	free(tdir);
+	unit_rmtree(tmp);
+	free(tmp);
+	results_release(&r);
+}
+
 static const struct unit_test figure_tests[] = {
+	{ "100 builds: charts in parts", test_many_builds_parts },
 	{ "figures from a results file with gaps", test_figures_from_gaps },
 	{ "delta, absolute and peak charts", test_metrics },
 	{ "-i, -w, --sort and unknown names", test_selection_and_sort },
