@@ -113,12 +113,19 @@ struct run_args {
 
 static int shard_option(struct cli *c, struct config *cfg)
 {
-	int k, n, used = 0;
-	if (sscanf(c->arg, "%d/%d%n", &k, &n, &used) != 2 || c->arg[used] || n < 1 || k < 1 ||
-	    k > n)
-		return cli_error(c, "--shard takes K/N with 1 <= K <= N, e.g. 2/4, not '%s'", c->arg);
-	cfg->shard_k = k;
-	cfg->shard_n = n;
+	/* digits only, in range: "99999999999/1" must not wrap around */
+	const char *s = c->arg, *slash = strchr(s, '/');
+	char *end = NULL;
+	errno = 0;
+	long k = slash && slash > s && strspn(s, "0123456789") == (size_t)(slash - s)
+		? strtol(s, &end, 10) : -1;
+	long n = k > 0 && !errno && slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1)
+		? strtol(slash + 1, &end, 10) : -1;
+	if (errno || k < 1 || n < 1 || k > n || n > 1000000)
+		return cli_error(c, "--shard takes K/N with 1 <= K <= N <= 1000000, e.g. 2/4, "
+				 "not '%s'", c->arg);
+	cfg->shard_k = (int)k;
+	cfg->shard_n = (int)n;
 	return 0;
 }
 

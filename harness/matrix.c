@@ -11,13 +11,10 @@
 #include "progress.h"
 #include "textfmt.h"
 
-int matrix_in_shard(const char *interp, const char *workload, uint64_t count, int repeat,
-		    int k, int n)
+/* FNV-1a over a cell's key: stable across runs and machines. */
+static uint64_t key_hash(const char *interp, const char *workload, uint64_t count, int repeat)
 {
-	if (n <= 1)
-		return 1;
-	/* FNV-1a over the cell key: stable across runs and machines */
-	char key[512];
+	char key[1024];
 	snprintf(key, sizeof(key), "%s\n%s\n%llu\n%d", interp, workload,
 		 (unsigned long long)count, repeat);
 	uint64_t h = 1469598103934665603ULL;
@@ -25,7 +22,33 @@ int matrix_in_shard(const char *interp, const char *workload, uint64_t count, in
 		h ^= (unsigned char)*p;
 		h *= 1099511628211ULL;
 	}
-	return (int)(h % (uint64_t)n) == k - 1;
+	return h;
+}
+
+struct ranked {
+	uint64_t hash;
+	size_t index;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void matrix_shards(const struct matrix_cell *cells, size_t n, int shards, int *shard_of)
+{
+	struct ranked *rk = xcalloc(n + 1, sizeof(*rk));
+	for (size_t i = 0; i < n; i++)
+		rk[i] = (struct ranked){ key_hash(cells[i].interp, cells[i].workload, cells[i].count,
+						  cells[i].repeat), i };
+	/* equal hashes (a collision) fall back to the matrix order, the same everywhere */
+	qsort(rk, n, sizeof(*rk), cmp_ranked);
+	for (size_t r = 0; r < n; r++)
+		shard_of[rk[r].index] = shards > 1 ? (int)(r % (size_t)shards) + 1 : 1;
+	free(rk);
 }
 
 /* ------------------------------------------------------------ the store */
@@ -210,26 +233,48 @@ static int interp_mode(const struct matrix_opts *o, const struct interp *in)
 	return o->named ? 2 : 0;   /* asked for by name, cannot run: a failure */
 }
 
-/* Small counts first: early cells show problems early, and the estimate settles. */
-static void plan(struct pool *p)
+/* The whole matrix of this run, in its order: small counts first (early cells
+ * show problems early, and the estimate settles). */
+static size_t all_tasks(struct pool *p, struct task **out)
 {
 	const struct config *rec = p->o->cell.rec;
+	size_t n = 0, alloc = 0;
 	for (size_t ci = 0; ci < rec->n_counts; ci++)
 		for (size_t wi = 0; wi < rec->workloads.n; wi++)
 			for (size_t ii = 0; ii < p->r->n_interps; ii++)
 				for (int rep = 1; rep <= rec->repeat; rep++) {
 					const struct interp *in = &p->r->interps[ii];
-					struct task t = { in, rec->workloads.v[wi], rec->counts[ci], rep };
-					if (!interp_mode(p->o, in) ||
-					    !matrix_in_shard(in->name, t.workload, t.count, rep,
-							     rec->shard_k, rec->shard_n) ||
-					    !needs_running(p->r, &t))
+					if (!interp_mode(p->o, in))
 						continue;
-					xgrow((void **)&p->tasks, sizeof(*p->tasks), p->n_tasks + 1,
-					      &p->alloc_tasks);
-					p->tasks[p->n_tasks++] = t;
-					p->weight += task_weight(&t);
+					xgrow((void **)out, sizeof(**out), n + 1, &alloc);
+					(*out)[n++] = (struct task){ in, rec->workloads.v[wi],
+								     rec->counts[ci], rep };
 				}
+	return n;
+}
+
+/* This shard's cells that need running, in the matrix's order. */
+static void plan(struct pool *p)
+{
+	const struct config *rec = p->o->cell.rec;
+	struct task *all = NULL;
+	size_t n = all_tasks(p, &all);
+	struct matrix_cell *cells = xcalloc(n + 1, sizeof(*cells));
+	int *shard = xcalloc(n + 1, sizeof(*shard));
+	for (size_t i = 0; i < n; i++)
+		cells[i] = (struct matrix_cell){ all[i].in->name, all[i].workload, all[i].count,
+						 all[i].repeat };
+	matrix_shards(cells, n, rec->shard_n, shard);
+	for (size_t i = 0; i < n; i++) {
+		if ((rec->shard_n > 1 && shard[i] != rec->shard_k) || !needs_running(p->r, &all[i]))
+			continue;
+		xgrow((void **)&p->tasks, sizeof(*p->tasks), p->n_tasks + 1, &p->alloc_tasks);
+		p->tasks[p->n_tasks++] = all[i];
+		p->weight += task_weight(&all[i]);
+	}
+	free(shard);
+	free(cells);
+	free(all);
 }
 
 static void run_workers(struct pool *p, int jobs)

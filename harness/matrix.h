@@ -47,11 +47,20 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	       struct matrix_outcome *out);
 void matrix_outcome_release(struct matrix_outcome *out);
 
+/* A cell's key. */
+struct matrix_cell {
+	const char *interp, *workload;
+	uint64_t count;
+	int repeat;
+};
+
 /*
- * Whether cell (interp, workload, count, repeat) belongs to shard k of n:
- * a stable hash of the key, so every cell is in exactly one slice.
+ * Deal the n cells of a matrix out to shards 1..shards: ranked by a hash of
+ * their keys and dealt in turn, so each shard gets floor or ceil of
+ * n / shards cells, every cell exactly one shard, and the answer depends
+ * only on the set of cells (every shard of a run computes the same).
+ * shard_of[i] gets cell i's shard.
  */
-int matrix_in_shard(const char *interp, const char *workload, uint64_t count, int repeat,
-		    int k, int n);
+void matrix_shards(const struct matrix_cell *cells, size_t n, int shards, int *shard_of);
 
 #endif

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""scale.py - what results files of 1k, 10k and 100k cells cost objmem.
+
+Prints two tables, measured in one run (the machine is shared: quote ratios):
+  1. writing: milliseconds per cell a run spends keeping its results on
+     disk, at each size (build/.../bench/bench_store: the journal append
+     and fsync per cell, and the one fold into the document at the end);
+  2. reading: wall time and peak memory (max RSS) of `show`, `compare`
+     (the file with itself), `merge` (the file with itself), `plot
+     --scripts-only` and `report --no-figures`, and the peak as a multiple
+     of the input's size.
+The files are synthetic (bench/gen-results.py): 9 workloads x 5 counts x 3
+repetitions per interpreter, as many interpreters as the size needs.
+
+usage: bench/scale.py [SIZES...]     (default 1000 10000 100000)
+env:   OBJMEM (default ./objmem), BUILD (default build/default)
+"""
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OBJMEM = os.environ.get("OBJMEM", os.path.join(ROOT, "objmem"))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build", "default"))
+
+
+def measure(argv):
+    """(wall seconds, peak RSS in bytes) of one child."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit("%s failed:\n%s" % (" ".join(argv), err))
+    return wall, usage.ru_maxrss * 1024
+
+
+def main():
+    sizes = [int(s) for s in sys.argv[1:]] or [1000, 10000, 100000]
+    tmp = tempfile.mkdtemp(prefix="objmem-scale-")
+    files = {}
+    for n in sizes:
+        files[n] = os.path.join(tmp, "r%d.json" % n)
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen-results.py"), str(n),
+                        files[n]], check=True)
+    store = os.path.join(BUILD, "bench", "bench_store")
+    print("== 1. keeping the results on disk, per cell (%s)" % store)
+    print("%8s %10s %14s %14s %12s" % ("cells", "file MB", "append ms/cell", "fold s", "ms/cell"))
+    for n in sizes:
+        out = subprocess.run([store, files[n], os.path.join(tmp, "w%d.json" % n)],
+                             capture_output=True, text=True, check=True).stdout.split()
+        append_ms, fold_s = float(out[0]), float(out[1])
+        print("%8d %10.1f %14.3f %14.3f %12.3f" % (n, os.path.getsize(files[n]) / 1e6, append_ms,
+                                                    fold_s, append_ms + fold_s * 1000 / n))
+    print()
+    print("== 2. reading (wall s, peak MB, peak / input size)")
+    cmds = {
+        "show": lambda f: [OBJMEM, "show", f],
+        "compare": lambda f: [OBJMEM, "compare", f, f],
+        "merge": lambda f: [OBJMEM, "merge", f, f, "--keep-first", "-o", f + ".m.json"],
+        "plot": lambda f: [OBJMEM, "plot", f, "--scripts-only", "-q", "-o", f + ".fig"],
+        "report": lambda f: [OBJMEM, "report", f, "--no-figures", "-q", "-o", f + ".rep"],
+    }
+    print("%8s %10s %9s %9s %7s" % ("cells", "command", "wall s", "peak MB", "x input"))
+    for n in sizes:
+        for name, argv in cmds.items():
+            inputs = 2 if name in ("compare", "merge") else 1
+            wall, peak = measure(argv(files[n]))
+            print("%8d %10s %9.2f %9.1f %7.1f" % (n, name, wall, peak / 1e6,
+                                                 peak / (os.path.getsize(files[n]) * inputs)))
+    subprocess.run(["rm", "-rf", tmp])
+
+
+if __name__ == "__main__":
+    main()
