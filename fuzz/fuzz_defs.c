@@ -1,7 +1,7 @@
 /*
  * fuzz_defs - interpreter definition files (catalog_parse_defs in catalog.c,
- * json_parse_located in jsonutil.c): one object or an array of them, with
- * the unknown-key, name, argv, env and tags checks, into a zeroed catalog
+ * json_parse_flags in jsonutil.c): one object or an array of them, with
+ * the duplicate-key, unknown-key, name, argv, env and tags checks, into a zeroed catalog
  * that catalog_release must free entirely.
  *
  * Checked: on success at least one definition, each with a name, an argv

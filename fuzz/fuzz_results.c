@@ -4,12 +4,16 @@
  * the writer: a document that reads must be written (results_write, the
  * text objmem writes), read back, and give the same interpreters and cells;
  * written again, the text must not change (the summary and fits are
- * recomputed, so they must come out the same too).
+ * recomputed, so they must come out the same too). Every number that read
+ * is in its field's range (a double out of an integer's range must be an
+ * error, never a cast: -fsanitize=undefined in clang includes
+ * float-cast-overflow, so such a cast is a crash here).
  *
  * The input is exactly len bytes, not NUL-terminated. The round trip goes
  * through files in a private directory under /dev/shm (or $TMPDIR),
  * removed at exit; a failed round trip leaves them and names them.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,8 +66,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		results_release(&r);
 		return 0;
 	}
-	for (size_t i = 0; i < r.n_cells; i++)
-		FUZZ_CHECK(r.cells[i].interpreter && r.cells[i].workload && r.cells[i].count > 0);
+	for (size_t i = 0; i < r.n_cells; i++) {
+		const struct cell *c = &r.cells[i];
+		FUZZ_CHECK(c->interpreter && c->workload && c->count > 0 && c->count <= 1ULL << 53);
+		FUZZ_CHECK(c->repeat >= 1 && c->pid >= 0 && isfinite(c->wall_s) && c->wall_s >= 0);
+		FUZZ_CHECK(c->getsizeof >= -1 && c->container_bytes >= -1);
+	}
+	const struct config *cf = &r.config;
+	FUZZ_CHECK(cf->repeat >= 0 && cf->jobs >= 0 && cf->cpu >= -1);
+	FUZZ_CHECK(isfinite(cf->timeout_s) && cf->timeout_s >= 0 && isfinite(cf->poll_s) &&
+		   cf->poll_s >= 0);
+	FUZZ_CHECK(cf->shard_n == 0 || (cf->shard_k >= 1 && cf->shard_k <= cf->shard_n));
 	for (size_t i = 0; i < r.n_interps; i++)
 		FUZZ_CHECK(r.interps[i].name && *r.interps[i].name);
 

@@ -222,7 +222,8 @@ static int parse_one_def(struct catalog *cat, const cJSON *obj, const char *what
 
 int catalog_parse_defs(struct catalog *cat, const char *text, size_t len, const char *what)
 {
-	cJSON *doc = json_parse_located(text, len, what);
+	/* a key given twice would be read as its first and silently drop the other */
+	cJSON *doc = json_parse_flags(text, len, what, JSON_UNIQUE_KEYS);
 	if (!doc)
 		return -1;
 	int rc = 0;
@@ -255,7 +256,37 @@ int catalog_load_def_file(struct catalog *cat, const char *path)
 	return rc;
 }
 
-static int load_def_dir(struct catalog *cat, const char *dir)
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISDIR(mode))
+		return "a directory";
+	return "not a regular file";
+}
+
+/*
+ * Whether path is a file to read. stat, not open: opening a FIFO waits for
+ * a writer forever. A path stat cannot follow (a dangling symlink) is read,
+ * so that the reading error stops the run as for any unreadable definition.
+ */
+static int is_def_file(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) || S_ISREG(st.st_mode))
+		return 1;
+	warning("'%s' is %s, not a regular file: skipped (a definition is a regular "
+		"JSON file; remove it or rename it without .json)", path, file_kind(st.st_mode));
+	return 0;
+}
+
+int catalog_load_def_dir(struct catalog *cat, const char *dir)
 {
 	strvec_push(&cat->def_dirs, dir);
 	DIR *d = opendir(dir);
@@ -273,7 +304,8 @@ static int load_def_dir(struct catalog *cat, const char *dir)
 		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
 	int rc = 0;
 	for (size_t i = 0; i < files.n && !rc; i++)
-		rc = catalog_load_def_file(cat, files.v[i]);
+		if (is_def_file(files.v[i]))
+			rc = catalog_load_def_file(cat, files.v[i]);
 	strvec_clear(&files);
 	return rc;
 }
@@ -298,19 +330,19 @@ int catalog_load(struct catalog *cat)
 	cat->agent = xasprintf("%s/workloads/agent.py", cat->srcdir);
 	load_workloads(cat);
 	char *dir = xasprintf("%s/interpreters", cat->srcdir);
-	int rc = load_def_dir(cat, dir);
+	int rc = catalog_load_def_dir(cat, dir);
 	free(dir);
 	const char *extra = getenv("OBJMEM_INTERPRETERS");
 	if (!rc && extra && *extra) {
 		char *copy = xstrdup(extra), *save = NULL;
 		for (char *p = strtok_r(copy, ":", &save); p && !rc; p = strtok_r(NULL, ":", &save))
-			rc = load_def_dir(cat, p);
+			rc = catalog_load_def_dir(cat, p);
 		free(copy);
 	}
 	if (!rc) {
 		char *data = user_data_dir();
 		char *udir = xasprintf("%s/interpreters", data);
-		rc = load_def_dir(cat, udir);
+		rc = catalog_load_def_dir(cat, udir);
 		free(udir);
 		free(data);
 	}

@@ -77,8 +77,19 @@ const char *catalog_suggest(const struct catalog *cat, const char *name, int wor
  * Exposed for tests and the definition writer's checks.
  */
 int catalog_load_def_file(struct catalog *cat, const char *path);
-/* Parse definitions from text; what names the source in messages. */
+/*
+ * Parse definitions from text; what names the source in messages. A key
+ * given twice in one object is an error (FILE:LINE:COL, the key).
+ */
 int catalog_parse_defs(struct catalog *cat, const char *text, size_t len, const char *what);
+/*
+ * Load every NAME.json of dir in name order (a missing dir has none) and
+ * add dir to cat->def_dirs. Only regular files (or symlinks to them) are
+ * opened: a FIFO, socket, device or directory is skipped with a warning
+ * naming it (opening a FIFO waits for a writer forever; opening a device
+ * may act). Returns 0, or -1 at the first bad definition. Exposed for tests.
+ */
+int catalog_load_def_dir(struct catalog *cat, const char *dir);
 
 /*
  * Discover python executables on PATH and under pyenv. Appends "path"

@@ -1,4 +1,6 @@
 /* jsonutil.c - JSON text in and out, one error reporter; see jsonutil.h. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +39,27 @@ struct jscan {
 	size_t len, pos;
 	const char *why; /* NULL while no error */
 	int eof;         /* the text ended where more was needed */
+	size_t keys;     /* object keys met so far, in the order of the text */
+	size_t want[2];  /* numbers of the keys whose places are wanted, or SIZE_MAX */
+	size_t at[2];    /* their offsets (of the opening quote) */
 };
+
+static void jscan_init(struct jscan *j, const char *s, size_t len)
+{
+	memset(j, 0, sizeof(*j));
+	j->s = s;
+	j->len = len;
+	j->want[0] = j->want[1] = SIZE_MAX;
+}
+
+/* A key starts at j->pos: note its place if it is one of those wanted. */
+static void jscan_key(struct jscan *j)
+{
+	for (int i = 0; i < 2; i++)
+		if (j->keys == j->want[i])
+			j->at[i] = j->pos;
+	j->keys++;
+}
 
 static int jscan_fail(struct jscan *j, const char *why)
 {
@@ -139,6 +161,7 @@ static int jscan_container(struct jscan *j, int depth, char close)
 		if (object) {
 			if (jscan_peek(j) != '"')
 				return jscan_fail(j, "expected a string in double quotes (a key)");
+			jscan_key(j);
 			if (jscan_string(j))
 				return -1;
 			jscan_space(j);
@@ -197,15 +220,10 @@ static int jscan_value(struct jscan *j, int depth)
 }
 
 /* 0 when the text is one JSON value (then cJSON failed on something else). */
-static int jscan(struct jscan *j, const char *s, size_t len)
+static int jscan_run(struct jscan *j)
 {
-	memset(j, 0, sizeof(*j));
-	j->s = s;
-	j->len = len;
 	jscan_space(j);
-	if (jscan_value(j, 0))
-		return -1;
-	return 0;
+	return jscan_value(j, 0);
 }
 
 /* The first 20 characters of the line at off, control bytes as \xNN. */
@@ -234,7 +252,111 @@ static void locate(const char *text, size_t start, size_t off, unsigned long *li
 	json_offset_position(text + start, off - start, line, col);
 }
 
+/* ------------------------------------------------- keys given twice */
+
+/* A key, and its number among all the keys of the text in the order of the text. */
+struct keyref {
+	const char *key;
+	size_t n;
+};
+
+static int keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/*
+ * The key that repeats one of its object and comes first in the text: its
+ * number in dup, the number of the key it repeats in first (dup stays
+ * SIZE_MAX when there is none). next numbers the keys as the scanner meets
+ * them: a key, then the keys inside its value, then the next key.
+ */
+struct dupfind {
+	size_t next, dup, first;
+};
+
+static void find_duplicate(const cJSON *container, struct dupfind *f)
+{
+	int object = cJSON_IsObject(container);
+	size_t n = 0, i = 0;
+	for (const cJSON *c = container->child; c; c = c->next)
+		n++;
+	struct keyref *refs = object && n > 1 ? xmalloc(n * sizeof(*refs)) : NULL;
+	for (const cJSON *c = container->child; c; c = c->next) {
+		if (object) {
+			if (refs)
+				refs[i++] = (struct keyref){ c->string ? c->string : "", f->next };
+			f->next++;
+		}
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			find_duplicate(c, f);
+	}
+	if (!refs)
+		return;
+	/* by key, then by place: the earliest repeat of a key follows its first */
+	qsort(refs, n, sizeof(*refs), keyref_cmp);
+	for (i = 1; i < n; i++) {
+		if (!strcmp(refs[i].key, refs[i - 1].key) && refs[i].n < f->dup) {
+			f->dup = refs[i].n;
+			f->first = refs[i - 1].n;
+		}
+	}
+	free(refs);
+}
+
+/* The key whose opening quote is at off, as written, at most 40 characters. */
+static void key_excerpt(const char *text, size_t len, size_t off, char *out, size_t n)
+{
+	size_t o = 0, chars = 0;
+	for (size_t i = off + 1; i < len && text[i] != '"' && o + 8 < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c & 0xC0) != 0x80 && chars++ == 40) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		out[o++] = (char)c;
+		if (c == '\\' && i + 1 < len)
+			out[o++] = text[++i]; /* an escaped quote does not end the key */
+	}
+	out[o] = '\0';
+}
+
+/* doc parsed from text (a BOM of start bytes first): -1 after naming a key given twice. */
+static int duplicate_key_error(const cJSON *doc, const char *text, size_t len, size_t start,
+			       const char *what)
+{
+	struct dupfind f = { 0, SIZE_MAX, SIZE_MAX };
+	if (cJSON_IsObject(doc) || cJSON_IsArray(doc))
+		find_duplicate(doc, &f);
+	if (f.dup == SIZE_MAX)
+		return 0;
+	/* cJSON keeps no places: scan again, noting where those two keys are */
+	struct jscan j;
+	jscan_init(&j, text + start, len - start);
+	j.want[0] = f.first;
+	j.want[1] = f.dup;
+	if (jscan_run(&j) || j.keys <= f.dup)
+		BUG("the scanner and cJSON disagree on the keys of '%s'", what);
+	unsigned long line, col, first_line, first_col;
+	locate(text, start, start + j.at[1], &line, &col);
+	locate(text, start, start + j.at[0], &first_line, &first_col);
+	char key[256];
+	key_excerpt(text, len, start + j.at[1], key, sizeof(key));
+	return error("%s:%lu:%lu: duplicate key '%s' (the first is at %lu:%lu): keep one of them",
+		     what, line, col, key, first_line, first_col);
+}
+
+/* ------------------------------------------------------------ parsing */
+
 cJSON *json_parse_located(const char *text, size_t len, const char *what)
+{
+	return json_parse_flags(text, len, what, 0);
+}
+
+cJSON *json_parse_flags(const char *text, size_t len, const char *what, unsigned flags)
 {
 	unsigned long line, col;
 	size_t start = 0;
@@ -257,7 +379,8 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 	/* the scanner first: it names the exact place; cJSON stops a character late */
 	struct jscan j;
 	char near[128];
-	if (jscan(&j, text + start, len - start)) {
+	jscan_init(&j, text + start, len - start);
+	if (jscan_run(&j)) {
 		locate(text, start, start + j.pos, &line, &col);
 		if (j.eof) {
 			error("%s:%lu:%lu: unexpected end of file: is the file truncated?", what, line,
@@ -290,7 +413,23 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 		locate(text, start, at < len ? at : len, &line, &col);
 		error("%s:%lu:%lu: cannot parse the JSON here (nested too deeply?)", what, line, col);
 	}
+	if (doc && (flags & JSON_UNIQUE_KEYS) && duplicate_key_error(doc, text, len, start, what)) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
 	return doc;
+}
+
+int json_whole(const cJSON *v, double min, double max, double *out)
+{
+	if (!cJSON_IsNumber(v))
+		return -1;
+	double d = v->valuedouble;
+	/* NaN fails every comparison: test for what is wanted, not what is not */
+	if (!(isfinite(d) && d == trunc(d) && d >= min && d <= max))
+		return -1;
+	*out = d;
+	return 0;
 }
 
 cJSON *json_u64(unsigned long long v)

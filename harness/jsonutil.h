@@ -3,9 +3,11 @@
  * the one error reporter (the source, line and column of a mistake, and
  * whether the text was cut short), and printing with every number exact.
  *
- * Owns: the JSON syntax errors objmem prints. A results file and an
- * interpreter definition with the same bad text get the same message at
- * the same line:column, because both are parsed here.
+ * Owns: the JSON syntax errors objmem prints (and keys given twice, for
+ * the readers that refuse them). A results file and an interpreter
+ * definition with the same bad text get the same message at the same
+ * line:column, because both are parsed here. Also the one check that a
+ * JSON number fits the integer it becomes (json_whole).
  */
 #ifndef OBJMEM_JSONUTIL_H
 #define OBJMEM_JSONUTIL_H
@@ -21,6 +23,33 @@
  * for a text cut short, or "the file is empty", and returns NULL.
  */
 cJSON *json_parse_located(const char *text, size_t len, const char *what);
+
+/* Flags of json_parse_flags. */
+enum {
+	/*
+	 * A key given twice in one object (compared as read, so "na\u006de" is
+	 * "name") is an error at the second one:
+	 *   error: WHAT:LINE:COL: duplicate key 'KEY' (the first is at LINE:COL): keep one of them
+	 * KEY as written, cut after 40 characters. cJSON keeps both, and a
+	 * lookup finds only the first: a file that says one thing and means
+	 * another. Interpreter definitions use it; results files do not
+	 * (unknown keys there are kept as they came).
+	 */
+	JSON_UNIQUE_KEYS = 1,
+};
+
+/* json_parse_located with flags (JSON_UNIQUE_KEYS); a syntax error is reported first. */
+cJSON *json_parse_flags(const char *text, size_t len, const char *what, unsigned flags);
+
+/*
+ * The one range check of a JSON number that becomes an integer: 0 with
+ * *out set when v is a number, finite, whole and in [min, max]; -1 (*out
+ * untouched, nothing printed) otherwise. A double out of an integer type's
+ * range converts with undefined behaviour, so a reader that casts a JSON
+ * number to an integer type checks it here first, with bounds the type
+ * holds (at most 2^53 for 64-bit types, where doubles stop being exact).
+ */
+int json_whole(const cJSON *v, double min, double max, double *out);
 
 /* Line and column (1-based; the column counts characters) of byte offset off. */
 void json_offset_position(const char *text, size_t off, unsigned long *line, unsigned long *col);

@@ -447,19 +447,54 @@ static int read_name(const char *what, const cJSON *obj, const char *path,
 	return 0;
 }
 
-/* v (not NULL) as a whole number in [min, max]; 0, or -1 after an error. */
+/*
+ * d as a message shows it: exact, or what became of a number no double
+ * holds (cJSON reads 1e400 as infinity; a tree built in memory may hold NaN).
+ */
+static void number_text(char *out, size_t n, double d)
+{
+	if (isnan(d))
+		snprintf(out, n, "NaN (not a number)");
+	else if (isinf(d))
+		snprintf(out, n, "a number too large to read (beyond %s1.8e308)", d < 0 ? "-" : "");
+	else
+		fmt_number_exact(out, n, d);
+}
+
+/*
+ * v (not NULL) as a whole number in [min, max]; 0, or -1 after an error.
+ * Every number that becomes an integer comes through here (json_whole), so
+ * no double out of an integer's range is ever cast.
+ */
 static int check_whole(const char *what, const char *path, const char *key, const cJSON *v,
 		       double min, double max, double *out)
 {
 	if (!cJSON_IsNumber(v))
 		return type_error(what, path, key, "a number", v);
-	double d = v->valuedouble;
-	if (!isfinite(d) || d != trunc(d) || d < min || d > max) {
-		char got[64], lo[64], hi[64];
-		fmt_number_exact(got, sizeof(got), d);
+	if (json_whole(v, min, max, out)) {
+		char got[96], lo[64], hi[64];
+		number_text(got, sizeof(got), v->valuedouble);
 		fmt_number_exact(lo, sizeof(lo), min);
 		fmt_number_exact(hi, sizeof(hi), max);
 		char *msg = xasprintf("expected a whole number from %s to %s, got %s", lo, hi, got);
+		field_error(what, path, key, msg);
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* v (not NULL) as a finite number >= 0 (seconds); 0, or -1 after an error. */
+static int check_nonneg(const char *what, const char *path, const char *key, const cJSON *v,
+			double *out)
+{
+	if (!cJSON_IsNumber(v))
+		return type_error(what, path, key, "a number >= 0", v);
+	double d = v->valuedouble;
+	if (!(isfinite(d) && d >= 0)) {
+		char got[96];
+		number_text(got, sizeof(got), d);
+		char *msg = xasprintf("expected a number >= 0, got %s", got);
 		field_error(what, path, key, msg);
 		free(msg);
 		return -1;
@@ -691,16 +726,9 @@ static int read_cell(const char *what, const cJSON *o, const char *path, struct 
 		return -1;
 
 	const cJSON *wall;
-	rc = lookup(what, o, path, "wall_s", F_NULLABLE, "a number", &wall);
-	if (rc < 0)
+	rc = lookup(what, o, path, "wall_s", F_NULLABLE, "a number >= 0", &wall);
+	if (rc < 0 || (rc > 0 && check_nonneg(what, path, "wall_s", wall, &c->wall_s)))
 		return -1;
-	if (rc > 0) {
-		if (!cJSON_IsNumber(wall))
-			return type_error(what, path, "wall_s", "a number", wall);
-		if (!(wall->valuedouble >= 0))
-			return field_error(what, path, "wall_s", "expected seconds >= 0");
-		c->wall_s = wall->valuedouble;
-	}
 	rc = read_whole(what, o, path, "pid", F_NULLABLE, 0, INT_MAX, &d);
 	if (rc < 0)
 		return -1;
@@ -758,14 +786,36 @@ static int read_merged(const char *what, const cJSON *v, const char *path, struc
 	return 0;
 }
 
+/*
+ * The K or the N of "K/N": digits only, 1 to INT_MAX (sscanf's %d is
+ * undefined past INT_MAX, and glibc's wraps 4294967297 to 1). Returns 0 on
+ * a mistake; *end is where the digits stop.
+ */
+static int shard_part(const char *s, const char **end)
+{
+	int v = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (INT_MAX - (*p - '0')) / 10) {
+			v = 0;
+			break;
+		}
+		v = v * 10 + (*p - '0');
+	}
+	*end = p;
+	return v;
+}
+
 static int read_shard(const char *what, const cJSON *v, const char *path, struct config *c)
 {
-	int k, n, used = 0;
 	if (!cJSON_IsString(v))
 		return type_error(what, path, NULL, "a string", v);
-	if (sscanf(v->valuestring, "%d/%d%n", &k, &n, &used) != 2 || v->valuestring[used] ||
-	    n < 1 || k < 1 || k > n)
-		return field_error(what, path, NULL, "expected K/N with 1 <= K <= N");
+	const char *p;
+	int k = shard_part(v->valuestring, &p);
+	int n = k && *p == '/' ? shard_part(p + 1, &p) : 0;
+	if (!k || !n || *p || k > n)
+		return field_error(what, path, NULL, "expected K/N, whole numbers with "
+				   "1 <= K <= N <= 2147483647 (e.g. \"2/4\")");
 	c->shard_k = k;
 	c->shard_n = n;
 	return 0;
@@ -779,13 +829,12 @@ static int read_counts(const char *what, const cJSON *v, const char *path, struc
 	c->counts = xcalloc(n + 1, sizeof(*c->counts));
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
-		double d = cJSON_IsNumber(e) ? e->valuedouble : NAN;
-		if (!isfinite(d) || d != trunc(d) || d < 1 || d > 1e12) {
-			char *k = path_index(path, i);
-			field_error(what, k, NULL, "expected a count from 1 to 1e12");
-			free(k);
+		double d;
+		char *k = path_index(path, i);
+		int rc = check_whole(what, k, NULL, e, 1, 1e12, &d);
+		free(k);
+		if (rc)
 			return -1;
-		}
 		c->counts[i++] = (uint64_t)d;
 	}
 	c->n_counts = i;
@@ -808,6 +857,12 @@ static int read_counts(const char *what, const cJSON *v, const char *path, struc
 	return 0;
 }
 
+/* The least value of an integer field: cpu -1 is "not pinned"; the others are sizes and counts. */
+static double field_min(const struct field_desc *f)
+{
+	return f->type == FIELD_INT && !strcmp(f->key, "cpu") ? -1 : 0;
+}
+
 /* One field of a machine or config object (v not null). */
 static int read_field(const char *what, const cJSON *v, const char *path, void *obj,
 		      const struct field_desc *f)
@@ -821,9 +876,8 @@ static int read_field(const char *what, const cJSON *v, const char *path, void *
 		*(char **)base = xstrdup(v->valuestring);
 		return 0;
 	case FIELD_INT: case FIELD_I64: case FIELD_U64: {
-		double lo = f->type == FIELD_INT ? -1 : 0;
 		double hi = f->type == FIELD_INT ? INT_MAX : JSON_INT_MAX;
-		if (check_whole(what, path, NULL, v, lo, hi, &d))
+		if (check_whole(what, path, NULL, v, field_min(f), hi, &d))
 			return -1;
 		if (f->type == FIELD_INT)
 			*(int *)base = (int)d;
@@ -834,10 +888,7 @@ static int read_field(const char *what, const cJSON *v, const char *path, void *
 		return 0;
 	}
 	case FIELD_DOUBLE:
-		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0)
-			return type_error(what, path, NULL, "a number >= 0", v);
-		*(double *)base = v->valuedouble;
-		return 0;
+		return check_nonneg(what, path, NULL, v, (double *)base);
 	case FIELD_BOOL:
 		if (!cJSON_IsBool(v))
 			return type_error(what, path, NULL, "true or false", v);

@@ -1,7 +1,14 @@
-/* test_config.c - interpreter definitions: valid files load, every kind of
- * bad file is refused with a message that names the file and the problem. */
+/* test_catalog.c - interpreter definitions: valid files load, every kind of
+ * bad file is refused with a message that names the file and the problem
+ * (fixtures under tests/fixtures/config/, see the README there), and a
+ * definition directory reads regular files only. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "unit.h"
@@ -25,6 +32,15 @@ static const struct {
 	{ "empty.json", 0, 0, "the file is empty" },
 	{ "empty-list.json", 0, 0, "empty array" },
 	{ "no-name.json", 0, 0, "'name': missing" },
+	/* a key given twice: cJSON keeps both; a lookup finds the first, env takes the last */
+	{ "duplicate-key.json", 0, 0, "duplicate-key.json:3:3: duplicate key 'argv' "
+	  "(the first is at 2:3): keep one of them" },
+	{ "duplicate-env-key.json", 0, 0, "duplicate-env-key.json:3:11: duplicate key "
+	  "'PYTHONMALLOC' (the first is at 2:11)" },
+	{ "duplicate-escaped-key.json", 0, 0, "duplicate-escaped-key.json:1:36: duplicate key "
+	  "'na\\u006de' (the first is at 1:2)" },
+	{ "duplicate-key-in-list.json", 0, 0, "duplicate-key-in-list.json:2:49: duplicate key "
+	  "'tags' (the first is at 2:37)" },
 };
 
 static void test_def_files(void)
@@ -52,6 +68,106 @@ static void test_def_files(void)
 		free(rel);
 		catalog_release(&cat);
 	}
+}
+
+/*
+ * A definition directory holds a FIFO, a socket, a directory and a device
+ * named *.json beside one good definition (a symlink to the fixture): the
+ * good one loads, each other entry is skipped with a warning naming it and
+ * is never opened (opening the FIFO would wait for a writer forever; an
+ * alarm turns that wait into a failure instead of a hang).
+ */
+static int make_fifo(const char *path)
+{
+	return mkfifo(path, 0600);
+}
+
+static int make_socket(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(a.sun_path))
+		return -1;
+	strcpy(a.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&a, sizeof(a));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int make_dir(const char *path)
+{
+	return mkdir(path, 0700);
+}
+
+static int make_device(const char *path)
+{
+	return symlink("/dev/null", path);
+}
+
+static int make_good(const char *path)
+{
+	char *real = realpath(unit_fixture("config/good.json"), NULL);
+	int rc = real ? symlink(real, path) : -1;
+	free(real);
+	return rc;
+}
+
+static const struct special_case {
+	const char *name;
+	int (*make)(const char *path);
+	const char *kind; /* NULL: a definition that loads */
+} special_cases[] = {
+	{ "a-fifo.json", make_fifo, "is a FIFO, not a regular file: skipped" },
+	{ "b-socket.json", make_socket, "is a socket, not a regular file: skipped" },
+	{ "c-dir.json", make_dir, "is a directory, not a regular file: skipped" },
+	{ "d-null.json", make_device, "is a character device, not a regular file: skipped" },
+	{ "e-good.json", make_good, NULL },
+};
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void test_special_files(void)
+{
+	char *dir = unit_tmpdir();
+	for (size_t i = 0; i < ARRAY_SIZE(special_cases); i++) {
+		char *p = xasprintf("%s/%s", dir, special_cases[i].name);
+		CU_ASSERT_EQUAL_FATAL(special_cases[i].make(p), 0);
+		free(p);
+	}
+	/* no SA_RESTART: a blocking open returns EINTR after 5 s */
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	sigaction(SIGALRM, &sa, &old);
+	alarm(5);
+	struct catalog cat;
+	memset(&cat, 0, sizeof(cat));
+	unit_stderr_begin();
+	int rc = catalog_load_def_dir(&cat, dir);
+	char *err = unit_stderr_end();
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(cat.n_defs, 1);
+	CU_ASSERT_PTR_NOT_NULL(catalog_def(&cat, "good"));
+	CU_ASSERT_PTR_NULL(strstr(err, "error:"));
+	for (size_t i = 0; i < ARRAY_SIZE(special_cases); i++) {
+		const struct special_case *t = &special_cases[i];
+		char *want = xasprintf("warning: '%s/%s' %s", dir, t->name, t->kind ? t->kind : "");
+		int found = strstr(err, want) != NULL;
+		if (found != (t->kind != NULL))
+			fprintf(stderr, "\n%s: want %s'%s' in '%s'\n", t->name, t->kind ? "" : "no ",
+				want, err);
+		CU_ASSERT_EQUAL(found, t->kind != NULL);
+		free(want);
+	}
+	free(err);
+	catalog_release(&cat);
+	unit_rmtree(dir);
+	free(dir);
 }
 
 static void test_good_fields(void)
@@ -106,6 +222,7 @@ static void test_suggest(void)
 static const struct unit_test tests[] = {
 	{ "definition files", test_def_files },
 	{ "definition fields", test_good_fields },
+	{ "FIFO, socket, directory, device in a definition directory", test_special_files },
 	{ "child environment", test_child_env },
 	{ "suggestions", test_suggest },
 };

@@ -4,7 +4,10 @@
  * characters, and why, from a table of texts; the same place whether the
  * text is read as a results file or as an interpreter definition), a text
  * that does not end with NUL, json_offset_position, json_u64, and
- * json_print_exact's numbers that read back as the same double.
+ * json_print_exact's numbers that read back as the same double; with
+ * JSON_UNIQUE_KEYS, a key given twice in one object (where, which key, and
+ * where the first one is); json_whole, the one range check of a number
+ * that becomes an integer.
  *
  * The suite "regressions" holds cases for bugs found while writing this
  * file, fixed since.
@@ -212,6 +215,130 @@ static void test_same_place(void)
 	}
 }
 
+/* ---- JSON_UNIQUE_KEYS: a key given twice in one object ---- */
+
+static const struct unique_case {
+	const char *name;
+	const char *text;
+	const char *where;  /* "F:L:C" the message starts with; NULL: parses */
+	const char *why;    /* a part of the message after where */
+} unique_cases[] = {
+	{ "two keys", "{\"a\": 1, \"b\": 2}", NULL, NULL },
+	{ "one key in two objects of an array", "[{\"a\": 1}, {\"a\": 2}]", NULL, NULL },
+	{ "one key in an object and the object inside it", "{\"a\": {\"a\": 1}}", NULL, NULL },
+	{ "a key given twice", "{\"a\": 1, \"a\": 2}", "F:1:10",
+	  "duplicate key 'a' (the first is at 1:2): keep one of them" },
+	{ "twice in a nested object, on line 2", "{\"o\": {\"x\": 1,\n \"x\": 2}}", "F:2:2",
+	  "duplicate key 'x' (the first is at 1:8)" },
+	/* compared as cJSON reads them, shown as written */
+	{ "the same key spelled with an escape", "{\"name\": 1, \"na\\u006de\": 2}", "F:1:13",
+	  "duplicate key 'na\\u006de' (the first is at 1:2)" },
+	{ "three times: the second is named", "{\"a\":1,\"a\":2,\"a\":3}", "F:1:8",
+	  "duplicate key 'a' (the first is at 1:2)" },
+	{ "the first repeat in the text, inner before outer", "{\"a\": {\"b\": 1, \"b\": 2}, \"a\": 3}",
+	  "F:1:16", "duplicate key 'b' (the first is at 1:8)" },
+	{ "columns in characters", "{\"\u00e9\": 1, \"\u00e9\": 2}", "F:1:10",
+	  "duplicate key '\u00e9' (the first is at 1:2)" },
+	{ "columns after a byte order mark", "\xef\xbb\xbf{\"a\": 1, \"a\": 2}", "F:1:10",
+	  "(the first is at 1:2)" },
+	{ "an empty key twice", "{\"\": 1, \"\": 2}", "F:1:9", "duplicate key '' (the first is at 1:2)" },
+	{ "a long key is cut", "{\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\": 1, "
+	  "\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\": 2}", "F:1:59",
+	  "duplicate key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' (the first is at 1:2)" },
+	/* a syntax error comes first, as without the flag */
+	{ "a duplicate, then a syntax error", "{\"a\": 1, \"a\": 2,}", "F:1:16", "a comma before '}'" },
+};
+
+static void test_unique_keys(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(unique_cases); i++) {
+		const struct unique_case *t = &unique_cases[i];
+		size_t len = strlen(t->text);
+		char *copy = xmalloc(len);
+		memcpy(copy, t->text, len);
+		unit_stderr_begin();
+		cJSON *doc = json_parse_flags(copy, len, "F", JSON_UNIQUE_KEYS);
+		char *err = unit_stderr_end();
+		free(copy);
+		int ok;
+		if (!t->where) {
+			ok = doc != NULL && !*err;
+		} else {
+			char *head = xasprintf("error: %s: ", t->where);
+			ok = !doc && !strncmp(err, head, strlen(head)) && strstr(err, t->why) &&
+			     strchr(err, '\n') == err + strlen(err) - 1;
+			free(head);
+		}
+		if (!ok)
+			fprintf(stderr, "\nunique keys '%s': %s, stderr '%s'\n", t->name,
+				doc ? "parsed" : "refused", err);
+		CU_ASSERT(ok);
+		cJSON_Delete(doc);
+		free(err);
+	}
+}
+
+/* Without the flag a key may repeat (cJSON finds the first): results files keep that rule. */
+static void test_duplicates_allowed(void)
+{
+	static const char text[] = "{\"a\": 1, \"a\": 2}";
+	char *err;
+	cJSON *doc = parse_exact(text, sizeof(text) - 1, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(doc, "a")->valuedouble, 1);
+	cJSON_Delete(doc);
+	free(err);
+}
+
+/* ---- json_whole: a number that becomes an integer, checked before the cast ---- */
+
+#define TWO53 9007199254740992.0
+
+static const struct whole_case {
+	const char *name;
+	double v;        /* the number node's value */
+	double min, max;
+	int ok;
+} whole_cases[] = {
+	{ "in range", 1000, 1, TWO53, 1 },
+	{ "the minimum", -1, -1, 10, 1 },
+	{ "the maximum, 2^53", TWO53, 0, TWO53, 1 },
+	{ "negative zero is zero", -0.0, 0, 10, 1 },
+	{ "below the minimum", 0, 1, 10, 0 },
+	{ "above the maximum", 11, 1, 10, 0 },
+	{ "a fraction", 2.5, 0, 10, 0 },
+	{ "1e308 for an int", 1e308, 0, 2147483647.0, 0 },
+	{ "INT_MAX + 1 for an int", 2147483648.0, 0, 2147483647.0, 0 },
+	{ "2^64 for a uint64", 18446744073709551616.0, 0, TWO53, 0 },
+	{ "-1e308 for a count", -1e308, 1, TWO53, 0 },
+	{ "infinity", INFINITY, 0, TWO53, 0 },
+	{ "minus infinity", -INFINITY, -1, TWO53, 0 },
+	{ "not a number", NAN, 0, TWO53, 0 },
+};
+
+static void test_whole(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(whole_cases); i++) {
+		const struct whole_case *t = &whole_cases[i];
+		cJSON *n = cJSON_CreateNumber(t->v);
+		double out = -42;
+		int rc = json_whole(n, t->min, t->max, &out);
+		int ok = t->ok ? rc == 0 && out == t->v : rc == -1 && out == -42;
+		if (!ok)
+			fprintf(stderr, "\njson_whole '%s': rc %d, out %.17g\n", t->name, rc, out);
+		CU_ASSERT(ok);
+		cJSON_Delete(n);
+	}
+	/* not a number at all */
+	double out = -42;
+	cJSON *s = cJSON_CreateString("12");
+	CU_ASSERT_EQUAL(json_whole(s, 0, 100, &out), -1);
+	CU_ASSERT_EQUAL(json_whole(NULL, 0, 100, &out), -1);
+	CU_ASSERT_EQUAL(out, -42);
+	cJSON_Delete(s);
+}
+
 /* ---- json_offset_position ---- */
 
 static const struct pos_case {
@@ -332,12 +459,15 @@ static const struct unit_test parse_tests[] = {
 	{ "what a good text parses to", test_parse_values },
 	{ "nesting", test_nesting },
 	{ "a results file and a definition: one message", test_same_place },
+	{ "JSON_UNIQUE_KEYS, from a table", test_unique_keys },
+	{ "without JSON_UNIQUE_KEYS a key may repeat", test_duplicates_allowed },
 };
 
 static const struct unit_test number_tests[] = {
 	{ "json_offset_position table", test_positions },
 	{ "json_u64", test_u64 },
 	{ "json_print_exact reads back exactly", test_print_exact },
+	{ "json_whole, from a table", test_whole },
 };
 
 /* ---- regressions: bugs found while writing this file ---- */

@@ -617,6 +617,41 @@ static const struct fixture_case {
 	  "cells[0] ('python3', 'point3d', 1000, repeat 1)" },
 	{ "duplicate-interp.json", 0, "interpreters[1]: name 'python3' is already used by "
 	  "interpreters[0]" },
+	/* numbers out of the range of the field they become (issue 11): an error with
+	 * the path, never a cast of an out-of-range double (undefined behaviour) */
+	{ "range-count-1e308.json", 0, "error: results/range-count-1e308.json: cells[0].count: "
+	  "expected a whole number from 1 to 9007199254740992, got 1e+308\n" },
+	{ "range-repeat-1e400.json", 0, "cells[0].repeat: expected a whole number from 1 to "
+	  "2147483647, got a number too large to read (beyond 1.8e308)\n" },
+	{ "range-uss-fraction.json", 0, "cells[0].samples.full.uss: expected a whole number from 0 "
+	  "to 9007199254740992, got 8646656.5\n" },
+	{ "range-pid-1e19.json", 0, "cells[0].pid: expected a whole number from 0 to 2147483647, "
+	  "got 1e+19\n" },
+	{ "range-polls-1e10.json", 0, "cells[0].peak.polls: expected a whole number from 0 to "
+	  "4294967295, got 10000000000\n" },
+	{ "range-getsizeof-minus-1e400.json", 0, "cells[0].getsizeof: expected a whole number from "
+	  "-1 to 9007199254740992, got a number too large to read (beyond -1.8e308)\n" },
+	{ "range-wall-1e400.json", 0, "cells[0].wall_s: expected a number >= 0, got a number too "
+	  "large to read (beyond 1.8e308)\n" },
+	{ "range-wall-negative.json", 0, "cells[0].wall_s: expected a number >= 0, got -0.5\n" },
+	{ "range-config-repeat-negative.json", 0, "config.repeat: expected a whole number from 0 "
+	  "to 2147483647, got -3\n" },
+	{ "range-config-jobs-1e308.json", 0, "config.jobs: expected a whole number from 0 to "
+	  "2147483647, got 1e+308\n" },
+	{ "range-config-timeout-1e400.json", 0, "config.timeout_s: expected a number >= 0, got a "
+	  "number too large to read (beyond 1.8e308)\n" },
+	{ "range-config-counts-fraction.json", 0, "config.counts[1]: expected a whole number from "
+	  "1 to 1000000000000, got 2.5\n" },
+	{ "range-config-shard-overflow.json", 0, "config.shard: expected K/N, whole numbers with "
+	  "1 <= K <= N <= 2147483647 (e.g. \"2/4\")\n" },
+	{ "range-machine-page-size-1e308.json", 0, "machine.page_size: expected a whole number "
+	  "from 0 to 9007199254740992, got 1e+308\n" },
+	{ "range-machine-mem-total-minus-1e400.json", 0, "machine.mem_total: expected a whole "
+	  "number from 0 to 9007199254740992, got a number too large to read (beyond -1.8e308)\n" },
+	{ "range-machine-cpus-negative.json", 0, "machine.cpus: expected a whole number from 0 "
+	  "to 9007199254740992, got -1\n" },
+	{ "range-merged-cells-1e400.json", 0, "config.merged_from[0].cells: expected a whole "
+	  "number from 0 to 9007199254740992, got a number too large to read (beyond 1.8e308)\n" },
 };
 
 static void test_fixtures(void)
@@ -697,6 +732,12 @@ static const struct parse_case {
 	{ "control byte", "{\"a\": \x01x}", "t:1:7: invalid JSON: expected a value, at '\\x01x}'" },
 	{ "two documents", "{}\n{}", "t:2:1: text after the end of the JSON document: '{}'" },
 	{ "no schema", "{}", "t: no \"schema\" field" },
+	/* JSON has no NaN or Infinity: the syntax says so, before any field is read */
+	{ "NaN", "{\"cells\": [{\"count\": NaN}]}", "t:1:22: invalid JSON: expected a value, at 'NaN}]}'" },
+	{ "Infinity", "{\"a\": Infinity}", "t:1:7: invalid JSON: expected a value, at 'Infinity}'" },
+	{ "-Infinity", "{\"a\": -Infinity}", "t:1:8: invalid JSON: expected a digit, at 'Infinity}'" },
+	{ "hex", "{\"a\": 0x10}", "t:1:8: invalid JSON: expected ',' or '}', at 'x10}'" },
+	{ "a plus sign", "{\"a\": +1}", "t:1:7: invalid JSON: expected a value, at '+1}'" },
 	{ "string", "\"objmem-results/1\"", "t: expected a JSON object at the top level, got a string" },
 };
 
@@ -731,6 +772,60 @@ static void test_parse_bom(void)
 	results_init(&r);
 	CU_ASSERT_EQUAL(results_parse(text, sizeof(text) - 1, &r, "bom"), 0);
 	results_release(&r);
+}
+
+/*
+ * A document built in memory (results_from_json takes any cJSON tree) may
+ * hold NaN and infinities that JSON text cannot: an error naming the path,
+ * never a cast of such a double to an integer.
+ */
+static const struct tree_case {
+	const char *path;   /* the field set to the value: cells/0/KEY or config/KEY */
+	double v;
+	const char *message;
+} tree_cases[] = {
+	{ "cells/0/count", NAN, "t: cells[0].count: expected a whole number from 1 to "
+	  "9007199254740992, got NaN (not a number)\n" },
+	{ "cells/0/count", INFINITY, "t: cells[0].count: expected a whole number from 1 to "
+	  "9007199254740992, got a number too large to read (beyond 1.8e308)\n" },
+	{ "cells/0/pid", -INFINITY, "t: cells[0].pid: expected a whole number from 0 to "
+	  "2147483647, got a number too large to read (beyond -1.8e308)\n" },
+	{ "cells/0/wall_s", NAN, "t: cells[0].wall_s: expected a number >= 0, got NaN (not a number)\n" },
+	{ "config/poll_s", NAN, "t: config.poll_s: expected a number >= 0, got NaN (not a number)\n" },
+	{ "config/cpu", NAN, "t: config.cpu: expected a whole number from -1 to 2147483647, "
+	  "got NaN (not a number)\n" },
+};
+
+static void test_tree_numbers(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tree_cases); i++) {
+		const struct tree_case *t = &tree_cases[i];
+		cJSON *doc = cJSON_Parse("{\"schema\": \"objmem-results/1\", \"objmem_version\": null, "
+					 "\"created\": null, \"config\": {}, \"interpreters\": [], "
+					 "\"cells\": [{\"interpreter\": \"p\", \"workload\": \"w\", "
+					 "\"count\": 1, \"repeat\": 1, \"status\": \"pending\"}]}");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+		const char *slash = strrchr(t->path, '/');
+		char *parent = xstrndup(t->path, (size_t)(slash - t->path));
+		cJSON *o = (cJSON *)json_at(doc, parent);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+		cJSON_DeleteItemFromObjectCaseSensitive(o, slash + 1);
+		cJSON_AddNumberToObject(o, slash + 1, t->v);
+		struct results r;
+		results_init(&r);
+		struct capture cap;
+		capture_start(&cap);
+		int rc = results_from_json(doc, &r, "t");
+		char *msg = capture_end(&cap);
+		int ok = rc == -1 && strstr(msg, t->message) && r.n_cells == 0;
+		if (!ok)
+			fprintf(stderr, "\ntree case %s = %g: rc %d, message: %s", t->path, t->v, rc, msg);
+		CU_ASSERT(ok);
+		free(msg);
+		free(parent);
+		results_release(&r);
+		cJSON_Delete(doc);
+	}
 }
 
 /* Fields that may be left out read as "not measured". */
@@ -887,6 +982,7 @@ static const struct unit_test read_tests[] = {
 	{ "fixture files", test_fixtures },
 	{ "results_load", test_load },
 	{ "parse errors", test_parse_table },
+	{ "NaN and infinities in a document built in memory", test_tree_numbers },
 	{ "byte order mark", test_parse_bom },
 	{ "optional fields", test_minimal_defaults },
 	{ "small fixture", test_small_fixture },
