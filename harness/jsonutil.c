@@ -42,6 +42,13 @@ struct jscan {
 	size_t keys;     /* object keys met so far, in the order of the text */
 	size_t want[2];  /* numbers of the keys whose places are wanted, or SIZE_MAX */
 	size_t at[2];    /* their offsets (of the opening quote) */
+	/* json_parse_split: arrays of top-level keys cut out, elements of the first noted */
+	const char *const *cut;           /* NULL-terminated key names, or NULL */
+	struct json_span cuts[JSON_MAX_CUT];
+	size_t n_cuts;
+	int collecting;                   /* inside the first cut key's array */
+	struct json_span *elems;
+	size_t n_elems, alloc_elems;
 };
 
 static void jscan_init(struct jscan *j, const char *s, size_t len)
@@ -145,6 +152,39 @@ static int jscan_string(struct jscan *j)
 
 static int jscan_value(struct jscan *j, int depth);
 
+/* Which cut key (index) the key string at j->s[from..to) is, or -1. */
+static int cut_index(const struct jscan *j, size_t from, size_t to)
+{
+	for (int k = 0; j->cut && j->cut[k] && k < JSON_MAX_CUT; k++)
+		if (strlen(j->cut[k]) == to - from && !memcmp(j->s + from, j->cut[k], to - from))
+			return k;
+	return -1;
+}
+
+/* A top-level value that may be cut out: scan it, noting its span (and elements). */
+static int jscan_top_value(struct jscan *j, int k)
+{
+	size_t from = j->pos;
+	int array = jscan_peek(j) == '[';
+	j->collecting = array && k == 0;
+	int rc = jscan_value(j, 1);
+	j->collecting = 0;
+	if (!rc && array && k >= 0 && j->n_cuts < JSON_MAX_CUT)
+		j->cuts[j->n_cuts++] = (struct json_span){ from, j->pos };
+	return rc;
+}
+
+/* An element of the first cut array: scanned, its span noted. */
+static int jscan_element(struct jscan *j, int depth)
+{
+	size_t from = j->pos;
+	if (jscan_value(j, depth))
+		return -1;
+	xgrow((void **)&j->elems, sizeof(*j->elems), j->n_elems + 1, &j->alloc_elems);
+	j->elems[j->n_elems++] = (struct json_span){ from, j->pos };
+	return 0;
+}
+
 /* An object or array; close is '}' or ']'. */
 static int jscan_container(struct jscan *j, int depth, char close)
 {
@@ -157,20 +197,27 @@ static int jscan_container(struct jscan *j, int depth, char close)
 		j->pos++;
 		return 0;
 	}
+	int collect = j->collecting && depth == 1 && !object;
 	for (;;) {
+		int k = -1;
 		if (object) {
 			if (jscan_peek(j) != '"')
 				return jscan_fail(j, "expected a string in double quotes (a key)");
 			jscan_key(j);
+			size_t key_from = j->pos + 1;
 			if (jscan_string(j))
 				return -1;
+			if (depth == 0)
+				k = cut_index(j, key_from, j->pos - 1);
 			jscan_space(j);
 			if (jscan_peek(j) != ':')
 				return jscan_fail(j, "expected ':' after the key");
 			j->pos++;
 			jscan_space(j);
 		}
-		if (jscan_value(j, depth + 1))
+		int rc = k >= 0 ? jscan_top_value(j, k) : collect ? jscan_element(j, depth + 1)
+			: jscan_value(j, depth + 1);
+		if (rc)
 			return -1;
 		jscan_space(j);
 		int c = jscan_peek(j);
@@ -356,66 +403,117 @@ cJSON *json_parse_located(const char *text, size_t len, const char *what)
 	return json_parse_flags(text, len, what, 0);
 }
 
-cJSON *json_parse_flags(const char *text, size_t len, const char *what, unsigned flags)
+/*
+ * The strict scan of text, with its errors named: 0 with *start (past a
+ * byte order mark) set, or -1 said. j (set up by the caller) keeps what the
+ * scan noted.
+ */
+static int json_check(const char *text, size_t len, const char *what, struct jscan *j,
+		      size_t *start)
 {
 	unsigned long line, col;
-	size_t start = 0;
-
+	*start = 0;
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
-		start = 3; /* a UTF-8 byte order mark some editors add */
-	size_t first = start;
+		*start = 3; /* a UTF-8 byte order mark some editors add */
+	size_t first = *start;
 	while (first < len && is_json_space(text[first]))
 		first++;
-	if (first == len) {
-		error("%s: the file is empty: expected JSON", what);
-		return NULL;
-	}
+	if (first == len)
+		return error("%s: the file is empty: expected JSON", what);
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
-		locate(text, start, (size_t)(nul - text), &line, &col);
-		error("%s:%lu:%lu: NUL byte in the text: is it a JSON file?", what, line, col);
-		return NULL;
+		locate(text, *start, (size_t)(nul - text), &line, &col);
+		return error("%s:%lu:%lu: NUL byte in the text: is it a JSON file?", what, line, col);
 	}
 	/* the scanner first: it names the exact place; cJSON stops a character late */
-	struct jscan j;
 	char near[128];
-	jscan_init(&j, text + start, len - start);
-	if (jscan_run(&j)) {
-		locate(text, start, start + j.pos, &line, &col);
-		if (j.eof) {
-			error("%s:%lu:%lu: unexpected end of file: is the file truncated?", what, line,
-			      col);
-			return NULL;
-		}
-		excerpt(text, len, start + j.pos, near, sizeof(near));
+	j->s = text + *start;
+	j->len = len - *start;
+	if (jscan_run(j)) {
+		locate(text, *start, *start + j->pos, &line, &col);
+		if (j->eof)
+			return error("%s:%lu:%lu: unexpected end of file: is the file truncated?", what,
+				     line, col);
+		excerpt(text, len, *start + j->pos, near, sizeof(near));
 		if (!*near)
-			error("%s:%lu:%lu: invalid JSON: %s, at the end of the line", what, line, col,
-			      j.why);
-		else
-			error("%s:%lu:%lu: invalid JSON: %s, at '%s'", what, line, col, j.why, near);
-		return NULL;
+			return error("%s:%lu:%lu: invalid JSON: %s, at the end of the line", what,
+				     line, col, j->why);
+		return error("%s:%lu:%lu: invalid JSON: %s, at '%s'", what, line, col, j->why, near);
 	}
-	size_t off = start + j.pos;
+	size_t off = *start + j->pos;
 	while (off < len && is_json_space(text[off]))
 		off++;
 	if (off < len) {
 		excerpt(text, len, off, near, sizeof(near));
-		locate(text, start, off, &line, &col);
-		error("%s:%lu:%lu: text after the end of the JSON document: '%s'", what, line, col,
-		      near);
-		return NULL;
+		locate(text, *start, off, &line, &col);
+		return error("%s:%lu:%lu: text after the end of the JSON document: '%s'", what, line,
+			     col, near);
 	}
+	return 0;
+}
+
+/* cJSON's parse of text already checked; NULL said (one of cJSON's own limits). */
+static cJSON *json_tree(const char *text, size_t len, size_t start, const char *what)
+{
 	const char *end = NULL;
 	cJSON *doc = cJSON_ParseWithLengthOpts(text + start, len - start, &end, 0);
 	if (!doc) {
-		/* valid to the scanner: one of cJSON's own limits */
-		size_t at = end ? (size_t)(end - text) : first;
+		unsigned long line, col;
+		size_t at = end ? (size_t)(end - text) : start;
 		locate(text, start, at < len ? at : len, &line, &col);
 		error("%s:%lu:%lu: cannot parse the JSON here (nested too deeply?)", what, line, col);
 	}
+	return doc;
+}
+
+cJSON *json_parse_flags(const char *text, size_t len, const char *what, unsigned flags)
+{
+	struct jscan j;
+	size_t start;
+	jscan_init(&j, text, len);
+	if (json_check(text, len, what, &j, &start))
+		return NULL;
+	cJSON *doc = json_tree(text, len, start, what);
 	if (doc && (flags & JSON_UNIQUE_KEYS) && duplicate_key_error(doc, text, len, start, what)) {
 		cJSON_Delete(doc);
 		return NULL;
+	}
+	return doc;
+}
+
+cJSON *json_parse_split(const char *text, size_t len, const char *what, const char *const *cut,
+			struct json_span **elems, size_t *n_elems)
+{
+	struct jscan j;
+	size_t start;
+	jscan_init(&j, text, len);
+	j.cut = cut;
+	*elems = NULL;
+	*n_elems = 0;
+	if (json_check(text, len, what, &j, &start)) {
+		free(j.elems);
+		return NULL;
+	}
+	/* the text with every cut array made [] (the spans are in text order) */
+	struct buf skel = BUF_INIT;
+	size_t at = start;
+	for (size_t c = 0; c < j.n_cuts; c++) {
+		buf_add(&skel, text + at, start + j.cuts[c].start - at);
+		buf_addstr(&skel, "[]");
+		at = start + j.cuts[c].end;
+	}
+	buf_add(&skel, text + at, len - at);
+	cJSON *doc = json_tree(skel.p, skel.len, 0, what);
+	buf_release(&skel);
+	for (size_t e = 0; e < j.n_elems; e++) {   /* offsets into text */
+		j.elems[e].start += start;
+		j.elems[e].end += start;
+	}
+	if (doc) {
+		*elems = j.elems;
+		*n_elems = j.n_elems;
+	} else {
+		free(j.elems);
 	}
 	return doc;
 }

@@ -41,6 +41,24 @@ enum {
 /* json_parse_located with flags (JSON_UNIQUE_KEYS); a syntax error is reported first. */
 cJSON *json_parse_flags(const char *text, size_t len, const char *what, unsigned flags);
 
+/* A stretch of text: bytes [start, end). */
+struct json_span {
+	size_t start, end;
+};
+
+#define JSON_MAX_CUT 4
+/*
+ * json_parse_located for a document too big to hold as one tree: the whole
+ * text is checked as strictly, but the arrays of the top-level keys in cut
+ * (NULL-terminated, at most JSON_MAX_CUT, matched as written) come back as
+ * empty arrays, and the places of the elements of the first one in *elems
+ * (*n_elems of them; free *elems), for the caller to parse one at a time
+ * with cJSON_ParseWithLength(text + start, end - start). A cut key that is
+ * not there, or not an array, is left in the tree as it is (*n_elems 0).
+ */
+cJSON *json_parse_split(const char *text, size_t len, const char *what, const char *const *cut,
+			struct json_span **elems, size_t *n_elems);
+
 /*
  * The one range check of a JSON number that becomes an integer: 0 with
  * *out set when v is a number, finite, whole and in [min, max]; -1 (*out

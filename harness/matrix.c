@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "matrix.h"
 #include "progress.h"
 #include "textfmt.h"
@@ -55,43 +56,63 @@ void matrix_shards(const struct matrix_cell *cells, size_t n, int shards, int *s
 
 /*
  * How the document reaches the disk. Nothing is written before the first
- * result; then a file the run does not resume is kept as FILE.prev.
+ * result; then a file the run does not resume is kept as FILE.prev, the
+ * document is written once, and each cell goes to FILE.journal as it ends
+ * (journal.h): the same cost at cell 10 and cell 100,000. At the end the
+ * journal is folded into FILE.
  */
 struct store {
 	const char *path;        /* NULL: no file */
 	int resume, began;
 	char *prev;
+	struct journal journal;
 };
 
-static int store_begin(struct store *st)
+/* Keep the file this run replaces as FILE.prev, its journal's cells folded in. */
+static int keep_previous(struct store *st)
 {
-	st->began = 1;
-	if (!st->path || st->resume)
-		return 0;
-	char *real = resolve_output_path(st->path);
+	char *real = resolve_output_path(st->path), *jpath = journal_path(st->path);
+	char *prev = xasprintf("%s.prev", real);
 	struct stat sb;
 	int rc = 0;
 	if (stat(real, &sb) == 0 && sb.st_size > 0) {
-		/* a second name for the old file: FILE itself stays until the new one replaces it */
-		char *prev = xasprintf("%s.prev", real);
-		if ((unlink(prev) && errno != ENOENT) || link(real, prev))
+		if (!access(jpath, F_OK)) {   /* a killed run's cells: into .prev too */
+			struct results old;
+			results_init(&old);
+			rc = results_load(real, &old) || results_write(&old, prev);
+			results_release(&old);
+		} else if ((unlink(prev) && errno != ENOENT) || link(real, prev)) {
+			/* a second name: FILE itself stays until the new one replaces it */
 			rc = error("cannot keep the previous results '%s' as '%s': %s; nothing was "
 				   "written (move it away, or use --resume)", real, prev,
 				   strerror(errno));
-		else
+		}
+		if (!rc)
 			st->prev = prev, prev = NULL;
-		free(prev);
 	}
+	free(prev);
+	free(jpath);
 	free(real);
-	return rc;
+	return rc ? -1 : 0;
+}
+
+static int store_begin(struct store *st, const struct results *r)
+{
+	st->began = 1;
+	if (!st->path)
+		return 0;
+	if (!st->resume && keep_previous(st))
+		return -1;
+	/* the document as it stands (a resumed file's cells in it), then an empty journal */
+	return results_write(r, st->path) || journal_open(&st->journal, st->path) ? -1 : 0;
 }
 
 /* A cell has a result: make it durable. */
-static int store_cell(struct store *st, const struct results *r)
+static int store_cell(struct store *st, const struct results *r, const struct cell *c)
 {
-	if (!st->began && store_begin(st))
-		return -1;
-	return st->path ? results_write(r, st->path) : 0;
+	if (!st->began)
+		return store_begin(st, r);   /* the document holds c already */
+	return st->path ? journal_append(&st->journal, c) : 0;
 }
 
 /* The whole document, in order, with every count it holds in config.counts. */
@@ -102,7 +123,10 @@ static int store_end(struct store *st, struct results *r)
 	for (size_t i = 0; i < r->n_cells; i++)
 		results_config_add_count(r, r->cells[i].count);
 	results_sort_cells(r);
-	return st->path ? results_write(r, st->path) : 0;
+	int rc = st->path ? results_write(r, st->path) : 0;
+	/* the journal goes once FILE holds its cells; kept when the write failed */
+	journal_close(&st->journal, !rc);
+	return rc;
 }
 
 /* ------------------------------------------------------------- the pool */
@@ -158,7 +182,7 @@ static void record(struct pool *p, struct cell *c)
 		slot = results_add_cell(p->r);
 	*slot = *c;   /* ownership moves into the results */
 	p->done++;
-	if (!p->write_failed && store_cell(&p->store, p->r))
+	if (!p->write_failed && store_cell(&p->store, p->r, slot))
 		p->write_failed = 1;
 }
 
@@ -308,6 +332,7 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	p.r = r;
 	p.store.path = o->cell.output;
 	p.store.resume = o->resume;
+	p.store.journal.fd = -1;
 	pthread_mutex_init(&p.lock, NULL);
 	plan(&p);
 	p.prog = progress_new(p.n_tasks, p.weight, o->cell.quiet);

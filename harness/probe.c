@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonutil.h"
 #include "keymap.h"
 #include "probe.h"
 
@@ -52,8 +53,9 @@ char *probe_summary(const cJSON *probe)
 	const cJSON *bits = probe ? cJSON_GetObjectItemCaseSensitive(probe, "pointer_bits") : NULL;
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "%s %s", impl ? impl : "?", ver ? ver : "?");
-	if (cJSON_IsNumber(bits))
-		buf_addf(&b, ", %d-bit", (int)bits->valuedouble);
+	double nbits;
+	if (bits && !json_whole(bits, 1, 1024, &nbits))   /* from the child: checked first */
+		buf_addf(&b, ", %d-bit", (int)nbits);
 	if (alloc)
 		buf_addf(&b, ", %s", alloc);
 	if (probe_true(probe, "debug"))

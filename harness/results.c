@@ -75,6 +75,8 @@ const struct field_desc config_fields[] = {
 	{ "timeout_s", FIELD_DOUBLE, C(timeout_s), 0, "timeout" },
 	{ "poll_s", FIELD_DOUBLE, C(poll_s), 0, "peak polling interval" },
 	{ "max_memory", FIELD_U64, C(max_memory), 0, "memory cap" },
+	{ "memory_limit", FIELD_STR, C(memory_limit), 0,
+	  "what held the memory cap (cgroup memory.max, cgroup v1 memory.limit_in_bytes, rss checks)" },
 	{ "thp_disabled_in_child", FIELD_BOOL, C(thp_disabled), FIELD_COMPARE, "--no-thp setting" },
 	{ "cpu", FIELD_INT, C(cpu), 0, "CPU pinning" },
 	{ "malloc_arena_max", FIELD_STR, C(malloc_arena_max), FIELD_COMPARE, "--malloc-arena-max" },
@@ -194,6 +196,7 @@ void config_release(struct config *c)
 	free(c->preset);
 	free(c->malloc_arena_max);
 	free(c->memory_source);
+	free(c->memory_limit);
 	free(c->bytes_per_object);
 	free(c->child_env);
 	for (size_t i = 0; i < c->n_merged; i++)
@@ -214,6 +217,7 @@ void config_copy(struct config *dst, const struct config *src)
 	dst->preset = dup_or_null(src->preset);
 	dst->malloc_arena_max = dup_or_null(src->malloc_arena_max);
 	dst->memory_source = dup_or_null(src->memory_source);
+	dst->memory_limit = dup_or_null(src->memory_limit);
 	dst->bytes_per_object = dup_or_null(src->bytes_per_object);
 	dst->child_env = dup_or_null(src->child_env);
 	dst->merged = xcalloc(src->n_merged + 1, sizeof(*dst->merged));

@@ -123,6 +123,7 @@ struct config {
 	char *preset;
 	double timeout_s, poll_s;   /* 0: not recorded */
 	uint64_t max_memory;        /* 0: no cap */
+	char *memory_limit;         /* what held it: "cgroup memory.max", "rss checks", ...; NULL: no cap */
 	int thp_disabled;           /* prctl(PR_SET_THP_DISABLE) in the children */
 	int cpu;                    /* -1: not pinned */
 	char *malloc_arena_max;     /* NULL: not set */
@@ -259,6 +260,9 @@ int results_parse(const char *text, size_t len, struct results *r, const char *w
 int results_load(const char *path, struct results *r);
 /* Serialise and write atomically (temporary file, fsync, rename). */
 int results_write(const struct results *r, const char *path);
+/* One cell as JSON, and back (path names it in errors: "cells[3]"). 0 or -1 said. */
+cJSON *results_cell_to_json(const struct cell *c);
+int results_cell_from_json(const cJSON *o, const char *what, const char *path, struct cell *c);
 /* The text results_write writes: indented JSON ending with a newline. */
 char *results_format(const struct results *r, size_t *len);
 

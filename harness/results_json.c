@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "jsonutil.h"
 #include "results.h"
 #include "stats.h"
@@ -310,13 +311,68 @@ cJSON *results_to_json(const struct results *r)
 	return doc;
 }
 
+cJSON *results_cell_to_json(const struct cell *c)
+{
+	return json_cell(c);
+}
+
+/* Items one per line, each compact: a document of any size is never one tree. */
+static void add_lines(struct buf *b, const char *key, size_t n, cJSON *(*item)(const void *, size_t),
+		      const void *arg, int last)
+{
+	buf_addf(b, "\t\"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = item(arg, i);
+		char *text = json_print_exact(o, 0);   /* ends with a newline */
+		cJSON_Delete(o);
+		buf_addstr(b, i ? ",\n\t\t" : "\n\t\t");
+		buf_add(b, text, strlen(text) - 1);
+		free(text);
+	}
+	buf_addstr(b, n ? "\n\t]" : "]");
+	buf_addstr(b, last ? "\n" : ",\n");
+}
+
+static cJSON *cell_item(const void *arg, size_t i)
+{
+	return json_cell(&((const struct results *)arg)->cells[i]);
+}
+
+static cJSON *row_item(const void *arg, size_t i)
+{
+	return json_summary_row(&((const struct summary *)arg)->rows[i]);
+}
+
+static cJSON *fit_item(const void *arg, size_t i)
+{
+	return json_fit(&((const struct summary *)arg)->fits[i]);
+}
+
 char *results_format(const struct results *r, size_t *len)
 {
-	cJSON *doc = results_to_json(r);
-	char *text = json_print_exact(doc, 1);
+	/* the head as one small tree, then cells, summary and fits line by line */
+	struct results head = *r;
+	head.n_cells = 0;
+	cJSON *doc = results_to_json(&head);
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "cells");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "summary");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "fits");
+	char *text = json_print_exact(doc, 1);   /* "{\n...\n}\n" */
 	cJSON_Delete(doc);
-	*len = strlen(text);
-	return text;
+	struct buf b = BUF_INIT;
+	char *close = strrchr(text, '}');
+	buf_add(&b, text, (size_t)(close - text));
+	free(text);
+	buf_addstr(&b, ",\n");
+	struct summary s;
+	summary_compute(r, &s);
+	add_lines(&b, "cells", r->n_cells, cell_item, r, 0);
+	add_lines(&b, "summary", s.n_rows, row_item, &s, 0);
+	add_lines(&b, "fits", s.n_fits, fit_item, &s, 1);
+	summary_release(&s);
+	buf_addstr(&b, "}\n");
+	*len = b.len;
+	return buf_detach(&b);
 }
 
 int results_write(const struct results *r, const char *path)
@@ -988,7 +1044,8 @@ static int read_array(const char *what, const cJSON *doc, const char *key, struc
 	return 0;
 }
 
-static int from_json(const cJSON *doc, struct results *r, const char *what)
+/* The document; with unique, its names checked (else the caller does). */
+static int from_json(const cJSON *doc, struct results *r, const char *what, int unique)
 {
 	if (!cJSON_IsObject(doc))
 		return error("%s: expected a JSON object at the top level, got %s: "
@@ -1014,26 +1071,59 @@ static int from_json(const cJSON *doc, struct results *r, const char *what)
 	if (read_array(what, doc, "interpreters", r, 0) || read_array(what, doc, "cells", r, 1))
 		return -1;
 	/* "summary" and "fits" are derived: recomputed, never read */
-	return check_unique(r, what);
+	return unique ? check_unique(r, what) : 0;
 }
 
 int results_from_json(const cJSON *doc, struct results *r, const char *what)
 {
-	if (from_json(doc, r, what)) {
+	if (from_json(doc, r, what, 1)) {
 		results_release(r);
 		return -1;
 	}
 	return 0;
 }
 
+/*
+ * The cells parsed one at a time from their places in text: a document of
+ * any size is never one tree. 0 or -1 (said).
+ */
+static int read_cells(const char *text, const struct json_span *elems, size_t n, struct results *r,
+		      const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_ParseWithLength(text + elems[i].start, elems[i].end - elems[i].start);
+		char *p = path_index("cells", i);
+		int rc = !o ? error("%s: %s: cannot parse this cell (nested too deeply?)", what, p)
+			    : read_cell(what, o, p, results_add_cell(r));
+		free(p);
+		cJSON_Delete(o);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 int results_parse(const char *text, size_t len, struct results *r, const char *what)
 {
-	cJSON *doc = json_parse_located(text, len, what);
+	/* "summary" and "fits" are derived: recomputed, never read, so not even parsed */
+	static const char *const cut[] = { "cells", "summary", "fits", NULL };
+	struct json_span *elems;
+	size_t n;
+	cJSON *doc = json_parse_split(text, len, what, cut, &elems, &n);
 	if (!doc)
 		return -1;
-	int rc = results_from_json(doc, r, what);
+	int rc = from_json(doc, r, what, 0) || read_cells(text, elems, n, r, what) ||
+		 check_unique(r, what) ? -1 : 0;
+	if (rc)
+		results_release(r);
 	cJSON_Delete(doc);
+	free(elems);
 	return rc;
+}
+
+int results_cell_from_json(const cJSON *o, const char *what, const char *path, struct cell *c)
+{
+	return read_cell(what, o, path, c);
 }
 
 int results_load(const char *path, struct results *r)
@@ -1045,5 +1135,13 @@ int results_load(const char *path, struct results *r)
 	}
 	int rc = results_parse(b.p, b.len, r, path);
 	buf_release(&b);
+	/* the cells a run kept in its journal and had not folded in yet */
+	size_t n = 0;
+	if (!rc && journal_fold(r, path, &n)) {
+		results_release(r);
+		rc = -1;
+	}
+	if (!rc && n)
+		results_sort_cells(r);
 	return rc;
 }

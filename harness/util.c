@@ -293,7 +293,7 @@ int read_file(const char *path, size_t max, struct buf *out)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int write_all(int fd, const char *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);

@@ -76,6 +76,8 @@ void buf_release(struct buf *b);
 /* Detach the string; the buffer is left empty. Never NULL. */
 char *buf_detach(struct buf *b);
 
+/* Write all len bytes (retrying short writes and EINTR); 0, or -1 with errno set. */
+int write_all(int fd, const char *p, size_t len);
 /* Read a whole file (at most max bytes) into a NUL-terminated string. */
 int read_file(const char *path, size_t max, struct buf *out);
 /*

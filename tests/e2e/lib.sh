@@ -18,6 +18,22 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 skip() { echo "skip: $*"; exit 77; }
 
+# cells_kept FILE: how many cells a run on FILE has kept so far. A run
+# appends each cell to FILE.journal as one line (the lines of a run that did
+# not resume are its cells); once the journal is folded, FILE holds them.
+# Cheap enough to poll every 50 ms: no interpreter started while a journal
+# is there.
+cells_kept() {
+	if [ -e "$1.journal" ]; then
+		wc -l <"$1.journal"
+	elif [ -e "$1" ]; then
+		python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["cells"]))' "$1" \
+			2>/dev/null || echo 0
+	else
+		echo 0
+	fi
+}
+
 # expect_exit CODE CMD...: run CMD, fail unless it exits with CODE.
 expect_exit() {
 	local want=$1; shift

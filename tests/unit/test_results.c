@@ -283,27 +283,29 @@ static void test_cjson_number_printing(void)
 	}
 }
 
-/* What results_write puts in the file for the full document. */
+/* What results_write puts in the file for the full document: the head
+ * indented, each cell on a line of its own, compact. */
 static const char *const written_texts[] = {
-	"\"count\":\t1000000000000,",
-	"\"container_bytes\":\t8000000000056,",
-	"\"rss\":\t3500000000,",
-	"\"rss\":\t9007199254740991,",     /* cJSON: 9.00719925474099e+15 */
-	"\"rss\":\t1000000000000000,",     /* cJSON: 1e+15 */
-	"\"vm_hwm\":\t9007199254740991,",
-	"\"polls\":\t4000000000",
-	"\"wall_s\":\t0.30000000000000004,", /* cJSON: 0.3 */
-	"\"wall_s\":\t0.3333333333333333,",      /* shortest exact */
-	"\"wall_s\":\t1e-09,",
-	"\"pid\":\t2147483647,",
+	"\"count\":1000000000000,",
+	"\"container_bytes\":8000000000056,",
+	"\"rss\":3500000000,",
+	"\"rss\":9007199254740991,",     /* cJSON: 9.00719925474099e+15 */
+	"\"rss\":1000000000000000,",     /* cJSON: 1e+15 */
+	"\"vm_hwm\":9007199254740991,",
+	"\"polls\":4000000000",
+	"\"wall_s\":0.30000000000000004,", /* cJSON: 0.3 */
+	"\"wall_s\":0.3333333333333333,",      /* shortest exact */
+	"\"wall_s\":1e-09,",
+	"\"pid\":2147483647,",
 	"\"big\":\t1000000000000000,",
 	"\"frac\":\t0.1",
-	"\"getsizeof\":\t0,",
+	"\"getsizeof\":0,",
 	"\"PYTHON_GIL\":\t\"0\"",
 	"\"ODD\":\t\"a=b=c\"",
 	"\"EMPTY\":\t\"\"",
 	"\\\"agent.py\\\", line 1, in <module>\\r\\n",
 	"caf\u00e9 \u2018x\u2019 \\\\n \\u0001\\u001f \x7f\\n",
+	"\n\t\"cells\": [\n\t\t{\"interpreter\":",   /* one cell a line */
 };
 
 static char *write_and_read_text(const struct results *r, size_t *len)
