@@ -7,6 +7,7 @@
 
 #include "agent.h"
 #include "protocol.h"
+#include "runner.h"
 
 void agent_child_setup(struct child *c, const struct catalog *cat, const struct interp *in,
 		       const char *const *args, const struct child_opts *opts)
@@ -41,14 +42,84 @@ void agent_child_setup(struct child *c, const struct catalog *cat, const struct 
  */
 typedef int (*msg_fn)(const struct proto_msg *m, void *ctx, char **why);
 
+/*
+ * The next message of a one-shot agent: 1 with *m set, 0 at the end of its
+ * output, -1 with *why (no answer in time, a bad line, a stop request).
+ */
+static int oneshot_next(struct chanio *ch, double deadline, double timeout_s,
+			struct proto_msg *m, char **why)
+{
+	for (;;) {
+		/* SIGINT or SIGTERM: give up within a tenth of a second */
+		if (runner_stop_signal) {
+			*why = xstrdup("interrupted");
+			return -1;
+		}
+		char *line = NULL;
+		const char *bad = NULL;
+		enum chan_result r = chanio_next_line(ch, deadline, 0.1, &line);
+		if (r == CHAN_IDLE)
+			continue;
+		if (r == CHAN_TIMEOUT) {
+			*why = xasprintf("no answer within %.0f s", timeout_s);
+			return -1;
+		}
+		if (r == CHAN_TOO_LONG) {
+			if (!chanio_salvage(ch, m, &bad))
+				return 1;
+			*why = xasprintf("protocol error: %s", bad);
+			return -1;
+		}
+		if (r != CHAN_LINE)
+			return 0;
+		if (proto_parse(line, strlen(line), m, &bad)) {
+			*why = xasprintf("%s: '%.60s'", bad, line);
+			free(line);
+			return -1;
+		}
+		free(line);
+		return 1;
+	}
+}
+
+/* Read messages until done, an error or the end; 1 when done was said, 0 else. */
+static int oneshot_talk(struct chanio *ch, double timeout_s, msg_fn on_msg, void *ctx,
+			int *got, char **why)
+{
+	double deadline = now_s() + timeout_s;
+	struct proto_msg m;
+	int rc;
+	while ((rc = oneshot_next(ch, deadline, timeout_s, &m, why)) == 1) {
+		int done = 0;
+		if (m.verb == PROTO_DONE) {
+			done = 1;
+		} else if (m.verb == PROTO_ERROR || m.verb == PROTO_SKIP) {
+			const char *reason = proto_str(&m, "reason");
+			*why = xstrdup(reason ? reason : "the agent reported an error");
+		} else if (!on_msg(&m, ctx, why)) {
+			*got = 1;
+		}
+		proto_msg_release(&m);
+		if (done || *why)
+			return done;
+	}
+	return 0;
+}
+
 static int agent_oneshot(const struct catalog *cat, const struct interp *in,
 			 const char *const *args, double timeout_s, msg_fn on_msg,
 			 void *ctx, char **why)
 {
 	struct child c;
+	*why = NULL;
+	if (runner_stop_signal) {
+		*why = xstrdup("interrupted");
+		return -1;
+	}
 	child_init(&c);
 	agent_child_setup(&c, cat, in, args, NULL);
-	*why = NULL;
+	/* its own cgroup: a timeout or a stop kills what it started (a compiler) too */
+	c.contain = 1;
 	if (child_start(&c, why)) {
 		child_release(&c);
 		return -1;
@@ -57,44 +128,10 @@ static int agent_oneshot(const struct catalog *cat, const struct interp *in,
 	c.in_fd = -1;
 	struct chanio ch;
 	chanio_init(&ch, c.out_fd, c.err_fd, 4096);
-	double deadline = now_s() + timeout_s;
-	int done = 0, got = 0, rc = -1;
-	for (;;) {
-		char *line;
-		enum chan_result r = chanio_next_line(&ch, deadline, 0, &line);
-		if (r == CHAN_IDLE)
-			continue;
-		if (r == CHAN_TIMEOUT) {
-			*why = xasprintf("no answer within %.0f s", timeout_s);
-			break;
-		}
-		if (r != CHAN_LINE)
-			break;
-		struct proto_msg m;
-		const char *bad;
-		if (proto_parse(line, strlen(line), &m, &bad)) {
-			*why = xasprintf("%s: '%.60s'", bad, line);
-			free(line);
-			break;
-		}
-		free(line);
-		if (m.verb == PROTO_DONE) {
-			done = 1;
-		} else if (m.verb == PROTO_ERROR || m.verb == PROTO_SKIP) {
-			const char *reason = proto_str(&m, "reason");
-			*why = xstrdup(reason ? reason : "the agent reported an error");
-		} else if (on_msg(&m, ctx, why)) {
-			proto_msg_release(&m);
-			break;
-		} else {
-			got = 1;
-		}
-		proto_msg_release(&m);
-		if (done || *why)
-			break;
-	}
+	int got = 0, rc = -1;
+	int done = oneshot_talk(&ch, timeout_s, on_msg, ctx, &got, why);
 	if (!*why)
-		child_wait(&c, timeout_s < 5 ? timeout_s : 5.0);
+		child_wait_or_stop(&c, timeout_s < 5 ? timeout_s : 5.0, &runner_stop_signal);
 	if (!c.reaped)
 		child_kill(&c);
 	chanio_drain(&ch);
@@ -104,7 +141,8 @@ static int agent_oneshot(const struct catalog *cat, const struct interp *in,
 	} else if (!*why) {
 		char *ex = child_describe_exit(&c);
 		char *tail = chanio_stderr_tail(&ch, 1);
-		*why = xasprintf("the agent %s%s%s", ex, tail ? ": " : "", tail ? tail : "");
+		*why = runner_stop_signal ? xstrdup("interrupted")
+			: xasprintf("the agent %s%s%s", ex, tail ? ": " : "", tail ? tail : "");
 		free(ex);
 		free(tail);
 	}
@@ -150,7 +188,13 @@ int agent_prepare(const struct catalog *cat, const struct interp *in, const char
 		  double timeout_s, char **why)
 {
 	const char *args[] = { "prepare", workload, NULL };
-	return agent_oneshot(cat, in, args, timeout_s, on_prepared, NULL, why);
+	int rc = agent_oneshot(cat, in, args, timeout_s, on_prepared, NULL, why);
+	if (rc && runner_stop_signal) {
+		/* stopping: not a note worth printing for every workload left */
+		free(*why);
+		*why = NULL;
+	}
+	return rc;
 }
 
 static int on_workload(const struct proto_msg *m, void *ctx, char **why)

@@ -4,6 +4,11 @@
  * modes probe (describe an interpreter), prepare (build what a workload
  * needs, e.g. the record C extension) and list (workloads available on an
  * interpreter). The measured cells themselves are runner.c's.
+ *
+ * A one-shot child has a cgroup of its own where objmem can make one (spawn
+ * contains it), and is killed with what it started on a timeout. Each call
+ * gives up within a tenth of a second once runner_stop_signal is set
+ * (SIGINT, SIGTERM): the reason is "interrupted" (prepare: no reason).
  */
 #ifndef OBJMEM_AGENT_H
 #define OBJMEM_AGENT_H
@@ -35,7 +40,10 @@ void agent_child_setup(struct child *c, const struct catalog *cat, const struct 
  */
 int agent_probe(const struct catalog *cat, struct interp *in, double timeout_s, char **why);
 
-/* Prepare a workload for an interpreter; 0, or -1 with *why (not fatal). */
+/*
+ * Prepare a workload for an interpreter (timeout_s seconds at most); 0, or
+ * -1 with *why (not fatal; NULL when stopped by a signal).
+ */
 int agent_prepare(const struct catalog *cat, const struct interp *in, const char *workload,
 		  double timeout_s, char **why);
 

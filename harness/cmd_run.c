@@ -39,7 +39,9 @@ static const char run_usage[] =
 	"  -p, --preset NAME        default | versions (5 core workloads, 100 to 10M) |\n"
 	"                           quick (point3d and slots at 1k and 10k, once)\n"
 	"  -t, --timeout SECONDS    longest wait for any step of a child (default 600)\n"
-	"      --max-memory SIZE    kill a cell whose RSS passes SIZE (e.g. 2G)\n"
+	"      --max-memory SIZE    hold each cell, start-up included, to SIZE (e.g. 2G): a\n"
+	"                           cgroup memory limit where objmem can make one, else RSS\n"
+	"                           checks (config.memory_limit says which)\n"
 	"      --no-thp             transparent huge pages off in the child (prctl)\n"
 	"      --cpu N              pin each child to CPU N\n"
 	"      --malloc-arena-max N set MALLOC_ARENA_MAX=N for the children\n"
@@ -263,7 +265,8 @@ static void prepare_all(const struct catalog *cat, struct results *r, const stru
 			continue;
 		for (size_t w = 0; w < wls->n; w++) {
 			char *why = NULL;
-			if (agent_prepare(cat, in, workload_agent_arg(cat, wls->v[w]), 300, &why) &&
+			if (agent_prepare(cat, in, workload_agent_arg(cat, wls->v[w]),
+					  r->config.timeout_s, &why) &&
 			    !quiet && why)
 				fprintf(stderr, "note: %s / %s: %s\n", in->name, wls->v[w], why);
 			free(why);

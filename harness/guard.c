@@ -1,5 +1,6 @@
 /* guard.c - kill what a run started when objmem dies; see guard.h. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,17 +10,69 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "guard.h"
+#include "procmem.h"
 #include "util.h"
 
 static int guard_fd = -1;
+static pid_t guard_child = -1;
+
+#define GUARD_MAX_GROUPS 4096
+#define GUARD_MAX_BASES 8
+
+/* What the guard holds: process groups, lone processes, cgroup bases. */
+struct guard_state {
+	pid_t groups[GUARD_MAX_GROUPS];
+	unsigned long long starts[GUARD_MAX_GROUPS]; /* 0: a group; else a process's start time */
+	size_t n;
+	char *bases[GUARD_MAX_BASES];
+	size_t n_bases;
+};
+
+static void guard_line(struct guard_state *g, const char *line)
+{
+	if (line[0] == 'C') {
+		/* forked before any thread: malloc is safe here */
+		if (line[1] == '/' && g->n_bases < GUARD_MAX_BASES)
+			g->bases[g->n_bases++] = strdup(line + 1);
+		return;
+	}
+	char *end;
+	long pg = strtol(line + 1, &end, 10);
+	if (pg <= 1)
+		return;
+	if (line[0] == '+' && g->n < GUARD_MAX_GROUPS) {
+		g->starts[g->n] = *end == '@' ? strtoull(end + 1, NULL, 10) : 0;
+		g->groups[g->n++] = (pid_t)pg;
+	} else if (line[0] == '-') {
+		for (size_t k = 0; k < g->n; k++)
+			if (g->groups[k] == (pid_t)pg) {
+				g->groups[k] = g->groups[--g->n];
+				g->starts[k] = g->starts[g->n];
+				break;
+			}
+	}
+}
+
+/* A process registered by pid and start time: killed, with the group it leads, if still it. */
+static void guard_kill_process(pid_t pid, unsigned long long start)
+{
+	struct proc_stat st;
+	if (procmem_stat(pid, &st) || st.start_ticks != start)
+		return;
+	if (st.pgrp == pid)
+		kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
 
 static void NORETURN guard_main(int rfd)
 {
-	pid_t groups[4096];
-	size_t n = 0;
-	char buf[4096], line[64];
+	static struct guard_state g;
+	static char line[PATH_MAX + 8];
+	char buf[4096];
 	size_t ll = 0;
+	pid_t driver = getppid();
 	/* outlive the driver's signals; the pipe's end is our only cue */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
@@ -39,22 +92,17 @@ static void NORETURN guard_main(int rfd)
 			}
 			line[ll] = '\0';
 			ll = 0;
-			long pg = strtol(line + 1, NULL, 10);
-			if (pg <= 1)
-				continue;
-			if (line[0] == '+' && n < sizeof(groups) / sizeof(groups[0])) {
-				groups[n++] = (pid_t)pg;
-			} else if (line[0] == '-') {
-				for (size_t k = 0; k < n; k++)
-					if (groups[k] == (pid_t)pg) {
-						groups[k] = groups[--n];
-						break;
-					}
-			}
+			guard_line(&g, line);
 		}
 	}
-	for (size_t k = 0; k < n; k++)
-		kill(-groups[k], SIGKILL);
+	for (size_t k = 0; k < g.n; k++)
+		if (g.starts[k])
+			guard_kill_process(g.groups[k], g.starts[k]);
+		else
+			kill(-g.groups[k], SIGKILL);
+	/* every cgroup the driver made, whatever its processes did to leave their group */
+	for (size_t k = 0; k < g.n_bases; k++)
+		cgroup_remove_owned(g.bases[k], (long)driver);
 	_exit(0);
 }
 
@@ -97,6 +145,7 @@ int guard_start(void)
 	}
 	close(p[0]);
 	guard_fd = p[1];
+	guard_child = pid;
 	return 0;
 }
 
@@ -120,4 +169,40 @@ void guard_add(pid_t pgid)
 void guard_remove(pid_t pgid)
 {
 	guard_send('-', pgid);
+}
+
+void guard_add_process(pid_t pid, unsigned long long start_ticks)
+{
+	if (guard_fd < 0 || pid <= 1 || !start_ticks)
+		return;
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), "+%ld@%llu\n", (long)pid, start_ticks);
+	ssize_t w;
+	do
+		w = write(guard_fd, msg, (size_t)n);
+	while (w < 0 && errno == EINTR);
+}
+
+void guard_add_cgroups(const char *base)
+{
+	if (guard_fd < 0 || !base || base[0] != '/')
+		return;
+	size_t len = strlen(base);
+	/* one write of at most PIPE_BUF bytes reaches the pipe whole, among the threads' lines */
+	if (len + 2 > PIPE_BUF) {
+		warning("cgroup path '%.60s...' is too long for the process guard: its groups "
+			"are not killed if objmem is", base);
+		return;
+	}
+	char *msg = xasprintf("C%s\n", base);
+	ssize_t w;
+	do
+		w = write(guard_fd, msg, len + 2);
+	while (w < 0 && errno == EINTR);
+	free(msg);
+}
+
+pid_t guard_pid(void)
+{
+	return guard_child;
 }

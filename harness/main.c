@@ -8,6 +8,8 @@
 
 #include "commands.h"
 #include "guard.h"
+#include "reaper.h"
+#include "runner.h"
 #include "util.h"
 
 enum {
@@ -119,6 +121,14 @@ int main(int argc, char **argv)
 	if (cmd->flags & CMD_CHILDREN)
 		guard_start();
 	int rc = cmd->fn(argc - 1, argv + 1);
+	/* orphans of children without a cgroup that no cell's end could tell apart */
+	reaper_scan(1);
+	if (runner_stop_signal && rc != 130) {
+		/* stopped in a probe or a prepare: say so, whatever the command made of it */
+		fprintf(stderr, "interrupted: objmem %s stopped on %s\n", cmd->name,
+			strsignal(runner_stop_signal));
+		rc = 130;
+	}
 	if (fflush(stdout) || ferror(stdout)) {
 		perror("error: cannot write to standard output");
 		return rc ? rc : 2;

@@ -601,3 +601,122 @@ int procmem_status(struct procmem *pm, struct proc_status *out)
 	}
 	return 0;
 }
+
+/* ---- stat and counter files ----------------------------------------------------- */
+
+int procmem_parse_stat(const char *text, size_t len, struct proc_stat *out, const char **why)
+{
+	char tmp[1024];
+	memset(out, 0, sizeof(*out));
+	/* the name is the one field that may hold ')': the fields follow the last one */
+	const char *close = NULL;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == ')')
+			close = text + i;
+	if (!close) {
+		*why = "no ')' after the process name";
+		return -1;
+	}
+	size_t rest = len - (size_t)(close + 1 - text);
+	if (rest >= sizeof(tmp))
+		rest = sizeof(tmp) - 1;
+	memcpy(tmp, close + 1, rest);
+	tmp[rest] = '\0';
+	int ppid, pgrp, session;
+	/* state ppid pgrp session, 15 fields skipped, starttime (field 22) */
+	if (sscanf(tmp, " %c %d %d %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+		   "%*s %llu", &out->state, &ppid, &pgrp, &session, &out->start_ticks) != 5) {
+		*why = "fewer than 22 fields";
+		return -1;
+	}
+	out->ppid = ppid;
+	out->pgrp = pgrp;
+	out->session = session;
+	return 0;
+}
+
+int procmem_stat(pid_t pid, struct proc_stat *out)
+{
+	char path[64], text[1024];
+	const char *why;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n;
+	do
+		n = read(fd, text, sizeof(text));
+	while (n < 0 && errno == EINTR);
+	int e = errno;
+	close(fd);
+	if (n <= 0) {
+		errno = n < 0 ? e : ESRCH;
+		return -1;
+	}
+	if (procmem_parse_stat(text, (size_t)n, out, &why)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int procmem_parse_counter(const char *text, size_t len, const char *key, uint64_t *out)
+{
+	size_t klen = strlen(key);
+	for (size_t at = 0; at < len; ) {
+		const char *line = text + at;
+		const char *nl = memchr(line, '\n', len - at);
+		size_t ll = nl ? (size_t)(nl - line) : len - at;
+		at += ll + 1;
+		if (ll <= klen + 1 || memcmp(line, key, klen) || line[klen] != ' ')
+			continue;
+		uint64_t v = 0;
+		size_t i = klen + 1, digits = 0;
+		for (; i < ll && line[i] >= '0' && line[i] <= '9'; i++, digits++) {
+			uint64_t d = (uint64_t)(line[i] - '0');
+			if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+				return -1;
+			v = v * 10 + d;
+		}
+		if (!digits || i != ll)
+			return -1;
+		*out = v;
+		return 0;
+	}
+	return -1;
+}
+
+ssize_t procmem_read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	while (n + 1 < size) {
+		ssize_t got = read(fd, buf + n, size - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+long long procmem_oom_kills(void)
+{
+	char text[16384];
+	uint64_t v = 0;
+	ssize_t n = procmem_read_text("/proc/vmstat", text, sizeof(text));
+	if (n <= 0 || procmem_parse_counter(text, (size_t)n, "oom_kill", &v))
+		return -1;
+	return (long long)v;
+}

@@ -1,8 +1,9 @@
 /*
  * procmem.h - reading a live process's memory from /proc.
  *
- * Owns: the parsing of /proc/PID/smaps_rollup, /proc/PID/smaps and
- * /proc/PID/status. A struct procmem holds an open directory fd of
+ * Owns: the parsing of /proc/PID/smaps_rollup, /proc/PID/smaps,
+ * /proc/PID/status and /proc/PID/stat, and of the kernel's "name value"
+ * counter files (/proc/vmstat, a cgroup's memory.events). A struct procmem holds an open directory fd of
  * /proc/PID, so every read is relative to the same process even if the pid
  * is reused. Whether the kernel has smaps_rollup is checked once per handle;
  * without it the per-mapping smaps are summed.
@@ -49,6 +50,32 @@ int procmem_sample(struct procmem *pm, struct mem_sample *out, const char **why)
 int procmem_status(struct procmem *pm, struct proc_status *out);
 /* Whether the last procmem_sample used smaps_rollup (1) or smaps (0). */
 int procmem_used_rollup(const struct procmem *pm);
+
+/* A process as /proc/PID/stat tells it. */
+struct proc_stat {
+	char state;                     /* R, S, D, T, Z, ... */
+	pid_t ppid, pgrp, session;
+	unsigned long long start_ticks; /* clock ticks after boot: tells a reused pid apart */
+};
+
+/* Read /proc/PID/stat. 0, or -1 with errno ESRCH/ENOENT when there is no such process. */
+int procmem_stat(pid_t pid, struct proc_stat *out);
+/* Parse stat text (the process name may hold spaces and parentheses). 0 or -1 with *why. */
+int procmem_parse_stat(const char *text, size_t len, struct proc_stat *out, const char **why);
+
+/*
+ * The value of the line "key N" in a counter file (/proc/vmstat,
+ * memory.events, memory.oom_control): 0 with *out set, -1 when the key is
+ * not there or its value is not a decimal number.
+ */
+int procmem_parse_counter(const char *text, size_t len, const char *key, uint64_t *out);
+/*
+ * Read a small text file (a /proc or cgroup file) into buf, NUL-terminated,
+ * at most size - 1 bytes; no message. The bytes read, or -1 with errno.
+ */
+ssize_t procmem_read_text(const char *path, char *buf, size_t size);
+/* The kernel's OOM kills since boot (/proc/vmstat oom_kill); -1 when unknown. */
+long long procmem_oom_kills(void);
 
 /*
  * Parse smaps or smaps_rollup text (the same parser serves both: fields of

@@ -76,6 +76,94 @@ int proto_parse(const char *line, size_t len, struct proto_msg *msg, const char 
 	return 0;
 }
 
+/* Where a JSON text cut at len stands: inside a string value, and what is open around it. */
+struct cut_state {
+	char open[64];        /* '{' or '[' of every container around the cut */
+	size_t depth;
+	int in_string, is_value, want_key;
+	size_t esc_at;        /* start of the escape the cut fell into, or 0 */
+	int esc_left;         /* characters the escape still needs (\uXXXX: 5) */
+	size_t last_esc_at;   /* start of the last complete \u escape */
+	unsigned last_u;      /* its code unit */
+};
+
+static int cut_scan(const char *j, size_t len, struct cut_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < len; i++) {
+		char ch = j[i];
+		if (st->in_string) {
+			if (st->esc_left) {
+				if (st->esc_left-- == 5 && ch != 'u')
+					st->esc_left = 0;   /* a one-letter escape */
+				if (!st->esc_left && j[st->esc_at + 1] == 'u') {
+					st->last_esc_at = st->esc_at;
+					st->last_u = (unsigned)strtoul(j + st->esc_at + 2, NULL, 16);
+				}
+			} else if (ch == '\\') {
+				st->esc_at = i;
+				st->esc_left = 5;
+			} else if (ch == '"') {
+				st->in_string = 0;
+			}
+			continue;
+		}
+		if (ch == '"') {
+			st->in_string = 1;
+			st->is_value = !(st->depth && st->open[st->depth - 1] == '{' && st->want_key);
+			st->last_esc_at = 0;
+		} else if (ch == '{' || ch == '[') {
+			if (st->depth == sizeof(st->open))
+				return -1;
+			st->open[st->depth++] = ch;
+			st->want_key = ch == '{';
+		} else if (ch == '}' || ch == ']') {
+			if (!st->depth)
+				return -1;
+			st->depth--;
+		} else if (ch == ',') {
+			st->want_key = st->depth && st->open[st->depth - 1] == '{';
+		} else if (ch == ':') {
+			st->want_key = 0;
+		}
+	}
+	return st->in_string && st->is_value ? 0 : -1;
+}
+
+int proto_salvage(const char *head, size_t len, struct proto_msg *msg, const char **why)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->phase = -1;
+	const char *sp = len > strlen(PROTO_PREFIX) ? memchr(head + strlen(PROTO_PREFIX), ' ',
+							   len - strlen(PROTO_PREFIX)) : NULL;
+	struct cut_state st;
+	if (!sp || memcmp(head, PROTO_PREFIX, strlen(PROTO_PREFIX)) ||
+	    cut_scan(sp + 1, len - (size_t)(sp + 1 - head), &st)) {
+		*why = "a stdout line longer than 65536 bytes";
+		return -1;
+	}
+	size_t cut = len;
+	if (st.esc_left)
+		cut = (size_t)(sp + 1 - head) + st.esc_at;
+	else if (st.last_esc_at && st.last_u >= 0xD800 && st.last_u <= 0xDBFF &&
+		 (size_t)(sp + 1 - head) + st.last_esc_at + 6 == len)
+		cut = len - 6;   /* a high surrogate without its pair */
+	/* a UTF-8 sequence the cut split: up to its lead byte */
+	size_t k = cut;
+	while (k > 0 && ((unsigned char)head[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k > 0 && (unsigned char)head[k - 1] >= 0xC0)
+		cut = k - 1;
+	struct buf b = BUF_INIT;
+	buf_add(&b, head, cut);
+	buf_addstr(&b, PROTO_TRUNCATED "\"");
+	while (st.depth)
+		buf_add(&b, st.open[--st.depth] == '{' ? "}" : "]", 1);
+	int rc = proto_parse(b.p, b.len, msg, why);
+	buf_release(&b);
+	return rc;
+}
+
 void proto_msg_release(struct proto_msg *msg)
 {
 	cJSON_Delete(msg->payload);
@@ -202,7 +290,14 @@ enum chan_result chanio_next_line(struct chanio *ch, double deadline, double idl
 			ssize_t n = read(ch->out_fd, tmp, sizeof(tmp));
 			if (n > 0) {
 				ch->stdout_bytes += (size_t)n;
-				buf_add(&ch->line, tmp, (size_t)n);
+				const char *keep = tmp;
+				if (ch->skipping) {
+					/* the rest of an overlong line, up to its newline */
+					const char *nl = memchr(tmp, '\n', (size_t)n);
+					ch->skipping = !nl;
+					keep = nl ? nl + 1 : tmp + n;
+				}
+				buf_add(&ch->line, keep, (size_t)(tmp + n - keep));
 			} else if (n == 0) {
 				ch->out_eof = 1;
 			} else if (errno != EAGAIN && errno != EINTR) {
@@ -212,6 +307,15 @@ enum chan_result chanio_next_line(struct chanio *ch, double deadline, double idl
 		if (r == 0 && idle_until)
 			return CHAN_IDLE;
 	}
+}
+
+int chanio_salvage(struct chanio *ch, struct proto_msg *msg, const char **why)
+{
+	size_t len = ch->line.len < PROTO_MAX_LINE ? ch->line.len : PROTO_MAX_LINE;
+	int rc = proto_salvage(ch->line.p ? ch->line.p : "", len, msg, why);
+	buf_reset(&ch->line);
+	ch->skipping = 1;
+	return rc;
 }
 
 char *chanio_stderr_tail(const struct chanio *ch, int max_lines)

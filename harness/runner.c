@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "procmem.h"
 #include "progress.h"
 #include "protocol.h"
@@ -37,23 +38,6 @@ int run_config_smaps(const struct run_config *cfg)
 	return cfg->rec->memory_source && !strcmp(cfg->rec->memory_source, "smaps");
 }
 
-/* FNV-1a over the cell key: stable across runs and machines. */
-int runner_in_shard(const char *interp, const char *workload, uint64_t count, int repeat,
-		    int k, int n)
-{
-	if (n <= 1)
-		return 1;
-	char key[512];
-	snprintf(key, sizeof(key), "%s\n%s\n%llu\n%d", interp, workload,
-		 (unsigned long long)count, repeat);
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = key; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	return (int)(h % (uint64_t)n) == k - 1;
-}
-
 /* Everything one cell's conversation with its child needs. */
 struct cell_run {
 	struct child child;
@@ -62,6 +46,8 @@ struct cell_run {
 	int pm_open;
 	const struct run_config *cfg;
 	struct cell *c;
+	int rss_checks;         /* no kernel limit: --max-memory is checked on RSS at every stop */
+	long long oom_before;   /* /proc/vmstat oom_kill before the start, or -1 */
 };
 
 static void cell_fail(struct cell_run *cr, char *reason)
@@ -91,9 +77,46 @@ static void poll_status(struct cell_run *cr, int *over_cap)
 		*over_cap = 1;
 }
 
-static const char *payload_str(const struct proto_msg *m, const char *key)
+/*
+ * Where no kernel limit holds the cell, --max-memory is checked on RSS at
+ * every phase line and every wake-up outside the fill (the fill has its
+ * polls). 1 when over: the cell failed, saying where.
+ */
+static int over_cap(struct cell_run *cr, const char *when, int phase)
 {
-	return proto_str(m, key);
+	uint64_t max = cr->cfg->rec->max_memory;
+	struct proc_status st;
+	if (!cr->rss_checks || !cr->pm_open || procmem_status(&cr->pm, &st) || st.vm_rss <= max)
+		return 0;
+	cell_fail(cr, xasprintf("exceeded --max-memory (%llu MiB) %s '%s': RSS %llu MiB; killed",
+				(unsigned long long)(max >> 20), when, phase < PHASE_COUNT ?
+				phase_name((enum phase)phase) : "done",
+				(unsigned long long)(st.vm_rss >> 20)));
+	return 1;
+}
+
+static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Record in the run's config which limit holds --max-memory. Every cell
+ * passes here, under the lock, before it ends, so the one write comes
+ * before the results file that cell's end writes. (Better done once before
+ * the workers start, by whoever owns the run: see runner.h.)
+ */
+static void record_memory_limit(const struct run_config *cfg)
+{
+	/* the one field of the run's config a cell writes (runner.h) */
+	struct config *rec = (struct config *)cfg->rec;
+	if (!rec->max_memory)
+		return;
+	pthread_mutex_lock(&record_lock);
+	if (!rec->memory_limit) {
+		const char *name = cgroup_memory_name(cgroup_memory_available());
+		/* published whole: a reader that does not take the lock sees NULL or the text */
+		__atomic_store_n(&rec->memory_limit, xstrdup(name ? name : "rss checks"),
+				 __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&record_lock);
 }
 
 static int take_sample(struct cell_run *cr, int phase)
@@ -128,47 +151,54 @@ static void note_clean_change(struct cell_run *cr)
 			     d / 1024);
 }
 
+/* A phase line: check, sample, keep its fields, answer "go". 1 when the conversation is over. */
+static int on_phase(struct cell_run *cr, struct proto_msg *m, int *expect, int *filling)
+{
+	struct cell *c = cr->c;
+	long long v;
+	if (m->phase != *expect) {
+		cell_fail(cr, xasprintf("protocol error: expected phase '%s', got '%s'",
+					phase_name((enum phase)*expect), phase_name((enum phase)m->phase)));
+		return 1;
+	}
+	if (m->phase == PHASE_FULL) {
+		int over = 0;
+		poll_status(cr, &over);
+		*filling = 0;
+	}
+	if (over_cap(cr, "at", m->phase) || take_sample(cr, m->phase))
+		return 1;
+	if (m->phase == PHASE_FULL)
+		note_clean_change(cr);
+	if (m->phase == PHASE_BASE) {
+		if (!proto_int(m, "getsizeof", &v))
+			c->getsizeof = v;
+		if (!proto_int(m, "container_bytes", &v))
+			c->container_bytes = v;
+		const char *note = proto_str(m, "note");
+		if (note && *note) {
+			free(c->note);
+			c->note = xstrdup(note);
+		}
+		*filling = 1;
+	}
+	if (proto_send(cr->child.in_fd, "go\n")) {
+		cell_fail(cr, xasprintf("cannot answer the child after '%s': %s",
+					phase_name((enum phase)m->phase), strerror(errno)));
+		return 1;
+	}
+	(*expect)++;
+	return 0;
+}
+
 /* Handle one protocol message; returns 1 when the conversation is over. */
 static int on_message(struct cell_run *cr, struct proto_msg *m, int *expect, int *filling)
 {
 	struct cell *c = cr->c;
-	long long v;
+	const char *reason = proto_str(m, "reason");
 	switch (m->verb) {
 	case PROTO_PHASE:
-		if (m->phase != *expect) {
-			cell_fail(cr, xasprintf("protocol error: expected phase '%s', got '%s'",
-						phase_name((enum phase)*expect),
-						phase_name((enum phase)m->phase)));
-			return 1;
-		}
-		if (m->phase == PHASE_FULL) {
-			int over = 0;
-			poll_status(cr, &over);
-			*filling = 0;
-		}
-		if (take_sample(cr, m->phase))
-			return 1;
-		if (m->phase == PHASE_FULL)
-			note_clean_change(cr);
-		if (m->phase == PHASE_BASE) {
-			if (!proto_int(m, "getsizeof", &v))
-				c->getsizeof = v;
-			if (!proto_int(m, "container_bytes", &v))
-				c->container_bytes = v;
-			const char *note = payload_str(m, "note");
-			if (note && *note) {
-				free(c->note);
-				c->note = xstrdup(note);
-			}
-			*filling = 1;
-		}
-		if (proto_send(cr->child.in_fd, "go\n")) {
-			cell_fail(cr, xasprintf("cannot answer the child after '%s': %s",
-						phase_name((enum phase)m->phase), strerror(errno)));
-			return 1;
-		}
-		(*expect)++;
-		return 0;
+		return on_phase(cr, m, expect, filling);
 	case PROTO_DONE:
 		if (*expect != PHASE_COUNT) {
 			cell_fail(cr, xasprintf("protocol error: 'done' before phase '%s'",
@@ -177,30 +207,51 @@ static int on_message(struct cell_run *cr, struct proto_msg *m, int *expect, int
 		}
 		c->status = CELL_OK;
 		return 1;
-	case PROTO_SKIP: {
-		const char *reason = payload_str(m, "reason");
+	case PROTO_SKIP:
 		c->status = CELL_SKIPPED;
 		free(c->reason);
 		c->reason = xstrdup(reason && *reason ? reason : "the workload cannot run here");
 		return 1;
-	}
-	case PROTO_ERROR: {
-		const char *reason = payload_str(m, "reason");
+	case PROTO_ERROR:
 		cell_fail(cr, xasprintf("the workload raised: %s",
 					reason && *reason ? reason : "(no reason given)"));
 		return 1;
-	}
 	default:
 		cell_fail(cr, xstrdup("protocol error: unexpected verb in run mode"));
 		return 1;
 	}
 }
 
+/* The child was SIGKILLed by the kernel's OOM killer: how to say so, else NULL. */
+static char *oom_reason(const struct cell_run *cr)
+{
+	const struct child *ch = &cr->child;
+	if (!ch->reaped || !WIFSIGNALED(ch->wait_status) || WTERMSIG(ch->wait_status) != SIGKILL)
+		return NULL;
+	if (ch->cg.memory != CGROUP_MEMORY_NONE)
+		return cgroup_oom_kills(&ch->cg) > 0
+			? xasprintf("killed by the kernel's OOM killer at --max-memory %llu MiB (%s)",
+				    (unsigned long long)(ch->cg.limit >> 20),
+				    cgroup_memory_name(ch->cg.memory))
+			: NULL;
+	long long now = procmem_oom_kills();
+	if (cr->oom_before >= 0 && now > cr->oom_before)
+		return xstrdup("killed by the kernel's OOM killer (the machine ran out of memory: "
+			       "/proc/vmstat oom_kill rose meanwhile)");
+	return NULL;
+}
+
 static void describe_eof(struct cell_run *cr, int expect)
 {
-	child_wait(&cr->child, 2.0);
-	char *ex = child_describe_exit(&cr->child);
+	child_wait_or_stop(&cr->child, 2.0, &runner_stop_signal);
 	const char *what = expect < PHASE_COUNT ? phase_name((enum phase)expect) : "done";
+	char *oom = oom_reason(cr);
+	if (oom) {
+		cell_fail(cr, xasprintf("%s before '%s'", oom, what));
+		free(oom);
+		return;
+	}
+	char *ex = child_describe_exit(&cr->child);
 	cell_fail(cr, xasprintf("the child %s before '%s'", ex, what));
 	free(ex);
 }
@@ -215,6 +266,11 @@ static int start_child(struct cell_run *cr, const struct catalog *cat, const str
 	child_init(&cr->child);
 	struct child_opts co = { rec->thp_disabled, rec->cpu, rec->malloc_arena_max };
 	agent_child_setup(&cr->child, cat, in, args, &co);
+	/* a cgroup of its own, holding --max-memory from the first instruction */
+	cr->child.contain = 1;
+	cr->child.mem_limit = rec->max_memory;
+	record_memory_limit(cr->cfg);
+	cr->oom_before = procmem_oom_kills();
 	char *why = NULL;
 	if (child_start(&cr->child, &why)) {
 		cell_fail(cr, why);
@@ -222,6 +278,12 @@ static int start_child(struct cell_run *cr, const struct catalog *cat, const str
 		return -1;
 	}
 	cr->c->pid = (int)cr->child.pid;
+	if (rec->max_memory && cr->child.cg.memory == CGROUP_MEMORY_NONE) {
+		cr->rss_checks = 1;
+		if (cgroup_memory_available() != CGROUP_MEMORY_NONE)
+			strvec_pushf(&cr->c->warnings, "--max-memory checked on RSS, not by the kernel: "
+				     "%s", cr->child.no_cgroup ? cr->child.no_cgroup : "no cgroup");
+	}
 	if (procmem_open(&cr->pm, cr->child.pid) == 0) {
 		cr->pm_open = 1;
 		cr->pm.force_smaps = run_config_smaps(cr->cfg);
@@ -237,12 +299,14 @@ static int start_child(struct cell_run *cr, const struct catalog *cat, const str
 static int on_no_line(struct cell_run *cr, enum chan_result r, int expect, int filling)
 {
 	const struct config *rec = cr->cfg->rec;
-	int over_cap = 0;
+	int over_poll = 0;
 	switch (r) {
 	case CHAN_IDLE:
-		if (filling)
-			poll_status(cr, &over_cap);
-		if (!over_cap)
+		child_watch(&cr->child);
+		if (!filling)
+			return over_cap(cr, "before", expect);
+		poll_status(cr, &over_poll);
+		if (!over_poll)
 			return 0;
 		cell_fail(cr, xasprintf("exceeded --max-memory (%llu MiB RSS) while filling; killed",
 					(unsigned long long)(rec->max_memory >> 20)));
@@ -262,6 +326,31 @@ static int on_no_line(struct cell_run *cr, enum chan_result r, int expect, int f
 	}
 }
 
+/*
+ * The next message: 1 with *m set, 0 after an idle poll (call again), -1
+ * when the cell is over (failed). An overlong line that starts a message
+ * with a long string (a reason, a note) is that message, the string cut.
+ */
+static int next_message(struct cell_run *cr, double deadline, int expect, int filling,
+			struct proto_msg *m)
+{
+	char *line = NULL;
+	const char *bad = NULL;
+	enum chan_result r = chanio_next_line(&cr->ch, deadline, filling ? cr->cfg->rec->poll_s : 0.25,
+					      &line);
+	if (r == CHAN_TOO_LONG && !chanio_salvage(&cr->ch, m, &bad))
+		return 1;
+	if (r != CHAN_LINE)
+		return on_no_line(cr, r, expect, filling) ? -1 : 0;
+	if (proto_parse(line, strlen(line), m, &bad)) {
+		cell_fail(cr, xasprintf("protocol error: %s: '%.80s'", bad, line));
+		free(line);
+		return -1;
+	}
+	free(line);
+	return 1;
+}
+
 /* The conversation: phases answered with "go" until done, a fault or a signal. */
 static void converse(struct cell_run *cr)
 {
@@ -273,22 +362,12 @@ static void converse(struct cell_run *cr)
 			cell_fail(cr, xstrdup("interrupted"));
 			return;
 		}
-		char *line = NULL;
-		enum chan_result r = chanio_next_line(&cr->ch, deadline, filling ? rec->poll_s : 0.25,
-						      &line);
-		if (r != CHAN_LINE) {
-			if (on_no_line(cr, r, expect, filling))
-				return;
-			continue;
-		}
 		struct proto_msg m;
-		const char *bad = NULL;
-		if (proto_parse(line, strlen(line), &m, &bad)) {
-			cell_fail(cr, xasprintf("protocol error: %s: '%.80s'", bad, line));
-			free(line);
+		int got = next_message(cr, deadline, expect, filling, &m);
+		if (got < 0)
 			return;
-		}
-		free(line);
+		if (!got)
+			continue;
 		int over = on_message(cr, &m, &expect, &filling);
 		proto_msg_release(&m);
 		if (over)
@@ -297,14 +376,14 @@ static void converse(struct cell_run *cr)
 	}
 }
 
-/* A finished child exits by itself; anything else is killed with its group. */
+/* A finished child exits by itself; anything else is killed with all it started. */
 static void end_child(struct cell_run *cr)
 {
 	struct cell *c = cr->c;
 	if (c->status == CELL_OK || c->status == CELL_SKIPPED) {
-		if (child_wait(&cr->child, 5.0) != 1) {
+		if (child_wait_or_stop(&cr->child, 5.0, &runner_stop_signal) != 1) {
 			child_kill(&cr->child);
-			if (c->status == CELL_OK)
+			if (c->status == CELL_OK && !runner_stop_signal)
 				strvec_push(&c->warnings, "the child did not exit after 'done'; killed");
 		} else if (c->status == CELL_OK && !(WIFEXITED(cr->child.wait_status) &&
 						     WEXITSTATUS(cr->child.wait_status) == 0)) {
@@ -312,7 +391,11 @@ static void end_child(struct cell_run *cr)
 			cell_fail(cr, xasprintf("the child %s after 'done'", ex));
 			free(ex);
 		}
-		/* a grandchild it left behind in its group goes too */
+		if (c->status == CELL_OK && cgroup_oom_kills(&cr->child.cg) > 0)
+			strvec_pushf(&c->warnings, "the kernel's OOM killer killed a process the workload "
+				     "started (--max-memory %llu MiB)",
+				     (unsigned long long)(cr->child.cg.limit >> 20));
+		/* a grandchild it left behind in its group goes too (child_release: the rest) */
 		child_signal_group(&cr->child, SIGKILL);
 	} else {
 		child_kill(&cr->child);
@@ -342,160 +425,4 @@ void runner_run_cell(const struct catalog *cat, const struct interp *in,
 		end_child(&cr);
 	}
 	c->wall_s = now_s() - t0;
-}
-
-/* ---- the matrix ---- */
-
-struct task {
-	const struct interp *in;
-	const char *workload;
-	uint64_t count;
-	int repeat;
-};
-
-struct pool {
-	const struct catalog *cat;
-	const struct run_config *cfg;
-	struct results *r;
-	struct task *tasks;
-	size_t n_tasks, next, done;
-	int write_failed;
-	struct progress *prog;
-	pthread_mutex_t lock;
-};
-
-static double task_weight(const struct task *t)
-{
-	/* start-up costs about as much as making 50k objects */
-	return (double)t->count + 50000.0;
-}
-
-static void task_label(const struct task *t, char *out, size_t n)
-{
-	char cnt[32];
-	format_count(t->count, cnt, sizeof(cnt));
-	snprintf(out, n, "%s %s %s #%d", t->in->name, t->workload, cnt, t->repeat);
-}
-
-static void *worker(void *arg)
-{
-	struct pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		if (runner_stop_signal || p->write_failed || p->next >= p->n_tasks) {
-			pthread_mutex_unlock(&p->lock);
-			return NULL;
-		}
-		struct task *t = &p->tasks[p->next++];
-		pthread_mutex_unlock(&p->lock);
-
-		char label[256];
-		task_label(t, label, sizeof(label));
-		progress_start(p->prog, label);
-		struct cell c;
-		cell_init(&c);
-		c.interpreter = xstrdup(t->in->name);
-		c.workload = xstrdup(t->workload);
-		c.count = t->count;
-		c.repeat = t->repeat;
-		runner_run_cell(p->cat, t->in, p->cfg, &c);
-
-		if (runner_stop_signal && c.status == CELL_FAILED && c.reason &&
-		    !strcmp(c.reason, "interrupted")) {
-			/* not a result: the cell is left for --resume */
-			progress_done(p->prog, label, 0, "interrupted", NULL);
-			cell_release(&c);
-			continue;
-		}
-		char detail[512];
-		double bpo;
-		if (c.status == CELL_OK && !cell_bytes_per_object(&c, &bpo))
-			snprintf(detail, sizeof(detail), "%.1f B/object", bpo);
-		else
-			snprintf(detail, sizeof(detail), "%s", c.reason ? c.reason : "");
-
-		pthread_mutex_lock(&p->lock);
-		struct cell *slot = results_find_cell(p->r, c.interpreter, c.workload, c.count, c.repeat);
-		if (slot)
-			cell_release(slot);
-		else
-			slot = results_add_cell(p->r);
-		*slot = c; /* ownership moves into the results */
-		enum cell_status st = c.status;
-		results_sort_cells(p->r);
-		p->done++;
-		if (p->cfg->output && results_write(p->r, p->cfg->output))
-			p->write_failed = 1;
-		pthread_mutex_unlock(&p->lock);
-		progress_done(p->prog, label, task_weight(t), cell_status_name(st), detail);
-	}
-}
-
-static int cell_is_done(struct results *r, const struct task *t)
-{
-	struct cell *c = results_find_cell(r, t->in->name, t->workload, t->count, t->repeat);
-	return c && (c->status == CELL_OK || c->status == CELL_SKIPPED || c->status == CELL_FAILED);
-}
-
-int runner_run(const struct catalog *cat, struct results *r, const struct run_config *cfg,
-	       size_t *n_done, size_t *n_total)
-{
-	struct pool p;
-	memset(&p, 0, sizeof(p));
-	p.cat = cat;
-	p.cfg = cfg;
-	p.r = r;
-	pthread_mutex_init(&p.lock, NULL);
-	size_t alloc = 0;
-	double weight = 0;
-	/* Small counts first: early cells show problems early, and the estimate settles. */
-	const struct config *rec = cfg->rec;
-	for (size_t ci = 0; ci < rec->n_counts; ci++)
-		for (size_t wi = 0; wi < rec->workloads.n; wi++)
-			for (size_t ii = 0; ii < r->n_interps; ii++)
-				for (int rep = 1; rep <= rec->repeat; rep++) {
-					const struct interp *in = &r->interps[ii];
-					if (in->skip_reason)
-						continue;
-					struct task t = { in, rec->workloads.v[wi], rec->counts[ci], rep };
-					if (!runner_in_shard(in->name, t.workload, t.count, rep,
-							     rec->shard_k, rec->shard_n))
-						continue;
-					if (cell_is_done(r, &t))
-						continue;
-					xgrow((void **)&p.tasks, sizeof(*p.tasks), p.n_tasks + 1, &alloc);
-					p.tasks[p.n_tasks++] = t;
-					weight += task_weight(&t);
-				}
-	p.prog = progress_new(p.n_tasks, weight, cfg->quiet);
-	if (cfg->output && results_write(r, cfg->output))
-		p.write_failed = 1;
-
-	int jobs = rec->jobs < 1 ? 1 : rec->jobs;
-	if ((size_t)jobs > p.n_tasks)
-		jobs = p.n_tasks ? (int)p.n_tasks : 1;
-	pthread_t *th = xcalloc((size_t)jobs, sizeof(*th));
-	int started = 0;
-	if (!p.write_failed) {
-		for (int i = 0; i < jobs; i++) {
-			if (pthread_create(&th[i], NULL, worker, &p)) {
-				error("cannot start worker thread %d: %s", i + 1, strerror(errno));
-				break;
-			}
-			started++;
-		}
-		if (!started)
-			worker(&p);
-	}
-	for (int i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
-	progress_free(p.prog);
-	*n_done = p.done;
-	*n_total = p.n_tasks;
-	free(p.tasks);
-	pthread_mutex_destroy(&p.lock);
-	if (p.write_failed)
-		return -1;
-	return runner_stop_signal ? 1 : 0;
 }

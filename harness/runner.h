@@ -1,12 +1,14 @@
 /*
- * runner.h - running a matrix of cells: (interpreter, workload, count,
- * repetition), each in a fresh child, up to `jobs` at once.
+ * runner.h - running one cell (interpreter, workload, count, repetition)
+ * in a fresh child.
  *
  * Owns: the per-cell state machine (start -> base -> full -> freed -> done),
  * sampling /proc at each phase while the child waits, polling the peak
- * during the fill, the memory cap, timeouts, killing the child's process
- * group on any fault, recording the cell, writing the results file after
- * every cell, resume, sharding, and stopping cleanly on SIGINT/SIGTERM.
+ * during the fill, the memory cap (a cgroup limit, else RSS checks), OOM
+ * kills said as such, timeouts, killing the child with all it started on
+ * any fault, recording the cell, and the stop flag SIGINT/SIGTERM set.
+ * The matrix of cells (plan, shards, workers, the results file) is
+ * matrix.h's.
  */
 #ifndef OBJMEM_RUNNER_H
 #define OBJMEM_RUNNER_H
@@ -39,23 +41,17 @@ extern volatile sig_atomic_t runner_stop_signal;
 void runner_install_signals(void);
 
 /*
- * Whether cell (interp, workload, count, repeat) belongs to shard k of n:
- * a stable hash of the key, so every cell is in exactly one slice.
+ * Run one cell: its child in a cgroup of its own where objmem can make one
+ * (cgroup.h), holding --max-memory from the first instruction; else with
+ * RSS checks at every phase line and wake-up. When it ends, nothing the
+ * child started is left. The cell's key fields must be set.
+ *
+ * The one write to the run's config: with --max-memory, the first cell
+ * records in cfg->rec->memory_limit which limit held it ("cgroup
+ * memory.max", "cgroup v1 memory.limit_in_bytes", "rss checks"), under a
+ * lock, before it ends. A caller that writes the results from other threads
+ * before any cell has ended would rather set it itself first.
  */
-int runner_in_shard(const char *interp, const char *workload, uint64_t count, int repeat,
-		    int k, int n);
-
-/*
- * Run every cell of the matrix over r->interps (those without skip_reason)
- * that r does not hold yet (resume), adding cells to r and writing
- * cfg->output after each. Returns 0 when the matrix ran to its end (cells
- * may have failed), 1 when stopped by a signal, -1 on an error that stopped
- * the run (results file not writable).
- */
-int runner_run(const struct catalog *cat, struct results *r, const struct run_config *cfg,
-	       size_t *n_done, size_t *n_total);
-
-/* Run one cell (exposed for tests). The cell's key fields must be set. */
 void runner_run_cell(const struct catalog *cat, const struct interp *in,
 		     const struct run_config *cfg, struct cell *c);
 

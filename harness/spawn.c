@@ -16,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "guard.h"
+#include "reaper.h"
 #include "spawn.h"
 
 #ifndef PR_SET_THP_DISABLE
@@ -31,6 +33,7 @@ void child_init(struct child *c)
 	c->cpu = -1;
 	c->pid = -1;
 	c->in_fd = c->out_fd = c->err_fd = -1;
+	cgroup_init(&c->cg);
 }
 
 static void close_fd(int *fd)
@@ -41,13 +44,31 @@ static void close_fd(int *fd)
 	}
 }
 
+/* In the child: report "step\0errno" to the parent (best effort) and end. */
+static void NORETURN child_fail(int report_w, const char *step, int e)
+{
+	char msg[64];
+	size_t n = 0;
+	for (const char *s = step; *s && n < sizeof(msg) - 12; s++)
+		msg[n++] = *s;
+	msg[n++] = '\0';
+	memcpy(msg + n, &e, sizeof(e));
+	n += sizeof(e);
+	ssize_t w = write(report_w, msg, n);
+	(void)w;
+	_exit(127);
+}
+
 /* Only async-signal-safe calls from here to execve or _exit. */
 static void NORETURN child_exec(struct child *c, int in_r, int out_w, int err_w,
 				int report_w, pid_t parent)
 {
-	int e;
 	const char *step;
 
+	/* first: everything from here on, exec included, is in the cgroup and counted */
+	step = "joining its cgroup";
+	if (cgroup_join(&c->cg) < 0)
+		goto fail;
 	step = "setpgid";
 	if (setpgid(0, 0) < 0)
 		goto fail;
@@ -104,20 +125,41 @@ static void NORETURN child_exec(struct child *c, int in_r, int out_w, int err_w,
 	step = "execve";
 	execve(c->argv.v[0], c->argv.v, c->env.v);
 fail:
-	e = errno;
-	{
-		/* report "step\0errno" to the parent; best effort */
-		char msg[64];
-		size_t n = 0;
-		for (const char *s = step; *s && n < sizeof(msg) - 12; s++)
-			msg[n++] = *s;
-		msg[n++] = '\0';
-		memcpy(msg + n, &e, sizeof(e));
-		n += sizeof(e);
-		ssize_t w = write(report_w, msg, n);
-		(void)w;
-	}
-	_exit(127);
+	child_fail(report_w, step, errno);
+}
+
+/*
+ * What the child reported before exec failed, read from the report pipe
+ * (which closes at a successful exec): the reason, or NULL when it started.
+ */
+static char *exec_report(const struct child *c, int report_r)
+{
+	char msg[64];
+	ssize_t n;
+	do
+		n = read(report_r, msg, sizeof(msg));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return NULL;
+	int e = 0;
+	size_t slen = strnlen(msg, (size_t)n);
+	if (slen + 1 + sizeof(e) <= (size_t)n)
+		memcpy(&e, msg + slen + 1, sizeof(e));
+	msg[slen < sizeof(msg) ? slen : sizeof(msg) - 1] = '\0';
+	if (!strcmp(msg, "execve"))
+		return xasprintf("cannot run '%s': %s", c->argv.v[0], strerror(e));
+	return xasprintf("cannot start '%s': %s failed: %s", c->argv.v[0], msg, strerror(e));
+}
+
+/* A contained child's cgroup, or the reasons and the subreaper that stand in for one. */
+static void contain_setup(struct child *c)
+{
+	if (!c->contain || cgroup_active(&c->cg))
+		return;
+	free(c->no_cgroup);
+	c->no_cgroup = NULL;
+	if (cgroup_create(&c->cg, c->mem_limit, &c->no_cgroup))
+		reaper_enable();
 }
 
 int child_start(struct child *c, char **why)
@@ -135,11 +177,13 @@ int child_start(struct child *c, char **why)
 	}
 	if (!c->env.v)
 		strvec_push_nodup(&c->env, NULL), c->env.n = 0;
+	contain_setup(c);
 
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pid_t parent = getpid();
+	reaper_lock(); /* no orphan scan may see the child before it is registered */
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(in[1]);
@@ -149,13 +193,18 @@ int child_start(struct child *c, char **why)
 		child_exec(c, in[0], out[1], err[1], rep[1], parent);
 	}
 	int fork_errno = errno;
+	if (pid > 0)
+		reaper_add(pid);
+	reaper_unlock();
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	cgroup_joined(&c->cg);
 	close_fd(&in[0]);
 	close_fd(&out[1]);
 	close_fd(&err[1]);
 	close_fd(&rep[1]);
 	if (pid < 0) {
 		*why = xasprintf("cannot fork: %s", strerror(fork_errno));
+		cgroup_remove(&c->cg);
 		goto fail_fds;
 	}
 	c->pid = pid;
@@ -164,22 +213,9 @@ int child_start(struct child *c, char **why)
 	setpgid(pid, pid);
 	guard_add(pid);
 
-	char msg[64];
-	ssize_t n;
-	do
-		n = read(rep[0], msg, sizeof(msg));
-	while (n < 0 && errno == EINTR);
+	*why = exec_report(c, rep[0]);
 	close_fd(&rep[0]);
-	if (n > 0) {
-		int e = 0;
-		size_t slen = strnlen(msg, (size_t)n);
-		if (slen + 1 + sizeof(e) <= (size_t)n)
-			memcpy(&e, msg + slen + 1, sizeof(e));
-		msg[slen < sizeof(msg) ? slen : sizeof(msg) - 1] = '\0';
-		if (!strcmp(msg, "execve"))
-			*why = xasprintf("cannot run '%s': %s", c->argv.v[0], strerror(e));
-		else
-			*why = xasprintf("cannot start '%s': %s failed: %s", c->argv.v[0], msg, strerror(e));
+	if (*why) {
 		child_wait(c, -1);
 		close_fd(&in[1]);
 		close_fd(&out[0]);
@@ -201,6 +237,17 @@ fail_fds:
 	return -1;
 }
 
+void child_watch(struct child *c)
+{
+	if (!c->contain || cgroup_active(&c->cg) || c->reaped || c->pid <= 0)
+		return;
+	double now = now_s();
+	if (now - c->watched_at < 0.25)
+		return;
+	c->watched_at = now;
+	reaper_watch(c->pid);
+}
+
 void child_signal_group(struct child *c, int sig)
 {
 	if (c->pid <= 0)
@@ -213,7 +260,14 @@ void child_kill(struct child *c)
 {
 	if (c->pid <= 0)
 		return;
-	child_signal_group(c, SIGKILL);
+	if (cgroup_active(&c->cg)) {
+		cgroup_kill(&c->cg, 2.0);
+	} else {
+		/* a descendant that left the group is still in the tree while its parent lives */
+		if (c->contain && !c->reaped)
+			reaper_kill_tree(c->pid);
+		child_signal_group(c, SIGKILL);
+	}
 	child_wait(c, -1);
 	/* Anything left in the group (a grandchild that changed nothing) too. */
 	kill(-c->pid, SIGKILL);
@@ -221,12 +275,17 @@ void child_kill(struct child *c)
 
 int child_wait(struct child *c, double timeout_s)
 {
+	return child_wait_or_stop(c, timeout_s, NULL);
+}
+
+int child_wait_or_stop(struct child *c, double timeout_s, const volatile sig_atomic_t *stop)
+{
 	if (c->pid <= 0 || c->reaped)
 		return 1;
 	double deadline = now_s() + timeout_s;
 	for (;;) {
 		int st;
-		pid_t r = waitpid(c->pid, &st, timeout_s < 0 ? 0 : WNOHANG);
+		pid_t r = waitpid(c->pid, &st, timeout_s < 0 && !stop ? 0 : WNOHANG);
 		if (r == c->pid) {
 			c->reaped = 1;
 			c->wait_status = st;
@@ -237,7 +296,7 @@ int child_wait(struct child *c, double timeout_s)
 				continue;
 			return -1;
 		}
-		if (timeout_s >= 0 && now_s() >= deadline)
+		if ((timeout_s >= 0 && now_s() >= deadline) || (stop && *stop))
 			return 0;
 		struct timespec ts = { 0, 5 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
@@ -259,8 +318,17 @@ char *child_describe_exit(const struct child *c)
 
 void child_release(struct child *c)
 {
-	if (c->pid > 0)
+	/* what the child left behind: its cgroup, or orphans that can only be its */
+	if (cgroup_active(&c->cg))
+		cgroup_remove(&c->cg);
+	if (c->pid > 0) {
+		reaper_remove(c->pid);
 		guard_remove(c->pid);
+		if (c->contain)
+			reaper_scan(0);
+	}
+	free(c->no_cgroup);
+	c->no_cgroup = NULL;
 	close_fd(&c->in_fd);
 	close_fd(&c->out_fd);
 	close_fd(&c->err_fd);

@@ -79,6 +79,28 @@ def _text(value):
     return s
 
 
+MAX_TEXT = 4000                 # characters of one reason, note or description
+try:
+    _ELLIPSIS = unichr(0x2026)  # noqa: F821  (2.7)
+except NameError:
+    _ELLIPSIS = chr(0x2026)
+
+
+def _short(value):
+    """_text(value), cut to MAX_TEXT characters with a visible mark saying
+    how long the whole was: any exception message, note or skip reason then
+    fits one protocol line (the driver reads at most 65536 bytes; a character
+    is at most 12 bytes of JSON), and reaches the results."""
+    s = _text(value)
+    if len(s) <= MAX_TEXT:
+        return s
+    try:
+        size = len(s.encode('utf-8'))
+    except Exception:
+        size = len(s)
+    return s[:MAX_TEXT] + _ELLIPSIS + ' [truncated, %d bytes]' % size
+
+
 def _sizeof(obj):
     """sys.getsizeof(obj), or -1 where it is missing or raises (PyPy)."""
     try:
@@ -245,12 +267,12 @@ def report_error(ch, value):
         except Exception:
             pass
     name = getattr(type(value), '__name__', 'Exception')
-    ch.send('error', {'reason': '%s: %s' % (name, _text(value))})
+    ch.send('error', {'reason': _short('%s: %s' % (name, _text(value)))})
     _exit(1)
 
 
 def report_skip(ch, exc):
-    reason = _text(exc) or 'skipped by the workload'
+    reason = _short(exc) or 'skipped by the workload'
     ch.send('skip', {'reason': reason})
     _exit(0)
 
@@ -385,7 +407,7 @@ def cmd_run(ch, arg, count):
     base = {'phase': 'base', 'getsizeof': size,
             'container_bytes': container_bytes}
     if note:
-        base['note'] = _text(note)
+        base['note'] = _short(note)
     base = ch.encode('phase', base)
     gc.collect()
     ch.write(base)
@@ -427,7 +449,7 @@ def try_workload(name):
     description = ''
     try:
         ns = load(HERE + '/' + name.replace('-', '_') + '.py', name)
-        description = _text(ns.get('DESCRIPTION', ''))
+        description = _short(ns.get('DESCRIPTION', ''))
         prepare = ns.get('prepare')
         if prepare is not None:
             prepare()
@@ -437,9 +459,9 @@ def try_workload(name):
         make = split_setup(setup())[0]
         make(0)
     except Skip as e:
-        return description, _text(e)
+        return description, _short(e)
     except Exception as e:
-        return description, '%s: %s' % (type(e).__name__, _text(e))
+        return description, _short('%s: %s' % (type(e).__name__, _text(e)))
     return description, None
 
 

@@ -6,7 +6,8 @@
 # drive_agent.py plays the driver: probe, list, prepare record, every
 # workload at 1000 objects (protocol lines, phase order, getsizeof), prints
 # going to stderr, skip/error lines, quit, argument errors, and on CPython
-# the USS physics of `slots`.  One line per check; exit 77 only when no
+# the USS physics of `slots`; and here, that an exception message, skip
+# reason or note of any length reaches the driver as one line, cut and marked.  One line per check; exit 77 only when no
 # interpreter can run at all.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -52,6 +53,39 @@ name = impl.name if impl else platform.python_implementation().lower()
 print("%s-%d.%d.%d%s" % ((name,) + tuple(sys.version_info[:3]) + (getattr(sys, "abiflags", ""),)))' 2>/dev/null || basename "$1"
 }
 
+# A reason, skip reason or note of any length fits one protocol line (at most
+# 65536 bytes): the agent cuts it to 4000 characters and says how long it was.
+# Prints "ok   LABEL: ..." or "FAIL LABEL: ..." per workload; 1 when one failed.
+long_texts() { # PY LABEL
+	local py=$1 label=$2 wl=$SRC/tests/fixtures/workloads rc=0 w want
+	for w in raises_long:error:reason:1000012 skips_long:skip:reason:300000 \
+		 notes_long:phase:note:200000; do
+		IFS=: read -r name verb key size <<<"$w"
+		want="[truncated, $size bytes]"
+		# the agent exits 1 after an error line: its status is not the check
+		printf 'go\ngo\ngo\ngo\n' | "$py" "$SRC/workloads/agent.py" run "$wl/$name.py" 10 \
+			>"$TMP/long.out" 2>/dev/null || true
+		if python3 -c '
+import json, sys
+verb, key, want = sys.argv[1:4]
+for line in open(sys.argv[4]):
+    assert len(line) < 65536, "a line of %d bytes" % len(line)
+    v, _, payload = line[len("OBJMEM/1 "):].partition(" ")
+    msg = json.loads(payload)
+    if v == verb and key in msg:
+        text = msg[key]
+        assert len(text) < 4100 and text.endswith(u"\u2026 " + want), text[-80:]
+        sys.exit(0)
+sys.exit("no %s line with a %s" % (verb, key))' "$verb" "$key" "$want" "$TMP/long.out"; then
+			echo "ok   $label: a long $key ($name) cut to one line, marked '$want'"
+		else
+			echo "FAIL $label: a long $key ($name) is not one marked line"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 ran=0 failed=()
 for py in "${interps[@]}"; do
 	label="$(label_of "$py") ($py)"
@@ -64,6 +98,8 @@ for py in "${interps[@]}"; do
 	set +e
 	python3 "$DRIVER" --python "$py" --label "$label" all --count 1000 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	long_texts "$py" "$label" | tee -a "$log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 	set -e
 	[ "$rc" -eq 0 ] || failed+=("$label")
 done

@@ -33,9 +33,9 @@ exec 7<&-
 $CHECK "$out" status slots failed "fds 0,1,2,3"
 pass "children get stdin, stdout and stderr only"
 
-# an executable the kernel cannot run: skipped with the exec error
+# an executable the kernel cannot run, named with -i: failed with the exec error, exit 1
 printf 'garbage' > "$TMP/badexec"; chmod +x "$TMP/badexec"
-expect_exit 2 "$OBJMEM" run -i "$TMP/badexec" -w slots -n 1k -o "$TMP/bad.json" -q
+expect_exit 1 "$OBJMEM" run -i "$TMP/badexec" -w slots -n 1k -o "$TMP/bad.json" -q
 grep -q "Exec format error" "$TMP/bad.json" || fail "exec failure not reported"
 pass "exec failure reported through the close-on-exec pipe"
 
@@ -93,3 +93,55 @@ tail = cells["raises"]["stderr_tail"] or ""
 assert "Traceback" in tail and "raises.py" in tail, "traceback not kept: %r" % tail
 PY
 pass "a raising workload fails with its traceback kept; one printing protocol text on stdout is ok; a hanging one times out"
+
+# Children stay inside their limits (issue 11), with a cgroup per cell where
+# objmem can make one ("auto"; on a hybrid machine the memory limit is a
+# cgroup v1 one) and without (OBJMEM_CGROUP=off: process tree, subreaper,
+# RSS checks). The run must say which limit held --max-memory.
+for mode in auto off; do
+	# a setsid grandchild and a double-forked daemon outlive neither cell nor run
+	mark=objmem-e2e-detached-$mode-$$
+	out=$TMP/detached-$mode.json
+	DETACH_MARK=$mark OBJMEM_CGROUP=$mode expect_exit 0 "$OBJMEM" run -i python3 \
+		-w "$wl/detaches.py",slots -n 1k -r 2 -j 2 -o "$out" -q --no-table
+	$CHECK "$out" all-ok
+	[ "$($CHECK "$out" field config.memory_limit)" = null ] || fail "a memory limit without --max-memory"
+	if pgrep -f "$mark" >/dev/null; then
+		pgrep -af "$mark" >&2
+		fail "OBJMEM_CGROUP=$mode: a detached process outlived the run"
+	fi
+	pass "OBJMEM_CGROUP=$mode: no setsid grandchild or daemon outlives its run"
+
+	# 2 GB in setup() under --max-memory 200M: held from the start, not only in the fill
+	out=$TMP/hog-$mode.json
+	OBJMEM_CGROUP=$mode expect_exit 1 "$OBJMEM" run -i python3 -w "$wl/allocates_2g.py" -n 1k -r 1 \
+		-o "$out" -q --no-table --max-memory 200M -t 120
+	limit=$($CHECK "$out" field config.memory_limit)
+	case "$mode:$limit" in
+	"auto:cgroup memory.max"|"auto:cgroup v1 memory.limit_in_bytes")
+		$CHECK "$out" status allocates_2g failed \
+			"killed by the kernel's OOM killer at --max-memory 200 MiB ($limit) before 'base'" ;;
+	*":rss checks")
+		$CHECK "$out" status allocates_2g failed "exceeded --max-memory (200 MiB)" ;;
+	*) fail "OBJMEM_CGROUP=$mode: config.memory_limit is '$limit'" ;;
+	esac
+	pass "OBJMEM_CGROUP=$mode: 2 GB in setup() under --max-memory 200M: failed, held by $limit"
+done
+
+# an exception message, skip reason or note of any length reaches the results, cut and marked
+out=$TMP/long.json
+expect_exit 1 "$OBJMEM" run -i python3 -w "$wl/raises_long.py,$wl/skips_long.py,$wl/notes_long.py" \
+	-n 1k -r 1 -o "$out" -q --no-table -t 60
+$CHECK "$out" status raises_long failed "the workload raised: ValueError: xxxx"
+$CHECK "$out" status raises_long failed "… [truncated, 1000012 bytes]"
+$CHECK "$out" status skips_long skipped "… [truncated, 300000 bytes]"
+$CHECK "$out" status notes_long ok
+python3 - "$out" <<'PY'
+import json, sys
+cells = {c["workload"]: c for c in json.load(open(sys.argv[1]))["cells"]}
+note = cells["notes_long"]["note"]
+assert note.startswith("zzzz") and note.endswith("… [truncated, 200000 bytes]"), note[-60:]
+for w in ("raises_long", "skips_long"):
+    assert len(cells[w]["reason"]) < 8000, (w, len(cells[w]["reason"]))
+PY
+pass "a 1 MB exception message, a 300 kB skip reason and a 200 kB note: cut, marked, no protocol error"

@@ -16,6 +16,12 @@
  * background sleep does not: only the guard reaches it. The case without a
  * guard shows both.
  *
+ * Processes registered by pid and start time are killed only while the pid
+ * is still that process. A contained child's setsid grandchild is reached
+ * through its cgroup (the guard kills the driver's cgroups and removes
+ * them), or without cgroups through child_watch, which registers it by pid;
+ * an uncontained child's setsid grandchild is out of every reach.
+ *
  * The test process is a child subreaper: the orphans (guard, sleeps) become
  * its children and are reaped here. Forked code never asserts (it reports)
  * and ends with _exit().
@@ -31,8 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "cgroup.h"
 #include "guard.h"
 #include "spawn.h"
 #include "unit.h"
@@ -64,6 +72,13 @@ static int wait_for(int (*pred)(pid_t, const char *), pid_t pid, const char *arg
 			return 0;
 		unit_sleep(0.01);
 	}
+}
+
+static int no_path(pid_t pid, const char *path)
+{
+	struct stat st;
+	(void)pid;
+	return stat(path, &st) < 0 && errno == ENOENT;
 }
 
 static int has_comm(pid_t pid, const char *want)
@@ -159,18 +174,36 @@ struct scenario {
 	int spawned;        /* also child_start a sh that forks a background sleep */
 	int signal_guard;   /* SIGINT, SIGTERM, SIGHUP to the guard while the driver lives */
 	int sigkill;        /* the driver is SIGKILLed instead of _exiting */
+	int process;        /* victims registered by guard_add_process: 1 their start time, 2 a wrong one */
+	int detach;         /* the background sleep calls setsid: no group kill reaches it */
+	const char *contain; /* the spawned child is contained: OBJMEM_CGROUP "auto" or "off" */
 };
 
 static const struct scenario scenarios[] = {
-	{ "driver exits: the registered group is killed", 1, 1, 0, 0, 0, 0 },
-	{ "driver SIGKILLed: the registered group is killed", 1, 1, 0, 0, 0, 1 },
-	{ "every registered group killed, removed one spared", 1, 3, 0x2, 0, 0, 0 },
-	{ "every group removed: guard exits, kills nothing", 1, 2, 0x3, 0, 0, 1 },
-	{ "spawned child's background job killed (pdeathsig misses it)", 1, 0, 0, 1, 0, 1 },
-	{ "guard ignores SIGINT, SIGTERM and SIGHUP", 1, 1, 0, 1, 1, 0 },
-	{ "guard_start twice: one guard", 2, 1, 0, 0, 0, 0 },
-	{ "no guard: guard_add is a no-op, groups survive", 0, 1, 0, 1, 0, 0 },
+	{ "driver exits: the registered group is killed", 1, 1, 0, 0, 0, 0, 0, 0, NULL },
+	{ "driver SIGKILLed: the registered group is killed", 1, 1, 0, 0, 0, 1, 0, 0, NULL },
+	{ "every registered group killed, removed one spared", 1, 3, 0x2, 0, 0, 0, 0, 0, NULL },
+	{ "every group removed: guard exits, kills nothing", 1, 2, 0x3, 0, 0, 1, 0, 0, NULL },
+	{ "spawned child's background job killed (pdeathsig misses it)", 1, 0, 0, 1, 0, 1, 0, 0,
+	  NULL },
+	{ "guard ignores SIGINT, SIGTERM and SIGHUP", 1, 1, 0, 1, 1, 0, 0, 0, NULL },
+	{ "guard_start twice: one guard", 2, 1, 0, 0, 0, 0, 0, 0, NULL },
+	{ "no guard: guard_add is a no-op, groups survive", 0, 1, 0, 1, 0, 0, 0, 0, NULL },
+	{ "processes registered with their start time are killed", 1, 2, 0, 0, 0, 1, 1, 0, NULL },
+	{ "a process registered with another start time is spared (a reused pid)", 1, 1, 0, 0, 0,
+	  1, 2, 0, NULL },
+	{ "setsid grandchild of a contained child: its cgroup killed and removed", 1, 0, 0, 1, 0, 1,
+	  0, 1, "auto" },
+	{ "setsid grandchild of a contained child without cgroup: killed by pid", 1, 0, 0, 1, 0, 1,
+	  0, 1, "off" },
+	{ "setsid grandchild of an uncontained child: out of reach", 1, 0, 0, 1, 0, 1, 0, 1, NULL },
 };
+
+/* The background sleep outlives the driver: a group the guard does not reach. */
+static int bg_survives(const struct scenario *s)
+{
+	return !s->guard || (s->detach && !s->contain);
+}
 
 static void NORETURN driver_fail(int rep, const char *what)
 {
@@ -201,6 +234,52 @@ static pid_t start_victim(void)
 }
 
 /*
+ * In the driver: child_start a sh that forks a background sleep (detached
+ * with setsid, or not; the child contained, or not), report "cgroup DIR"
+ * and "shell P W". No child_release: it would unregister the group, and
+ * objmem is to die with it running.
+ */
+static void driver_spawn(const struct scenario *s, int rep)
+{
+	const char *argv[] = { "/bin/sh", "-c", s->detach ? "setsid sleep 60 & echo $!; wait"
+			       : "sleep 60 & echo $!; wait", NULL };
+	struct child c;
+	struct buf out = BUF_INIT;
+	char *why = NULL;
+	child_init(&c);
+	for (size_t i = 0; argv[i]; i++)
+		strvec_push(&c.argv, argv[i]);
+	if (s->contain) {
+		setenv("OBJMEM_CGROUP", s->contain, 1);
+		cgroup_forget();
+		c.contain = 1;
+	}
+	if (child_start(&c, &why)) {
+		dprintf(rep, "error %s\n", why);
+		free(why);
+		_exit(1);
+	}
+	if (unit_read_until(c.out_fd, &out, "\n", WAIT_S))
+		driver_fail(rep, "no pid from the shell");
+	pid_t bg = (pid_t)atoi(out.p);
+	struct unit_proc pi;
+	for (double end = now_s() + WAIT_S; s->detach && now_s() < end; unit_sleep(0.005))
+		if (unit_proc_info(bg, &pi) == 0 && pi.pgrp == bg)
+			break;
+	/* as the runner does while a cell runs: what left the group is told to the guard */
+	child_watch(&c);
+	if (cgroup_active(&c.cg))
+		dprintf(rep, "cgroup %s\n", c.cg.dir ? c.cg.dir : c.cg.mem_dir);
+	else if (s->contain && strcmp(s->contain, "off"))
+		dprintf(rep, "skip: %s\n", c.no_cgroup ? c.no_cgroup : "no cgroup");
+	dprintf(rep, "shell %d %d\n", (int)c.pid, (int)bg);
+	buf_release(&out);
+	/* free what valgrind would call lost */
+	strvec_clear(&c.argv);
+	strvec_clear(&c.env);
+}
+
+/*
  * The driver. Reports "guard G N", "victim V" lines, "shell P W", then
  * "ready"; waits for a byte on hold (or EOF) and _exits without cleanup.
  */
@@ -227,37 +306,19 @@ static void NORETURN driver(const struct scenario *s, int rep, int hold, const c
 		victims[i] = start_victim();
 		if (victims[i] < 0)
 			driver_fail(rep, "fork");
-		guard_add(victims[i]);
+		struct unit_proc pi;
+		if (!s->process)
+			guard_add(victims[i]);
+		else if (unit_proc_info(victims[i], &pi) == 0)
+			guard_add_process(victims[i], pi.start + (s->process == 2 ? 1 : 0));
 		dprintf(rep, "victim %d\n", (int)victims[i]);
 	}
 	for (int i = 0; i < s->victims; i++)
 		if (s->removed & (1u << i))
 			guard_remove(victims[i]);
 
-	if (s->spawned) {
-		static const char *const argv[] = { "/bin/sh", "-c", "sleep 60 & echo $!; wait", NULL };
-		struct child c;
-		struct buf out = BUF_INIT;
-		char *why = NULL;
-		child_init(&c);
-		for (size_t i = 0; argv[i]; i++)
-			strvec_push(&c.argv, argv[i]);
-		if (child_start(&c, &why)) {
-			dprintf(rep, "error %s\n", why);
-			free(why);
-			_exit(1);
-		}
-		if (unit_read_until(c.out_fd, &out, "\n", WAIT_S))
-			driver_fail(rep, "no pid from the shell");
-		dprintf(rep, "shell %d %d\n", (int)c.pid, atoi(out.p));
-		buf_release(&out);
-		/*
-		 * No child_release: it would unregister the group, and objmem is
-		 * to die with it running. Free what valgrind would call lost.
-		 */
-		strvec_clear(&c.argv);
-		strvec_clear(&c.env);
-	}
+	if (s->spawned)
+		driver_spawn(s, rep);
 	dprintf(rep, "ready\n");
 	char go;
 	while (read(hold, &go, 1) < 0 && errno == EINTR)
@@ -277,6 +338,8 @@ struct run {
 	int rep, hold;
 	struct tracked guard, victims[MAX_VICTIMS], shell, bg;
 	int n_guards, n_victims;
+	char cgroup[4096];   /* the spawned child's cgroup, or "" */
+	int skipped;         /* no cgroup on this machine */
 };
 
 static void track(struct tracked *t, pid_t pid)
@@ -303,6 +366,12 @@ static int parse_report(struct run *r, const char *text)
 		} else if (sscanf(line, "shell %d %d", &a, &b) == 2) {
 			track(&r->shell, a);
 			track(&r->bg, b);
+		} else if (!strncmp(line, "cgroup ", 7)) {
+			snprintf(r->cgroup, sizeof(r->cgroup), "%.*s", nl ? (int)(nl - line - 7)
+				 : (int)strlen(line + 7), line + 7);
+		} else if (!strncmp(line, "skip: ", 6)) {
+			r->skipped = 1;
+			fprintf(stderr, "\n  %.*s", nl ? (int)(nl - line + 1) : (int)strlen(line), line);
 		} else if (!strncmp(line, "ready", 5)) {
 			ready = 1;
 		} else {
@@ -347,6 +416,45 @@ static void run_cleanup(struct run *r)
 		close(r->hold);
 	r->rep = r->hold = -1;
 	reap_strays();
+}
+
+/* The driver dies (SIGKILL, or _exit when told); then what the guard must have killed is gone. */
+static void driver_dies(const struct scenario *s, struct run *r)
+{
+	if (s->sigkill) {
+		kill(r->driver, SIGKILL);
+	} else {
+		CU_ASSERT_EQUAL(write(r->hold, "x", 1), 1);
+	}
+	int st = 0;
+	pid_t w = 0;
+	double deadline = now_s() + WAIT_S;
+	while ((w = waitpid(r->driver, &st, WNOHANG)) == 0 && now_s() < deadline)
+		unit_sleep(0.01);
+	CU_ASSERT_EQUAL(w, r->driver);
+	if (w == r->driver) {
+		r->driver = 0;
+		int want_end = s->sigkill ? WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL
+					  : WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		CU_ASSERT(want_end);
+	}
+
+	/* The guard ends once its pipe closes; after that nothing more is killed. */
+	if (s->guard)
+		CU_ASSERT(unit_wait_gone(r->guard.pid, r->guard.start, WAIT_S));
+	for (int i = 0; i < r->n_victims; i++) {
+		int killed = s->guard && !(s->removed & (1u << i)) && s->process != 2;
+		CU_ASSERT(killed ? unit_wait_gone(r->victims[i].pid, r->victims[i].start, WAIT_S)
+				 : unit_is_alive(r->victims[i].pid, r->victims[i].start));
+	}
+	if (s->spawned && !r->skipped) {
+		/* the shell dies with the driver either way; its job only by the guard */
+		CU_ASSERT(unit_wait_gone(r->shell.pid, r->shell.start, WAIT_S));
+		CU_ASSERT(!bg_survives(s) ? unit_wait_gone(r->bg.pid, r->bg.start, WAIT_S)
+					  : unit_is_alive(r->bg.pid, r->bg.start));
+	}
+	if (r->cgroup[0])   /* removed by the guard once empty */
+		CU_ASSERT(wait_for(no_path, 0, r->cgroup, WAIT_S));
 }
 
 static void run_scenario(const struct scenario *s)
@@ -410,44 +518,13 @@ static void run_scenario(const struct scenario *s)
 		CU_ASSERT(unit_is_alive(r.shell.pid, r.shell.start));
 		CU_ASSERT(unit_is_alive(r.bg.pid, r.bg.start));
 		struct unit_proc pi;
-		CU_ASSERT(unit_proc_info(r.bg.pid, &pi) == 0 && pi.pgrp == r.shell.pid);
+		CU_ASSERT(unit_proc_info(r.bg.pid, &pi) == 0 &&
+			  pi.pgrp == (s->detach ? r.bg.pid : r.shell.pid));
 	}
 	if (s->guard)
 		CU_ASSERT(unit_is_alive(r.guard.pid, r.guard.start));
 
-	/* objmem dies. */
-	if (s->sigkill) {
-		kill(r.driver, SIGKILL);
-	} else {
-		CU_ASSERT_EQUAL(write(r.hold, "x", 1), 1);
-	}
-	int st = 0;
-	pid_t w = 0;
-	double deadline = now_s() + WAIT_S;
-	while ((w = waitpid(r.driver, &st, WNOHANG)) == 0 && now_s() < deadline)
-		unit_sleep(0.01);
-	CU_ASSERT_EQUAL(w, r.driver);
-	if (w == r.driver) {
-		r.driver = 0;
-		int want_end = s->sigkill ? WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL
-					  : WIFEXITED(st) && WEXITSTATUS(st) == 0;
-		CU_ASSERT(want_end);
-	}
-
-	/* The guard ends once its pipe closes; after that nothing more is killed. */
-	if (s->guard)
-		CU_ASSERT(unit_wait_gone(r.guard.pid, r.guard.start, WAIT_S));
-	for (int i = 0; i < r.n_victims; i++) {
-		int killed = s->guard && !(s->removed & (1u << i));
-		CU_ASSERT(killed ? unit_wait_gone(r.victims[i].pid, r.victims[i].start, WAIT_S)
-				 : unit_is_alive(r.victims[i].pid, r.victims[i].start));
-	}
-	if (s->spawned) {
-		/* the shell dies with the driver either way; its job only by the guard */
-		CU_ASSERT(unit_wait_gone(r.shell.pid, r.shell.start, WAIT_S));
-		CU_ASSERT(s->guard ? unit_wait_gone(r.bg.pid, r.bg.start, WAIT_S)
-				   : unit_is_alive(r.bg.pid, r.bg.start));
-	}
+	driver_dies(s, &r);
 	run_cleanup(&r);
 	for (int i = 0; i < r.n_victims; i++)
 		CU_ASSERT_FALSE(unit_is_alive(r.victims[i].pid, r.victims[i].start));

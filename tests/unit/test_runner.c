@@ -1,97 +1,32 @@
 /*
- * test_runner.c - runner.c: runner_in_shard (every cell of a matrix in
- * exactly one of N slices, the same on every call, n <= 1 is everything);
- * runner_run_cell on real cells with the system python3 (found on PATH):
+ * test_runner.c - runner.c's runner_run_cell on real cells with the system python3 (found on PATH):
  * the "slots" workload measured at all four phases (at 1000 objects, and
  * at 100000 for a bytes-per-object figure between 30 and 200), and
  * workload files written here that raise, skip, or hang in setup (failed
- * by the timeout within a bounded time, the child gone); runner_run over a
- * 2 x 2 x 1 matrix written to a results file that reads back in the one
- * order of cells, then resumed with nothing left to do; and an output that
- * cannot be written stopping the run before any cell.
+ * by the timeout within a bounded time, the child gone); and matrix.c's
+ * matrix_run over a 2 x 2 x 1 matrix written to a results file that reads
+ * back in the one order of cells, then resumed with nothing left to do;
+ * and an output that cannot be written failing the run with nothing
+ * written (the shards are test_matrix.c's).
  *
  * Every file goes under unit_tmpdir(), removed at the end; every child is
  * waited for by the runner (the tests check that its pid is gone).
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
+#include "matrix.h"
+#include "procmem.h"
 #include "runner.h"
 #include "spawn.h"
 #include "unit.h"
-
-/* ---- runner_in_shard ---- */
-
-static const char *const shard_interps[] = { "a", "b", "cpython-3.12", "py<b>&'\"", "pypy3.10" };
-static const char *const shard_workloads[] = { "point3d", "slots", "w", "dataclass-slots" };
-static const uint64_t shard_counts[] = { 100, 1000, 100000, 1000000, 10000000 };
-enum { SHARD_REPEATS = 3 };
-
-static void test_shards(void)
-{
-	static const int ns[] = { 2, 3, 4, 7, 16 };
-	for (size_t t = 0; t < ARRAY_SIZE(ns); t++) {
-		int n = ns[t];
-		size_t per_shard[16] = { 0 }, cells = 0, bad = 0;
-		for (size_t i = 0; i < ARRAY_SIZE(shard_interps); i++)
-			for (size_t w = 0; w < ARRAY_SIZE(shard_workloads); w++)
-				for (size_t c = 0; c < ARRAY_SIZE(shard_counts); c++)
-					for (int r = 1; r <= SHARD_REPEATS; r++) {
-						int in = 0, where = -1;
-						for (int k = 1; k <= n; k++)
-							if (runner_in_shard(shard_interps[i], shard_workloads[w],
-									    shard_counts[c], r, k, n)) {
-								in++;
-								where = k;
-							}
-						cells++;
-						if (in != 1) {
-							bad++;
-							continue;
-						}
-						per_shard[where - 1]++;
-						/* the same answer on every call */
-						if (!runner_in_shard(shard_interps[i], shard_workloads[w],
-								     shard_counts[c], r, where, n))
-							bad++;
-						/* a k outside 1..n holds nothing */
-						if (runner_in_shard(shard_interps[i], shard_workloads[w],
-								    shard_counts[c], r, 0, n) ||
-						    runner_in_shard(shard_interps[i], shard_workloads[w],
-								    shard_counts[c], r, n + 1, n))
-							bad++;
-					}
-		if (bad)
-			fprintf(stderr, "\n%d shards: %zu of %zu cells not in exactly one\n", n, bad, cells);
-		CU_ASSERT_EQUAL(bad, 0);
-		/* 300 cells spread over every slice */
-		size_t total = 0;
-		for (int k = 0; k < n; k++) {
-			CU_ASSERT(per_shard[k] > 0);
-			total += per_shard[k];
-		}
-		CU_ASSERT_EQUAL(total, cells);
-	}
-	/* n <= 1: the whole matrix, whatever k */
-	static const int whole[][2] = { { 0, 0 }, { 1, 0 }, { 1, 1 }, { 5, 1 }, { 0, -1 }, { 3, 0 } };
-	for (size_t i = 0; i < ARRAY_SIZE(whole); i++)
-		for (size_t c = 0; c < ARRAY_SIZE(shard_counts); c++)
-			CU_ASSERT_EQUAL(runner_in_shard("a", "w", shard_counts[c], 1, whole[i][0],
-							whole[i][1]), 1);
-	/* a long name is a name like any other */
-	char longname[2000];
-	memset(longname, 'x', sizeof(longname) - 1);
-	longname[sizeof(longname) - 1] = '\0';
-	int in = 0;
-	for (int k = 1; k <= 3; k++)
-		in += runner_in_shard(longname, "w", 1000, 1, k, 3);
-	CU_ASSERT_EQUAL(in, 1);
-}
 
 /* ---- real cells ---- */
 
@@ -302,7 +237,7 @@ static const struct fault_case {
 	  "DESCRIPTION = 'hangs in setup (test_runner)'\n\n"
 	  "def setup():\n"
 	  "    time.sleep(3600)\n",
-	  2, CELL_FAILED, "timeout: no 'base' line within 2 s", 0 },
+	  5, CELL_FAILED, "timeout: no 'base' line within 5 s", 0 },
 	{ "objmem_unit_dies",
 	  "import os\n\n"
 	  "DESCRIPTION = 'exits in the factory (test_runner)'\n\n"
@@ -351,6 +286,322 @@ static void test_faults(void)
 	world_leave(&w);
 }
 
+/* ---- what a cell may not do: outlive itself, pass --max-memory, break lines ---- */
+
+/* Cgroups as the machine has them ("auto"), or none ("off"): discovered afresh. */
+static void use_cgroups(const char *mode)
+{
+	if (mode)
+		setenv("OBJMEM_CGROUP", mode, 1);
+	else
+		unsetenv("OBJMEM_CGROUP");
+	cgroup_forget();
+}
+
+static const char *const cgroup_modes[] = { "auto", "off" };
+
+/* A process that is still there with marker in its command line. */
+static int alive_with(pid_t pid, const char *marker)
+{
+	char path[64], text[4096];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	ssize_t n = procmem_read_text(path, text, sizeof(text));
+	return n > 0 && memmem(text, (size_t)n, marker, strlen(marker)) != NULL;
+}
+
+static const char detach_source[] =
+	"import os, time\n"
+	"DESCRIPTION = 'leaves a setsid grandchild and a daemon (test_runner)'\n"
+	"def _linger(how, out):\n"
+	"    os.setsid()\n"
+	"    if how == 'daemon' and os.fork():\n"
+	"        os._exit(0)\n"
+	"    f = open(out, 'a'); f.write('%d\\n' % os.getpid()); f.close()\n"
+	"    os.execv('/bin/sleep', ['objmem-unit-detached', '300'])\n"
+	"def setup():\n"
+	"    out = os.environ['DETACH_PIDS']\n"
+	"    for how in ('setsid', 'daemon'):\n"
+	"        pid = os.fork()\n"
+	"        if pid == 0:\n"
+	"            try:\n"
+	"                _linger(how, out)\n"
+	"            finally:\n"
+	"                os._exit(0)\n"
+	"        if how == 'daemon':\n"
+	"            os.waitpid(pid, 0)\n"
+	"    while len(open(out).read().split()) < 2:\n"
+	"        time.sleep(0.01)\n"
+	"    if os.environ.get('DETACH_HANG'):\n"
+	"        return lambda i: time.sleep(3600)\n"
+	"    return lambda i: object()\n";
+
+/* The processes whose pids the workload wrote to path are gone (2 of them). */
+static void check_detached_gone(const char *path, const char *mode)
+{
+	struct buf b = BUF_INIT;
+	CU_ASSERT_EQUAL(read_file(path, 4096, &b), 0);
+	int n = 0;
+	for (char *p = b.p, *end; p && *p; p = end, n++) {
+		pid_t pid = (pid_t)strtol(p, &end, 10);
+		if (end == p)
+			break;
+		double deadline = now_s() + 2;
+		while (alive_with(pid, "objmem-unit-detached") && now_s() < deadline)
+			unit_sleep(0.01);
+		if (alive_with(pid, "objmem-unit-detached")) {
+			fprintf(stderr, "\n%s: pid %d outlived its cell\n", mode, pid);
+			CU_FAIL("a detached process outlived its cell");
+			kill(pid, SIGKILL);
+		}
+	}
+	CU_ASSERT_EQUAL(n, 2);
+	buf_release(&b);
+}
+
+/* A setsid grandchild and a double-forked daemon are gone when their cell ends. */
+static void test_detached_gone(void)
+{
+	struct world w;
+	if (!world_enter(&w)) {
+		const char *name = add_workload(&w, "objmem_unit_detaches", detach_source);
+		for (size_t m = 0; m < ARRAY_SIZE(cgroup_modes); m++) {
+			use_cgroups(cgroup_modes[m]);
+			char *pids = xasprintf("%s/pids-%s", w.tmp, cgroup_modes[m]);
+			setenv("DETACH_PIDS", pids, 1);
+			struct cell c;
+			run_cell(&w, name, 1000, &c);
+			if (c.status != CELL_OK)
+				fprintf(stderr, "\n%s: %s\n%s\n", cgroup_modes[m], c.reason ? c.reason : "",
+					c.stderr_tail ? c.stderr_tail : "");
+			CU_ASSERT_EQUAL(c.status, CELL_OK);
+			check_detached_gone(pids, cgroup_modes[m]);
+			cell_release(&c);
+			free(pids);
+		}
+		unsetenv("DETACH_PIDS");
+		use_cgroups(NULL);
+	}
+	world_leave(&w);
+}
+
+/*
+ * 2 GB in setup() under --max-memory 200M: the kernel kills it where a
+ * cgroup holds the limit, the RSS check before 'base' otherwise; the config
+ * says which.
+ */
+static void test_max_memory_in_setup(void)
+{
+	struct world w;
+	if (world_enter(&w)) {
+		world_leave(&w);
+		return;
+	}
+	const char *name = add_workload(&w, "objmem_unit_hog",
+					"DESCRIPTION = '2 GB in setup (test_runner)'\n"
+					"def setup():\n"
+					"    hog = b'\\x01' * (2 << 30)\n"
+					"    return lambda i: (hog, i)\n");
+	for (size_t m = 0; m < ARRAY_SIZE(cgroup_modes); m++) {
+		use_cgroups(cgroup_modes[m]);
+		const char *kernel = cgroup_memory_name(cgroup_memory_available());
+		free(w.cfg.memory_limit);
+		w.cfg.memory_limit = NULL;
+		w.cfg.max_memory = 200u << 20;
+		struct cell c;
+		double t0 = now_s();
+		run_cell(&w, name, 1000, &c);
+		const char *want = kernel ? "killed by the kernel's OOM killer at --max-memory 200 MiB"
+			: "exceeded --max-memory (200 MiB) ";
+		int ok = c.status == CELL_FAILED && c.reason && !strncmp(c.reason, want, strlen(want));
+		if (!ok)
+			fprintf(stderr, "\n%s: %s: '%s'\n", cgroup_modes[m], cell_status_name(c.status),
+				c.reason ? c.reason : "");
+		CU_ASSERT(ok);
+		CU_ASSERT_STRING_EQUAL(w.cfg.memory_limit ? w.cfg.memory_limit : "(null)",
+				       kernel ? kernel : "rss checks");
+		CU_ASSERT(now_s() - t0 < 60);
+		check_child_gone(&c);
+		cell_release(&c);
+	}
+	w.cfg.max_memory = 0;
+	use_cgroups(NULL);
+	world_leave(&w);
+}
+
+/* Texts of any length reach the results, cut with a mark (the agent cuts them). */
+static const struct long_case {
+	const char *name, *source;
+	enum cell_status status;
+	const char *start;      /* the reason (or the note, for ok) starts so */
+} long_cases[] = {
+	{ "objmem_unit_long_raise",
+	  "def setup():\n    raise ValueError('x' * 1000000)\n",
+	  CELL_FAILED, "the workload raised: ValueError: xxxx" },
+	{ "objmem_unit_long_skip",
+	  "from _objmem import Skip\ndef setup():\n    raise Skip('y' * 300000)\n",
+	  CELL_SKIPPED, "yyyy" },
+	{ "objmem_unit_long_note",
+	  "def setup():\n    return (lambda i: object()), 'z' * 200000\n",
+	  CELL_OK, "zzzz" },
+};
+
+static void test_long_texts(void)
+{
+	struct world w;
+	if (world_enter(&w)) {
+		world_leave(&w);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(long_cases); i++) {
+		const struct long_case *t = &long_cases[i];
+		struct cell c;
+		run_cell(&w, add_workload(&w, t->name, t->source), 1000, &c);
+		const char *text = t->status == CELL_OK ? c.note : c.reason;
+		int ok = c.status == t->status && text && !strncmp(text, t->start, strlen(t->start)) &&
+			 strstr(text, "\xe2\x80\xa6 [truncated, ") && strlen(text) < 8000;
+		if (!ok)
+			fprintf(stderr, "\n%s: %s: '%.200s'\n", t->name, cell_status_name(c.status),
+				text ? text : "(none)");
+		CU_ASSERT(ok);
+		cell_release(&c);
+	}
+	world_leave(&w);
+}
+
+/*
+ * Lines longer than PROTO_MAX_LINE from a child that does not cut them (a
+ * shell playing the agent): a long reason or note is kept, cut and marked,
+ * and the conversation goes on after a long note; a flood is an error.
+ */
+static const struct overlong_case {
+	const char *name, *script;
+	enum cell_status status;
+	const char *want;   /* start of the reason (or of the note, for ok) */
+} overlong_cases[] = {
+	{ "a 200 kB error line",
+	  "echo 'OBJMEM/1 phase {\"phase\":\"start\"}'; read go; "
+	  "printf 'OBJMEM/1 error {\"reason\":\"E: '; head -c 200000 /dev/zero | tr '\\0' e; "
+	  "printf '\"}\\n'; sleep 5",
+	  CELL_FAILED, "the workload raised: E: eeee" },
+	{ "a 100 kB note, then the rest of the cell",
+	  "echo 'OBJMEM/1 phase {\"phase\":\"start\"}'; read go; "
+	  "printf 'OBJMEM/1 phase {\"phase\":\"base\",\"getsizeof\":8,\"note\":\"'; "
+	  "head -c 100000 /dev/zero | tr '\\0' n; printf '\"}\\n'; read go; "
+	  "echo 'OBJMEM/1 phase {\"phase\":\"full\"}'; read go; "
+	  "echo 'OBJMEM/1 phase {\"phase\":\"freed\"}'; read go; echo 'OBJMEM/1 done {}'",
+	  CELL_OK, "nnnn" },
+	{ "a flood without newline",
+	  "echo 'OBJMEM/1 phase {\"phase\":\"start\"}'; read go; head -c 300000 /dev/zero | tr '\\0' f; "
+	  "sleep 5",
+	  CELL_FAILED, "protocol error: a stdout line longer than 65536 bytes" },
+};
+
+static void test_overlong_lines(void)
+{
+	struct world w;
+	if (world_enter(&w)) {
+		world_leave(&w);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(overlong_cases); i++) {
+		const struct overlong_case *t = &overlong_cases[i];
+		struct interp sh;
+		interp_init(&sh);
+		sh.name = xstrdup("sh");
+		strvec_push(&sh.argv, "/bin/sh");
+		strvec_push(&sh.argv, "-c");
+		strvec_push(&sh.argv, t->script);
+		strvec_push(&sh.argv, "sh");
+		struct cell c;
+		cell_init(&c);
+		c.interpreter = xstrdup("sh");
+		c.workload = xstrdup("slots");
+		c.count = 1;
+		c.repeat = 1;
+		double t0 = now_s();
+		runner_run_cell(&w.cat, &sh, &w.rc, &c);
+		const char *text = t->status == CELL_OK ? c.note : c.reason;
+		int ok = c.status == t->status && text && !strncmp(text, t->want, strlen(t->want));
+		if (t->status != CELL_OK || strncmp(t->want, "protocol", 8))
+			ok = ok && (!strncmp(t->want, "protocol", 8) ||
+				    strstr(text, "[truncated: the line is longer than 65536 bytes]"));
+		if (!ok)
+			fprintf(stderr, "\n%s: %s: '%.120s'\n", t->name, cell_status_name(c.status),
+				text ? text : "(none)");
+		CU_ASSERT(ok);
+		CU_ASSERT(now_s() - t0 < 4);   /* killed, not waited for */
+		cell_release(&c);
+		interp_release(&sh);
+	}
+	world_leave(&w);
+}
+
+/* Sets runner_stop_signal once the workload has written its two pids (at most 60 s). */
+struct stopper {
+	const char *pids;
+	double at;          /* when it did */
+};
+
+static void *stop_later(void *arg)
+{
+	struct stopper *st = arg;
+	for (double end = now_s() + 60; now_s() < end; unit_sleep(0.01)) {
+		char text[256];
+		if (procmem_read_text(st->pids, text, sizeof(text)) > 0 && strchr(text, '\n') &&
+		    strchr(text, '\n') != strrchr(text, '\n'))
+			break;
+	}
+	unit_sleep(0.2);   /* in the fill by now */
+	st->at = now_s();
+	runner_stop_signal = SIGINT;
+	return NULL;
+}
+
+/*
+ * A stop request ends a cell hanging in its fill within a second, with
+ * what it detached (with cgroups and without), and no cell starts after.
+ */
+static void test_stop_in_cell(void)
+{
+	struct world w;
+	if (world_enter(&w)) {
+		world_leave(&w);
+		return;
+	}
+	const char *name = add_workload(&w, "objmem_unit_stop", detach_source);
+	setenv("DETACH_HANG", "1", 1);
+	w.cfg.timeout_s = 600;
+	for (size_t m = 0; m < ARRAY_SIZE(cgroup_modes); m++) {
+		use_cgroups(cgroup_modes[m]);
+		char *pids = xasprintf("%s/pids-stop-%s", w.tmp, cgroup_modes[m]);
+		setenv("DETACH_PIDS", pids, 1);
+		struct stopper st = { pids, 0 };
+		pthread_t th;
+		CU_ASSERT_FATAL(pthread_create(&th, NULL, stop_later, &st) == 0);
+		struct cell c;
+		run_cell(&w, name, 1000, &c);
+		double ended = now_s();
+		pthread_join(th, NULL);
+		CU_ASSERT_EQUAL(c.status, CELL_FAILED);
+		CU_ASSERT_STRING_EQUAL(c.reason ? c.reason : "", "interrupted");
+		CU_ASSERT(ended - st.at < 1.0);
+		check_child_gone(&c);
+		check_detached_gone(pids, cgroup_modes[m]);
+		cell_release(&c);
+		/* stopped: the next cell ends at once */
+		run_cell(&w, name, 1000, &c);
+		CU_ASSERT(now_s() - ended < 1.0);
+		CU_ASSERT_STRING_EQUAL(c.reason ? c.reason : "", "interrupted");
+		cell_release(&c);
+		runner_stop_signal = 0;
+		free(pids);
+	}
+	unsetenv("DETACH_PIDS");
+	unsetenv("DETACH_HANG");
+	use_cgroups(NULL);
+	world_leave(&w);
+}
+
 /* ---- the matrix ---- */
 
 static void test_matrix(void)
@@ -380,11 +631,13 @@ static void test_matrix(void)
 	interp_copy(results_add_interp(&r), &w.in);
 	config_copy(&r.config, &w.cfg);
 	char *out = xasprintf("%s/results.json", w.tmp);
-	struct run_config rc = { &r.config, out, 1 };
-	size_t done = 99, total = 99;
+	struct matrix_opts mo = { .cell = { &r.config, out, 1 } };
+	struct matrix_outcome mout;
 	double t0 = now_s();
 	unit_stderr_begin();
-	int status = runner_run(&w.cat, &r, &rc, &done, &total);
+	int status = matrix_run(&w.cat, &r, &mo, &mout);
+	size_t done = mout.done, total = mout.total;
+	matrix_outcome_release(&mout);
 	char *err = unit_stderr_end();
 	CU_ASSERT_EQUAL(status, 0);
 	CU_ASSERT_EQUAL(done, 4);
@@ -432,17 +685,20 @@ static void test_matrix(void)
 	results_release(&back);
 
 	/* resumed: every cell is there, nothing runs */
-	done = total = 99;
+	mo.resume = 1;
 	unit_stderr_begin();
-	status = runner_run(&w.cat, &r, &rc, &done, &total);
+	status = matrix_run(&w.cat, &r, &mo, &mout);
 	err = unit_stderr_end();
 	free(err);
+	done = mout.done;
+	total = mout.total;
+	matrix_outcome_release(&mout);
 	CU_ASSERT_EQUAL(status, 0);
 	CU_ASSERT_EQUAL(done, 0);
 	CU_ASSERT_EQUAL(total, 0);
 	CU_ASSERT_EQUAL(r.n_cells, 4);
 
-	/* an output that cannot be written stops the run before any cell */
+	/* an output that cannot be written: the run says so and fails, nothing is written */
 	struct results r2;
 	results_init(&r2);
 	r2.objmem_version = xstrdup("unit");
@@ -450,14 +706,15 @@ static void test_matrix(void)
 	interp_copy(results_add_interp(&r2), &w.in);
 	config_copy(&r2.config, &w.cfg);
 	char *bad = xasprintf("%s/no-such-dir/results.json", w.tmp);
-	struct run_config rc2 = { &r2.config, bad, 1 };
+	struct matrix_opts mo2 = { .cell = { &r2.config, bad, 1 } };
 	unit_stderr_begin();
-	status = runner_run(&w.cat, &r2, &rc2, &done, &total);
+	status = matrix_run(&w.cat, &r2, &mo2, &mout);
 	err = unit_stderr_end();
 	CU_ASSERT_EQUAL(status, -1);
-	CU_ASSERT_EQUAL(done, 0);
-	CU_ASSERT_EQUAL(r2.n_cells, 0);
+	CU_ASSERT_EQUAL(mout.wrote, 0);
+	matrix_outcome_release(&mout);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "error: "));
+	CU_ASSERT_NOT_EQUAL(stat(bad, &st), 0);
 	free(err);
 	free(bad);
 	results_release(&r2);
@@ -467,13 +724,14 @@ static void test_matrix(void)
 	world_leave(&w);
 }
 
-static const struct unit_test shard_tests[] = {
-	{ "every cell in exactly one shard", test_shards },
-};
-
 static const struct unit_test cell_tests[] = {
 	{ "slots at 1000 and 100000 objects", test_ok_cell },
 	{ "raises, skips, hangs, dies", test_faults },
+	{ "a setsid grandchild and a daemon die with their cell", test_detached_gone },
+	{ "2 GB in setup under --max-memory 200M", test_max_memory_in_setup },
+	{ "a reason, skip or note of any length, cut and marked", test_long_texts },
+	{ "overlong lines from a child that does not cut them", test_overlong_lines },
+	{ "a stop request ends a hanging cell", test_stop_in_cell },
 	{ "a 2 x 2 x 1 matrix to a file, resumed", test_matrix },
 };
 
@@ -481,7 +739,6 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	const struct unit_suite suites[] = {
-		UNIT_SUITE("runner_in_shard", shard_tests),
 		UNIT_SUITE("cells", cell_tests),
 	};
 	return unit_main(argv[0], suites, ARRAY_SIZE(suites));

@@ -12,7 +12,10 @@
  * pipe: a CUnit assertion in them would count nowhere.
  *
  * Two cases failed before their fixes (a closed stdin in the parent, a
- * trailing ':' in PATH) and guard against their return.
+ * trailing ':' in PATH) and guard against their return. The containment
+ * cases (a setsid grandchild, a double-forked daemon) run in a helper per
+ * mode, with cgroups and with OBJMEM_CGROUP=off, so that each mode finds
+ * its cgroups and its subreaper afresh.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "cgroup.h"
 #include "spawn.h"
 #include "unit.h"
 #include "util.h"
@@ -714,6 +718,158 @@ static void test_signal_group_reaches_grandchild(void)
 	grandchild_case(SIGTERM, 0);
 }
 
+/* ---- containment: what a contained child started dies with it ------------- */
+
+/*
+ * sh prints the pid of a process it leaves behind, detached in one of the
+ * ways a workload may (a setsid grandchild, a double-forked daemon, a
+ * plain background job), then goes on sleeping (the child is killed) or
+ * exits (the child ends by itself and child_release cleans up). With a
+ * cgroup the group kill reaches everything; without one (OBJMEM_CGROUP=off)
+ * the tree walk of child_kill and the subreaper's orphan scan do.
+ */
+static const struct contain_case {
+	const char *name;
+	const char *script;
+	int kill;       /* child_kill while it runs; else it exits and is waited for */
+	int detached;   /* the process left behind leads a session of its own */
+} contain_cases[] = {
+	{ "setsid grandchild, child killed", "setsid sleep 60 & echo $!; exec sleep 60", 1, 1 },
+	{ "setsid grandchild, child exits", "setsid sleep 60 & echo $!; exit 0", 0, 1 },
+	{ "double-forked daemon, child killed", "(setsid sleep 60 & echo $!); exec sleep 60", 1, 1 },
+	{ "double-forked daemon, child exits", "(setsid sleep 60 & echo $!); exit 0", 0, 1 },
+	{ "background job in the group, child exits", "sleep 60 & echo $!; exit 0", 0, 0 },
+};
+
+/* Wait until pid has called setsid (it leads its own group), at most WAIT_S. */
+static int wait_detached(pid_t pid)
+{
+	double deadline = now_s() + WAIT_S;
+	struct unit_proc pi;
+	while (unit_proc_info(pid, &pi) == 0 && pi.pgrp != pid && now_s() < deadline)
+		unit_sleep(0.005);
+	return unit_proc_info(pid, &pi) == 0 && pi.pgrp == pid;
+}
+
+/* One case in a helper process: "ok", or what went wrong, on rep. */
+static void contain_one(const struct contain_case *t, int want_cgroup, int rep)
+{
+	const char *argv[] = { "/bin/sh", "-c", t->script, NULL };
+	struct child c;
+	struct buf out = BUF_INIT;
+	char *why = NULL;
+	child_init(&c);
+	child_args(&c, argv, NULL);
+	c.contain = 1;
+	if (child_start(&c, &why)) {
+		dprintf(rep, "%s: start failed: %s\n", t->name, why);
+		_exit(1);
+	}
+	if (cgroup_active(&c.cg) != want_cgroup) {
+		dprintf(rep, "%s: cgroup %s: %s\n", t->name, want_cgroup ? "missing" : "made",
+			c.no_cgroup ? c.no_cgroup : "");
+		_exit(1);
+	}
+	char *dir = c.cg.dir ? xstrdup(c.cg.dir) : NULL;
+	struct unit_proc gi;
+	pid_t g = unit_read_until(c.out_fd, &out, "\n", WAIT_S) == 0 ? (pid_t)atoi(out.p) : 0;
+	if (g <= 1 || unit_proc_info(g, &gi) || (t->detached && !wait_detached(g))) {
+		dprintf(rep, "%s: no process left behind to check\n", t->name);
+		_exit(1);
+	}
+	if (t->kill)
+		child_kill(&c);
+	else if (child_wait(&c, WAIT_S) != 1)
+		dprintf(rep, "%s: the child did not exit\n", t->name);
+	child_release(&c);
+	struct stat st;
+	if (!unit_wait_gone(g, gi.start, WAIT_S))
+		dprintf(rep, "%s: pid %d outlived its child\n", t->name, (int)g);
+	else if (dir && stat(dir, &st) == 0)
+		dprintf(rep, "%s: cgroup '%s' was not removed\n", t->name, dir);
+	else
+		dprintf(rep, "ok\n");
+	if (unit_is_alive(g, gi.start))
+		kill(g, SIGKILL);
+	free(dir);
+	buf_release(&out);
+}
+
+/* Every case, with cgroups (if this machine has them) or without. */
+static void contain_cases_in(const char *mode)
+{
+	int rep[2];
+	CU_ASSERT_FATAL(pipe2(rep, O_CLOEXEC) == 0);
+	fflush(NULL);
+	pid_t helper = fork();
+	CU_ASSERT_FATAL(helper >= 0);
+	if (helper == 0) {
+		close(rep[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setenv("OBJMEM_CGROUP", mode, 1);
+		cgroup_forget();
+		struct cgroup probe;
+		char *why = NULL;
+		int want = strcmp(mode, "off") && cgroup_create(&probe, 0, &why) == 0;
+		if (want)
+			cgroup_remove(&probe);
+		else if (strcmp(mode, "off"))
+			dprintf(rep[1], "skip: %s\n", why);
+		for (size_t i = 0; i < ARRAY_SIZE(contain_cases); i++)
+			contain_one(&contain_cases[i], want, rep[1]);
+		free(why);
+		_exit(0);
+	}
+	close(rep[1]);
+	fcntl(rep[0], F_SETFL, O_NONBLOCK);
+	struct buf b = BUF_INIT;
+	CU_ASSERT_EQUAL(unit_read_until(rep[0], &b, NULL, 20 * WAIT_S), 0);
+	close(rep[0]);
+	int st = 0;
+	CU_ASSERT_EQUAL(waitpid(helper, &st, 0), helper);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	size_t oks = 0;
+	for (const char *p = b.p ? b.p : ""; (p = strstr(p, "ok\n")); p += 3)
+		oks++;
+	CU_ASSERT_EQUAL(oks, ARRAY_SIZE(contain_cases));
+	if (oks != ARRAY_SIZE(contain_cases) || (b.p && strstr(b.p, "skip")))
+		fprintf(stderr, "\n  OBJMEM_CGROUP=%s:\n%s", mode, b.p ? b.p : "(nothing)\n");
+	buf_release(&b);
+}
+
+static void test_contain_cgroup(void)
+{
+	contain_cases_in("auto");
+}
+
+static void test_contain_no_cgroup(void)
+{
+	contain_cases_in("off");
+}
+
+/* child_wait_or_stop returns as soon as the flag is set, and waits as long as told otherwise. */
+static void test_wait_or_stop(void)
+{
+	static const char *const argv[] = { "/bin/sleep", "30", NULL };
+	struct child c;
+	char *why = NULL;
+	volatile sig_atomic_t stop = 1;
+	child_init(&c);
+	child_args(&c, argv, NULL);
+	CU_ASSERT_EQUAL_FATAL(child_start(&c, &why), 0);
+	double t0 = now_s();
+	CU_ASSERT_EQUAL(child_wait_or_stop(&c, 60, &stop), 0);
+	CU_ASSERT_EQUAL(child_wait_or_stop(&c, -1, &stop), 0);
+	CU_ASSERT(now_s() - t0 < 0.5);
+	stop = 0;
+	t0 = now_s();
+	CU_ASSERT_EQUAL(child_wait_or_stop(&c, 0.2, &stop), 0);
+	CU_ASSERT(now_s() - t0 >= 0.2);
+	child_kill(&c);
+	CU_ASSERT_EQUAL(child_wait_or_stop(&c, 0, &stop), 1);
+	child_release(&c);
+}
+
 /* ---- exit wording ------------------------------------------------------------ */
 
 static const struct {
@@ -1047,6 +1203,12 @@ static const struct unit_test wait_tests[] = {
 	{ "child_signal_group reaches a grandchild", test_signal_group_reaches_grandchild },
 };
 
+static const struct unit_test contain_tests[] = {
+	{ "detached descendants die with a contained child (cgroup)", test_contain_cgroup },
+	{ "detached descendants die with a contained child (no cgroup)", test_contain_no_cgroup },
+	{ "child_wait_or_stop", test_wait_or_stop },
+};
+
 static const struct unit_test describe_tests[] = {
 	{ "wait statuses", test_describe_table },
 	{ "real exits and signals, ignored and blocked ones reset", test_describe_live },
@@ -1068,6 +1230,7 @@ int main(int argc, char **argv)
 	const struct unit_suite suites[] = {
 		UNIT_SUITE("spawn start", start_tests),
 		UNIT_SUITE("spawn wait and kill", wait_tests),
+		UNIT_SUITE("spawn containment", contain_tests),
 		UNIT_SUITE("spawn exit wording", describe_tests),
 		UNIT_SUITE("spawn_which", which_tests),
 		UNIT_SUITE("spawn with closed standard descriptors", closed_tests),
