@@ -1,8 +1,10 @@
 /* cmd_upload.c - `objmem upload`: send a results file to a Codespeed server or a JSON endpoint. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -11,6 +13,8 @@
 #include "upload.h"
 
 #define RESULTS_MAX_BYTES (1024UL * 1024 * 1024)
+/* A server's answer to an upload is a line or a page: more is only read up to here. */
+#define ANSWER_MAX_BYTES (1024UL * 1024)
 
 static const char upload_usage[] =
 	"usage: objmem upload RESULTS.json --url URL [--format codespeed|json] [options]\n"
@@ -22,6 +26,8 @@ static const char upload_usage[] =
 	"results document as it is (Content-Type: application/json).\n"
 	"\n"
 	"      --url URL             where to post, e.g. https://speed.example.org/result/add/json/\n"
+	"                            (a user:password in it is sent as basic authentication;\n"
+	"                            write an '@' in it as %40)\n"
 	"  -f, --format F            codespeed (default) or json\n"
 	"      --environment NAME    Codespeed environment (default: the hostname the run\n"
 	"                            recorded); it must exist on the server\n"
@@ -52,8 +58,13 @@ static const char upload_usage[] =
 	"  objmem upload results/tonight.json --url https://speed.example.org/result/add/json/ \\\n"
 	"         --project CPython --branch main --commitid \"$(git rev-parse HEAD)\"\n"
 	"\n"
+	"An upload that got a 2xx answer is never sent again, even when the answer then\n"
+	"breaks off or is larger than 1 MiB (a warning says so). The token, the\n"
+	"Authorization header and a URL's user:password are never printed, even when\n"
+	"the server repeats them.\n"
+	"\n"
 	"exit status: 0 sent, 1 the server refused it or could not be reached (after the\n"
-	"retries), 2 bad usage or input.\n";
+	"retries), or its answer is not HTTP, 2 bad usage or input (nothing was sent).\n";
 
 enum { OPT_URL = 256, OPT_ENVIRONMENT, OPT_PROJECT, OPT_EXECUTABLE, OPT_BRANCH, OPT_COMMITID,
        OPT_REVISION_DATE, OPT_TOKEN_ENV, OPT_AUTH, OPT_INSECURE, OPT_RETRIES, OPT_RETRY_DELAY,
@@ -164,21 +175,23 @@ static int codespeed_body(const char *path, struct upload_args *a, struct payloa
 		m->environment = host;
 	}
 	if (!m->environment)
-		return error("no environment: give --environment NAME (a Codespeed environment)");
+		return error("objmem upload: no environment: give --environment NAME (a Codespeed "
+			     "environment)");
 	if (!m->commitid)
 		m->commitid = p->r.label;
 	if (!m->commitid || !*m->commitid)
-		return error("'%s' has no revision label: give --commitid ID (or run with "
-			     "'objmem run --label REV')", path);
+		return error("objmem upload: '%s' has no revision label: give --commitid ID (or "
+			     "run with 'objmem run --label REV')", path);
 	int n = measured_interpreters(&p->r);
 	if (m->executable && n > 1)
-		return error("--executable names one executable, but '%s' has %d measured "
-			     "interpreters: leave it out (each interpreter is its own executable) "
-			     "or split the file", path, n);
+		return error("objmem upload: --executable names one executable, but '%s' has %d "
+			     "measured interpreters: leave it out (each interpreter is its own "
+			     "executable) or split the file", path, n);
 	char *why = NULL;
 	p->entries = upload_codespeed_entries(&p->r, m, &why);
 	if (!p->entries) {
-		error("'%s': %s", path, why);
+		error("objmem upload: '%s': %s; check that the run measured something "
+		      "('objmem show %s')", path, why, path);
 		free(why);
 		return -1;
 	}
@@ -201,6 +214,37 @@ static void dry_run(const struct upload_args *a, const struct payload *p, const 
 	}
 }
 
+/* The success line, and a warning when the answer broke off after its 2xx. */
+static void report_sent(const struct upload_args *a, const struct payload *p, const char *shown_url,
+			const struct http_response *resp)
+{
+	if (resp->cut)
+		warning("objmem upload: '%s' accepted the upload (HTTP %ld), but %s; it counts as "
+			"sent and was not sent again: if in doubt, look for it on the server",
+			shown_url, resp->status, resp->cut);
+	if (a->quiet)
+		return;
+	char *ex = http_body_excerpt(&resp->body, 200, &resp->secrets), what[64];
+	int n = p->entries ? cJSON_GetArraySize(p->entries) : 0;
+	if (a->format)
+		snprintf(what, sizeof(what), "the results document (%zu bytes)", p->len);
+	else
+		snprintf(what, sizeof(what), "%d entr%s", n, n == 1 ? "y" : "ies");
+	fprintf(stderr, "uploaded %s to '%s': HTTP %ld%s%s%s\n", what, shown_url, resp->status,
+		*ex ? " (" : "", ex, *ex ? ")" : "");
+	free(ex);
+}
+
+/* What to do about an answer that refused the upload. */
+static const char *refused_hint(long status)
+{
+	if (status >= 400 && status < 500)
+		return "; not retried: fix the request (environment, token, URL)";
+	if (status >= 500)
+		return "; the server failed: run again later, or ask its administrator";
+	return "";
+}
+
 static int post(const struct upload_args *a, const struct payload *p, const char *shown_url,
 		const char *auth_line)
 {
@@ -213,35 +257,60 @@ static int post(const struct upload_args *a, const struct payload *p, const char
 	int rc = 1;
 	switch (http_perform(&req, &a->ho, &resp, &why)) {
 	case HTTP_OK:
-		if (!a->quiet) {
-			char *ex = http_body_excerpt(&resp.body, 200), what[64];
-			int n = p->entries ? cJSON_GetArraySize(p->entries) : 0;
-			if (a->format)
-				snprintf(what, sizeof(what), "the results document (%zu bytes)", p->len);
-			else
-				snprintf(what, sizeof(what), "%d entr%s", n, n == 1 ? "y" : "ies");
-			fprintf(stderr, "uploaded %s to '%s': HTTP %ld%s%s%s\n", what, shown_url,
-				resp.status, *ex ? " (" : "", ex, *ex ? ")" : "");
-			free(ex);
-		}
+		report_sent(a, p, shown_url, &resp);
 		rc = 0;
 		break;
 	case HTTP_REFUSED:
-		error("'%s' refused the upload: %s%s", shown_url, why,
-		      resp.status >= 400 && resp.status < 500
-		      ? "; not retried: fix the request (environment, token, URL)" : "");
+		error("objmem upload: '%s' refused the upload: %s%s", shown_url, why,
+		      refused_hint(resp.status));
 		break;
 	case HTTP_UNREACHABLE:
-		error("cannot upload to '%s': %s", shown_url, why);
+		error("objmem upload: cannot upload to '%s': %s", shown_url, why);
 		break;
 	case HTTP_BAD_REQUEST:
-		error("cannot upload to '%s': %s", shown_url, why);
+		error("objmem upload: cannot upload to '%s': %s", shown_url, why);
 		rc = 2;
 		break;
 	}
 	free(why);
 	http_response_release(&resp);
 	return rc;
+}
+
+/* The results file is there and readable: said as upload's error, with what to give. */
+static int check_results_path(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) || access(path, R_OK))
+		return error("objmem upload: cannot read '%s': %s; give the results file "
+			     "'objmem run -o FILE' wrote", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return error("objmem upload: '%s' is not a file; give the results file "
+			     "'objmem run -o FILE' wrote", path);
+	return 0;
+}
+
+/* The file's text and its model; messages name upload and the file. */
+static int load_results(const char *path, struct payload *p)
+{
+	if (check_results_path(path) || read_file(path, RESULTS_MAX_BYTES, &p->text))
+		return -1;
+	char *what = xasprintf("objmem upload: %s", path);
+	int rc = results_parse(p->text.p, p->text.len, &p->r, what);
+	free(what);
+	return rc;
+}
+
+/* A warning when a secret would cross the network in clear. */
+static void warn_plain_http(const struct upload_args *a, const char *shown_url,
+			    const char *auth_line)
+{
+	struct url_authority ua;
+	int creds = auth_line || (!url_authority(a->url, &ua) && ua.userinfo);
+	if (creds && !strncasecmp(a->url, "http://", 7) && !upload_url_is_loopback(a->url))
+		warning("objmem upload: sending the %s over plain http to '%s': anyone on the way "
+			"can read it; use https", auth_line ? "token" : "URL's user:password",
+			shown_url);
 }
 
 static int run_upload(const char *path, struct upload_args *a)
@@ -252,11 +321,13 @@ static int run_upload(const char *path, struct upload_args *a)
 	char *shown_url = a->url ? url_redact(a->url) : NULL, *auth_line = NULL, host[256];
 	int rc = 2;
 	if (url_is_remote(path)) {
-		error("upload reads a results file, not a URL: download '%s' first", path);
+		char *shown = url_redact(path);
+		error("objmem upload: '%s' is a URL, and upload sends a results file: download "
+		      "it first", shown);
+		free(shown);
 		goto out;
 	}
-	if (read_file(path, RESULTS_MAX_BYTES, &p.text) ||
-	    results_parse(p.text.p, p.text.len, &p.r, path))
+	if (load_results(path, &p))
 		goto out;
 	if (a->format) {
 		p.body = xstrndup(p.text.p, p.text.len);
@@ -271,20 +342,45 @@ static int run_upload(const char *path, struct upload_args *a)
 		rc = 0;
 		goto out;
 	}
-	if (auth_line && !strncasecmp(a->url, "http://", 7) && !upload_url_is_loopback(a->url))
-		warning("sending the token over plain http to '%s': anyone on the way can read it; "
-			"use https", shown_url);
+	warn_plain_http(a, shown_url, auth_line);
 	if (!auth_line && !a->quiet && !a->token_env_given)
 		fprintf(stderr, "note: %s is not set: sending without a token\n", a->token_env);
 	rc = post(a, &p, shown_url, auth_line);
 out:
-	upload_free_secret(auth_line);
+	http_secret_free(auth_line);
 	free(p.body);
 	cJSON_Delete(p.entries);
 	free(shown_url);
 	buf_release(&p.text);
 	results_release(&p.r);
 	return rc;
+}
+
+/* --url: http(s), and read by libcurl as written; the URL is shown without its secrets. */
+static int check_url(struct cli *c, const char *url)
+{
+	char *shown = url_redact(url), *why = NULL;
+	int rc = 0;
+	if (!url_is_remote(url))
+		rc = cli_error(c, "--url takes an http:// or https:// URL, not '%s'", shown);
+	else if (url_check(url, &why))
+		rc = cli_error(c, "--url '%s': %s", shown, why);
+	free(why);
+	free(shown);
+	return rc;
+}
+
+/* One results file, and where it goes: 0, or 2 after the usage error. */
+static int check_operands(struct cli *c, const struct upload_args *a)
+{
+	if (!cli_nargs(c))
+		return cli_error(c, "give the results file to upload");
+	if (cli_nargs(c) > 1)
+		return cli_error(c, "give one results file, not %d (merge them first with "
+				 "'objmem merge')", cli_nargs(c));
+	if (!a->url && !a->dry_run)
+		return cli_error(c, "give the server with --url URL (or --dry-run)");
+	return a->url ? check_url(c, a->url) : 0;
 }
 
 int cmd_upload(int argc, char **argv)
@@ -295,22 +391,12 @@ int cmd_upload(int argc, char **argv)
 	a.meta = (struct upload_meta){ NULL, "objmem", NULL, "default", NULL, NULL };
 	http_opts_init(&a.ho);
 	a.ho.retries = 3;
+	a.ho.max_bytes = ANSWER_MAX_BYTES;
 	struct cli c;
 	cli_init(&c, "upload", upload_usage, "f:t:vqh", upload_options, argc, argv);
 	int rc = cli_parse(&c, upload_option, &a);
-	if (rc < 0) {
-		if (!cli_nargs(&c))
-			rc = cli_error(&c, "give the results file to upload");
-		else if (cli_nargs(&c) > 1)
-			rc = cli_error(&c, "give one results file, not %d (merge them first with "
-				       "'objmem merge')", cli_nargs(&c));
-		else if (!a.url && !a.dry_run)
-			rc = cli_error(&c, "give the server with --url URL (or --dry-run)");
-		else if (a.url && !url_is_remote(a.url))
-			rc = cli_error(&c, "--url takes an http:// or https:// URL, not '%s'", a.url);
-		else
-			rc = run_upload(cli_args(&c)[0], &a);
-	}
+	if (rc < 0 && !(rc = check_operands(&c, &a)))
+		rc = run_upload(cli_args(&c)[0], &a);
 	cli_release(&c);
 	return rc;
 }

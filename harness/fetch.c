@@ -52,6 +52,8 @@ void http_opts_timeout(struct http_opts *o, double s)
 void http_response_release(struct http_response *resp)
 {
 	buf_release(&resp->body);
+	free(resp->cut);
+	http_secrets_release(&resp->secrets);
 	memset(resp, 0, sizeof(*resp));
 }
 
@@ -60,47 +62,277 @@ int url_is_remote(const char *s)
 	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8);
 }
 
-char *url_redact(const char *url)
+int url_authority(const char *url, struct url_authority *a)
 {
+	memset(a, 0, sizeof(*a));
 	const char *scheme_end = strstr(url, "://");
 	if (!scheme_end)
-		return xstrdup(url);
-	const char *host = scheme_end + 3;
-	size_t auth_len = strcspn(host, "/?#");
-	const char *at = memchr(host, '@', auth_len);
-	struct buf b = BUF_INIT;
-	buf_add(&b, url, (size_t)(host - url));
+		return -1;
+	const char *start = scheme_end + 3;
+	size_t len = strcspn(start, "/?#");
+	const char *at = NULL;
+	for (const char *p = start; p < start + len; p++)
+		if (*p == '@') {
+			at = p;
+			a->ats++;
+		}
+	a->host = at ? at + 1 : start;
+	a->host_len = (size_t)(start + len - a->host);
 	if (at) {
-		buf_addstr(&b, "***@");
-		host = at + 1;
+		a->userinfo = start;
+		a->userinfo_len = (size_t)(at - start);
 	}
-	size_t path_len = strcspn(host, "?#");
-	buf_add(&b, host, path_len);
-	if (host[path_len] == '?')
+	return 0;
+}
+
+int url_check(const char *url, char **why)
+{
+	struct url_authority a;
+	*why = NULL;
+	if (!url_authority(url, &a) && a.ats > 1) {
+		*why = xstrdup("the user:password before the host holds an '@' that is not "
+			       "percent-encoded, which libcurl refuses: write each '@' in the user "
+			       "name and password as %40");
+		return -1;
+	}
+	return 0;
+}
+
+char *url_redact(const char *url)
+{
+	struct url_authority a;
+	if (url_authority(url, &a))
+		return xstrdup(url);
+	struct buf b = BUF_INIT;
+	const char *start = a.userinfo ? a.userinfo : a.host;
+	buf_add(&b, url, (size_t)(start - url));
+	if (a.userinfo)
+		buf_addstr(&b, "***@");
+	size_t path_len = strcspn(a.host, "?#");
+	buf_add(&b, a.host, path_len);
+	if (a.host[path_len] == '?')
 		buf_addstr(&b, "?***"); /* a query may hold a key; its fragment goes with it */
 	else
-		buf_addstr(&b, host + path_len);
+		buf_addstr(&b, a.host + path_len);
 	return buf_detach(&b);
 }
 
-char *http_body_excerpt(const struct buf *body, size_t max)
+/* ---- secrets ---- */
+
+void http_secret_free(char *s)
 {
+	if (!s)
+		return;
+	volatile char *p = s;
+	while (*p)
+		*p++ = 0;
+	free(s);
+}
+
+void http_secrets_release(struct http_secrets *s)
+{
+	for (size_t i = 0; i < s->v.n; i++) {
+		http_secret_free(s->v.v[i]);
+		s->v.v[i] = NULL;
+	}
+	strvec_clear(&s->v);
+}
+
+void http_secrets_add(struct http_secrets *s, const char *secret, size_t len)
+{
+	if (!secret || !len)
+		return;
+	for (size_t i = 0; i < s->v.n; i++)
+		if (strlen(s->v.v[i]) == len && !memcmp(s->v.v[i], secret, len))
+			return;
+	strvec_push_nodup(&s->v, xstrndup(secret, len));
+	/* longest first, so "user:pw" is hidden whole before "pw" is looked for */
+	for (size_t i = s->v.n - 1; i > 0 && strlen(s->v.v[i]) > strlen(s->v.v[i - 1]); i--) {
+		char *t = s->v.v[i];
+		s->v.v[i] = s->v.v[i - 1];
+		s->v.v[i - 1] = t;
+	}
+}
+
+char *http_base64(const char *s, size_t n)
+{
+	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)(unsigned char)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)(unsigned char)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)s[i + 2];
+		char out[4] = { tbl[(v >> 18) & 63], tbl[(v >> 12) & 63],
+				i + 1 < n ? tbl[(v >> 6) & 63] : '=', i + 2 < n ? tbl[v & 63] : '=' };
+		buf_add(&b, out, 4);
+	}
+	return buf_detach(&b);
+}
+
+static int base64_value(char c)
+{
+	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = c ? strchr(tbl, c) : NULL;
+	return p ? (int)(p - tbl) : -1;
+}
+
+/* The bytes base64 text stands for (padding optional), or NULL when it is not base64. */
+static char *base64_decode(const char *s, size_t n, size_t *out_len)
+{
+	while (n && s[n - 1] == '=')
+		n--;
+	struct buf b = BUF_INIT;
+	unsigned acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = base64_value(s[i]);
+		if (v < 0) {
+			http_secret_free(buf_detach(&b));
+			return NULL;
+		}
+		acc = (acc << 6 | (unsigned)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			char c = (char)(acc >> bits & 0xff);
+			buf_add(&b, &c, 1);
+		}
+	}
+	*out_len = b.len;
+	return buf_detach(&b);
+}
+
+/* "user:password": it, and the password after the first ':'. */
+static void add_user_password(struct http_secrets *s, const char *up, size_t n)
+{
+	http_secrets_add(s, up, n);
+	const char *colon = memchr(up, ':', n);
+	if (colon)
+		http_secrets_add(s, colon + 1, n - (size_t)(colon + 1 - up));
+}
+
+/* "Authorization: Scheme credential": the value, the credential, Basic decoded. */
+static void secrets_of_auth(struct http_secrets *s, const char *line)
+{
+	const char *v = strchr(line, ':');
+	v = v ? v + 1 : line;
+	v += strspn(v, " \t");
+	http_secrets_add(s, v, strlen(v));
+	const char *sp = strchr(v, ' ');
+	if (!sp)
+		return;
+	const char *cred = sp + strspn(sp, " ");
+	http_secrets_add(s, cred, strlen(cred));
+	size_t n;
+	char *plain;
+	if (!strncasecmp(v, "Basic ", 6) && (plain = base64_decode(cred, strlen(cred), &n))) {
+		add_user_password(s, plain, n);
+		http_secret_free(plain);
+	}
+}
+
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* %XX decoded, as libcurl decodes a URL's user and password. */
+static char *percent_decode(const char *s, size_t n, size_t *out_len)
+{
+	char *out = xmalloc(n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+		if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
+		    (lo = hex_value(s[i + 2])) >= 0) {
+			out[k++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	out[k] = '\0';
+	*out_len = k;
+	return out;
+}
+
+/* A URL's userinfo: as written, decoded, the passwords, and libcurl's Basic credential. */
+static void secrets_of_url(struct http_secrets *s, const char *url)
+{
+	struct url_authority a;
+	if (url_authority(url, &a) || !a.userinfo || !a.userinfo_len)
+		return;
+	add_user_password(s, a.userinfo, a.userinfo_len);
+	size_t n;
+	char *plain = percent_decode(a.userinfo, a.userinfo_len, &n);
+	add_user_password(s, plain, n);
+	/* libcurl sends base64("user:password"), and "user:" for a user alone */
+	char *up = memchr(plain, ':', n) ? xstrdup(plain) : xasprintf("%s:", plain);
+	char *enc = http_base64(up, strlen(up));
+	http_secrets_add(s, enc, strlen(enc));
+	http_secret_free(enc);
+	http_secret_free(up);
+	http_secret_free(plain);
+}
+
+void http_secrets_of_request(struct http_secrets *s, const char *url, const char *auth_header)
+{
+	if (url)
+		secrets_of_url(s, url);
+	if (auth_header)
+		secrets_of_auth(s, auth_header);
+}
+
+char *http_secrets_redact(const struct http_secrets *s, const char *text, size_t len,
+			  size_t *out_len)
+{
+	struct buf cur = BUF_INIT;
+	buf_add(&cur, text, len);
+	for (size_t i = 0; s && i < s->v.n; i++) {
+		const char *sec = s->v.v[i];
+		size_t n = strlen(sec), at = 0;
+		const char *hit = memmem(cur.p, cur.len, sec, n);
+		if (!hit)
+			continue;
+		struct buf next = BUF_INIT;
+		for (; hit; hit = memmem(cur.p + at, cur.len - at, sec, n)) {
+			buf_add(&next, cur.p + at, (size_t)(hit - (cur.p + at)));
+			buf_addstr(&next, "***");
+			at = (size_t)(hit - cur.p) + n;
+		}
+		buf_add(&next, cur.p + at, cur.len - at);
+		http_secret_free(buf_detach(&cur));
+		cur = next;
+	}
+	if (out_len)
+		*out_len = cur.len;
+	return buf_detach(&cur);
+}
+
+char *http_body_excerpt(const struct buf *body, size_t max, const struct http_secrets *s)
+{
+	/* the first non-empty line, whole: secrets are hidden before it is cut */
+	size_t start = 0, end;
+	while (start < body->len && (body->p[start] == '\n' || body->p[start] == '\r'))
+		start++;
+	for (end = start; end < body->len && body->p[end] != '\n' && body->p[end] != '\r'; end++)
+		;
+	size_t n = 0;
+	char *line = http_secrets_redact(s, body->p ? body->p + start : "", end - start, &n);
 	struct buf b = BUF_INIT;
 	size_t chars = 0;
-	for (size_t i = 0; i < body->len && chars < max; i++) {
-		unsigned char c = (unsigned char)body->p[i];
-		if (c == '\n' || c == '\r') {
-			if (b.len)
-				break;
-			continue;
-		}
+	for (size_t i = 0; i < n && chars < max; i++, chars++) {
+		unsigned char c = (unsigned char)line[i];
 		if (c < 0x20 || c == 0x7f || c >= 0x80)
 			c = '?';
 		buf_add(&b, &c, 1);
-		chars++;
 	}
-	if (chars == max)
+	if (chars == max && n > max)
 		buf_addstr(&b, "...");
+	free(line);
 	return buf_detach(&b);
 }
 
@@ -123,7 +355,9 @@ struct transfer {
 	struct buf *body;
 	size_t max;
 	int too_big;
+	int connected;      /* libcurl reached the peer (it knows its address) */
 	double retry_after; /* seconds, from a Retry-After header; 0 if none */
+	const struct http_secrets *secrets;
 };
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -131,6 +365,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	struct transfer *t = arg;
 	size_t len = size * n;
 	if (t->body->len + len > t->max) {
+		/* the start is kept for the excerpt */
+		buf_add(t->body, data, t->max - t->body->len);
 		t->too_big = 1;
 		return 0; /* CURLE_WRITE_ERROR */
 	}
@@ -180,10 +416,9 @@ static int curl_code_transient(CURLcode rc)
 	}
 }
 
-/* Words for a transfer that got no answer, with what to do. */
-static char *describe_curl_error(CURLcode rc, const char *errbuf, const struct http_opts *o)
+/* Words for a transfer that got no answer, with what to do; detail is redacted. */
+static char *describe_curl_error(CURLcode rc, const char *detail, const struct http_opts *o)
 {
-	const char *detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		return xasprintf("no complete answer within %g s (%s); raise --timeout if the "
@@ -191,21 +426,45 @@ static char *describe_curl_error(CURLcode rc, const char *errbuf, const struct h
 	case CURLE_COULDNT_CONNECT:
 		return xasprintf("cannot connect: %s; is the server running and the port right?", detail);
 	case CURLE_COULDNT_RESOLVE_HOST:
-		return xasprintf("cannot resolve the host name: %s", detail);
+		return xasprintf("cannot resolve the host name: %s; check the host in the URL", detail);
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 		return xasprintf("the server's TLS certificate cannot be verified: %s; install the CA "
 				 "certificate (CURL_CA_BUNDLE) or, on a network you trust, turn "
 				 "verification off with --insecure", detail);
+	case CURLE_SSL_CONNECT_ERROR:
+		return xasprintf("the TLS handshake failed (%s); if the server speaks plain HTTP on "
+				 "that port, use http://", detail);
+	case CURLE_GOT_NOTHING:
+		return xasprintf("the server closed the connection without answering (%s); check "
+				 "the URL: it must be an HTTP server's endpoint (https:// if that "
+				 "port speaks TLS)", detail);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		return xasprintf("the connection broke before any answer (%s); the server may have "
+				 "restarted, or that port is not an HTTP server's (https:// if it "
+				 "speaks TLS): check the URL, then run again", detail);
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return xasprintf("only http:// and https:// URLs are accepted (%s)", detail);
 	case CURLE_URL_MALFORMAT:
-		return xasprintf("malformed URL (%s)", detail);
+		return xasprintf("malformed URL (%s); check its form: scheme://host[:port]/path", detail);
 	case CURLE_TOO_MANY_REDIRECTS:
-		return xasprintf("too many redirects (%s)", detail);
+		return xasprintf("too many redirects (%s); give the final URL", detail);
 	default:
-		return xasprintf("%s", detail);
+		return xasprintf("%s; check the URL and the network, then run again", detail);
 	}
+}
+
+/* Why an answer whose status arrived was not read to its end. */
+static char *describe_cut(CURLcode rc, const char *detail, const struct transfer *t,
+			  const struct http_opts *o)
+{
+	if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+		return xasprintf("its answer is larger than %zu bytes and was not read to the end",
+				 t->max);
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		return xasprintf("its answer did not arrive whole within %g s", o->timeout_s);
+	return xasprintf("the connection broke while its answer was read (%s)", detail);
 }
 
 static int set_protocols(CURL *h)
@@ -226,14 +485,20 @@ static int set_protocols(CURL *h)
 static CURLcode attempt(CURL *h, struct http_response *resp, struct transfer *t, char *errbuf)
 {
 	buf_reset(&resp->body);
+	free(resp->cut);
+	resp->cut = NULL;
 	t->too_big = 0;
+	t->connected = 0;
 	t->retry_after = 0;
 	errbuf[0] = '\0';
 	resp->status = 0;
 	CURLcode rc = curl_easy_perform(h);
 	long status = 0;
+	char *ip = NULL;
 	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
 		resp->status = status;
+	if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip)
+		t->connected = 1;
 	return rc;
 }
 
@@ -257,6 +522,10 @@ static int setup_handle(CURL *h, const struct http_request *req, const struct ht
 	SET(CURLOPT_ACCEPT_ENCODING, "");
 	SET(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+#if LIBCURL_VERSION_NUM >= 0x074000
+	/* an answer without a status line is not HTTP: an error, never a body */
+	SET(CURLOPT_HTTP09_ALLOWED, 0L);
+#endif
 	/* never CURLOPT_VERBOSE: it would print the Authorization header */
 	SET(CURLOPT_VERBOSE, 0L);
 	if (post) {
@@ -294,32 +563,61 @@ static int make_headers(const struct http_request *req, struct curl_slist **out)
 	return rc;
 }
 
-/* What one attempt came to; *retry when another may do better. */
-static enum http_outcome classify(CURLcode rc, const struct http_response *resp,
-				  const struct transfer *t, const struct http_opts *o,
-				  const char *errbuf, char **why, int *retry)
+/*
+ * An attempt that got a final status: the status decides. A 2xx to a POST
+ * is a success whatever happened to the body (resp->cut says what): the
+ * server took the upload, and another attempt would store it twice.
+ */
+static enum http_outcome classify_status(CURLcode rc, const struct http_request *req,
+					 struct http_response *resp, const struct transfer *t,
+					 const struct http_opts *o, const char *detail,
+					 char **why, int *retry)
+{
+	long st = resp->status;
+	char *cut = rc == CURLE_OK ? NULL : describe_cut(rc, detail, t, o);
+	enum http_outcome out = HTTP_REFUSED;
+	if (st < 300 && (!cut || !strcmp(req->method, "POST"))) {
+		resp->cut = cut;
+		return HTTP_OK;
+	}
+	if (st < 300 && (t->too_big || rc == CURLE_FILESIZE_EXCEEDED)) {
+		*why = xasprintf("the answer is larger than %zu bytes: is it the right URL?", t->max);
+	} else if (st < 300) {
+		/* a GET cut short: what arrived is not the document; asking again is safe */
+		*why = xasprintf("the server answered HTTP %ld, but %s", st, cut);
+		*retry = curl_code_transient(rc);
+		out = HTTP_UNREACHABLE;
+	} else if (st < 400) {
+		*why = xasprintf("the server answered HTTP %ld (a redirect): give the final URL", st);
+	} else {
+		char *ex = http_body_excerpt(&resp->body, 200, t->secrets);
+		*why = xasprintf("the server answered HTTP %ld%s%s%s%s%s", st, *ex ? " (" : "", ex,
+				 *ex ? ")" : "", cut ? "; " : "", cut ? cut : "");
+		free(ex);
+		*retry = st >= 500 && st < 600;
+	}
+	free(cut);
+	return out;
+}
+
+/* What one attempt came to; *retry when another may do better. detail is redacted. */
+static enum http_outcome classify(CURLcode rc, const struct http_request *req,
+				  struct http_response *resp, const struct transfer *t,
+				  const struct http_opts *o, const char *detail, char **why,
+				  int *retry)
 {
 	*retry = 0;
-	if (rc == CURLE_OK && resp->status >= 200 && resp->status < 300)
-		return HTTP_OK;
-	if (rc == CURLE_OK && resp->status >= 300 && resp->status < 400) {
-		*why = xasprintf("the server answered HTTP %ld (a redirect): give the final URL",
-				 resp->status);
-		return HTTP_REFUSED;
+	if (resp->status >= 200)
+		return classify_status(rc, req, resp, t, o, detail, why, retry);
+	/* the URL was checked before: a protocol error from a peer is its answer's */
+	if (rc == CURLE_OK || (t->connected && (rc == CURLE_UNSUPPORTED_PROTOCOL ||
+						rc == CURLE_WEIRD_SERVER_REPLY))) {
+		*why = xasprintf("the answer is not HTTP (%s): check that the URL's host and port "
+				 "are the HTTP server's, and use https:// if that port speaks TLS",
+				 rc == CURLE_OK ? "no status line" : detail);
+		return HTTP_UNREACHABLE;
 	}
-	if (rc == CURLE_OK) {
-		char *ex = http_body_excerpt(&resp->body, 200);
-		*why = xasprintf("the server answered HTTP %ld%s%s%s", resp->status,
-				 *ex ? " (" : "", ex, *ex ? ")" : "");
-		free(ex);
-		*retry = resp->status >= 500 && resp->status < 600;
-		return HTTP_REFUSED;
-	}
-	if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		*why = xasprintf("the answer is larger than %zu bytes: is it the right URL?", t->max);
-		return HTTP_REFUSED;
-	}
-	*why = describe_curl_error(rc, errbuf, o);
+	*why = describe_curl_error(rc, detail, o);
 	*retry = curl_code_transient(rc);
 	return rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL
 		? HTTP_BAD_REQUEST : HTTP_UNREACHABLE;
@@ -338,10 +636,15 @@ static enum http_outcome attempts(CURL *h, const struct http_request *req,
 		int retry;
 		free(*why);
 		*why = NULL;
-		outcome = classify(rc, resp, t, o, errbuf, why, &retry);
+		const char *raw = *errbuf ? errbuf : curl_easy_strerror(rc);
+		char *detail = http_secrets_redact(t->secrets, raw, strlen(raw), NULL);
+		outcome = classify(rc, req, resp, t, o, detail, why, &retry);
+		free(detail);
 		if (o->verbose)
-			fprintf(stderr, "objmem: %s attempt %d: %s after %.2f s\n", req->method, k + 1,
-				outcome == HTTP_OK ? "ok" : *why, now_s() - t0);
+			fprintf(stderr, "objmem: %s attempt %d: %s%s after %.2f s\n", req->method, k + 1,
+				outcome == HTTP_OK ? "ok" : *why,
+				outcome == HTTP_OK && resp->cut ? ", but its answer was cut short" : "",
+				now_s() - t0);
 		if (outcome == HTTP_OK || !retry || k >= o->retries)
 			break;
 		double delay = http_backoff_s(o, k + 1);
@@ -373,13 +676,17 @@ enum http_outcome http_perform(const struct http_request *req, const struct http
 		*why = xstrdup("only http:// and https:// URLs are accepted");
 		return HTTP_BAD_REQUEST;
 	}
+	if (url_check(req->url, why))
+		return HTTP_BAD_REQUEST;
+	http_secrets_of_request(&resp->secrets, req->url, req->auth_header);
 	CURL *h = curl_easy_init();
 	if (!h) {
 		*why = xstrdup("cannot create a libcurl handle");
 		return HTTP_BAD_REQUEST;
 	}
 	char errbuf[CURL_ERROR_SIZE];
-	struct transfer t = { &resp->body, o->max_bytes ? o->max_bytes : FETCH_MAX_BYTES, 0, 0 };
+	struct transfer t = { &resp->body, o->max_bytes ? o->max_bytes : FETCH_MAX_BYTES, 0, 0, 0,
+			      &resp->secrets };
 	struct curl_slist *headers = NULL;
 	enum http_outcome outcome = HTTP_BAD_REQUEST;
 	if (setup_handle(h, req, o, &t, errbuf) || make_headers(req, &headers) ||
@@ -402,10 +709,18 @@ int fetch_results(const char *source, const struct http_opts *o, struct results 
 	char *why = NULL;
 	int rc = -1;
 	enum http_outcome out = http_perform(&req, o, &resp, &why);
-	if (out != HTTP_OK)
+	if (out != HTTP_OK) {
 		error("cannot fetch '%s': %s", shown, why);
-	else
+	} else if (!resp.secrets.v.n) {
 		rc = results_parse(resp.body.p ? resp.body.p : "", resp.body.len, r, shown);
+	} else {
+		/* a parse error quotes the text: a server that echoes the URL's password must not */
+		size_t n = 0;
+		char *text = http_secrets_redact(&resp.secrets, resp.body.p ? resp.body.p : "",
+						 resp.body.len, &n);
+		rc = results_parse(text, n, r, shown);
+		free(text);
+	}
 	free(why);
 	free(shown);
 	http_response_release(&resp);

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "stats.h"
 #include "textfmt.h"
 #include "upload.h"
@@ -116,42 +117,21 @@ char *upload_codespeed_form(const cJSON *entries, size_t *len)
 /* objmem upload                                                      */
 /* ------------------------------------------------------------------ */
 
-char *upload_base64(const char *s)
-{
-	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(s);
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned char)s[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned char)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= (unsigned char)s[i + 2];
-		char out[4] = { tbl[(v >> 18) & 63], tbl[(v >> 12) & 63],
-				i + 1 < n ? tbl[(v >> 6) & 63] : '=', i + 2 < n ? tbl[v & 63] : '=' };
-		buf_add(&b, out, 4);
-	}
-	if (!b.p)
-		buf_addstr(&b, "");
-	return buf_detach(&b);
-}
-
 /* The host of a URL is this machine: a token over plain http stays local. */
 int upload_url_is_loopback(const char *url)
 {
-	const char *h = strstr(url, "://");
-	if (!h)
+	struct url_authority a;
+	if (url_authority(url, &a) || !a.host_len)
 		return 0;
-	h += 3;
-	const char *at = strchr(h, '@');
-	size_t auth = strcspn(h, "/?#");
-	if (at && (size_t)(at - h) < auth)
-		h = at + 1;
-	static const char *const local[] = { "localhost", "127.", "[::1]" };
-	for (size_t i = 0; i < ARRAY_SIZE(local); i++)
-		if (!strncasecmp(h, local[i], strlen(local[i])))
-			return 1;
-	return 0;
+	/* the name without its port: "[::1]:8000" -> "[::1]", "localhost:80" -> "localhost" */
+	size_t n = a.host[0] == '[' ? strcspn(a.host, "]") + 1 : strcspn(a.host, ":/?#");
+	if (n > a.host_len)
+		n = a.host_len;
+	if ((n == 9 && !strncasecmp(a.host, "localhost", 9)) || (n == 5 && !strncmp(a.host, "[::1]", 5)))
+		return 1;
+	if (n < 4 || strncmp(a.host, "127.", 4))
+		return 0;
+	return strspn(a.host, "0123456789.") >= n; /* 127.0.0.1, not 127.example.org */
 }
 
 /*
@@ -164,35 +144,25 @@ int upload_auth_header(const char *env_name, int env_given, const char *scheme, 
 	const char *token = getenv(env_name);
 	if (!token || !*token) {
 		if (env_given)
-			return error("the environment variable '%s' (--token-env) is not set or empty: "
-				     "put the token in it, e.g. from your CI's secret store", env_name);
+			return error("objmem upload: the environment variable '%s' (--token-env) is not "
+				     "set or empty: put the token in it, e.g. from your CI's secret store",
+				     env_name);
 		return 0;
 	}
 	for (const char *p = token; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return error("the token in '%s' holds a line break or another control "
-				     "character: store it without one", env_name);
+			return error("objmem upload: the token in '%s' holds a line break or another "
+				     "control character: store it without one", env_name);
 	if (!strcmp(scheme, "basic")) {
 		if (!strchr(token, ':'))
-			return error("--auth basic wants 'user:password' in '%s'", env_name);
-		char *enc = upload_base64(token);
+			return error("objmem upload: --auth basic wants 'user:password' in '%s', and "
+				     "it has no ':': store the user name, ':' and the password", env_name);
+		char *enc = http_base64(token, strlen(token));
 		*out = xasprintf("Authorization: Basic %s", enc);
-		free(enc);
+		http_secret_free(enc);
 	} else {
 		*out = xasprintf("Authorization: %s %s", !strcmp(scheme, "bearer") ? "Bearer" : "Token",
 				 token);
 	}
 	return 0;
 }
-
-/* Wipe a string holding a secret before freeing it. */
-void upload_free_secret(char *s)
-{
-	if (!s)
-		return;
-	volatile char *p = s;
-	while (*p)
-		*p++ = 0;
-	free(s);
-}
-

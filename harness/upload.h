@@ -58,13 +58,10 @@ char *upload_django_date(const char *iso);
  * env_name, sent with scheme "token", "bearer" or "basic" (the variable
  * then holds user:password); *out NULL when there is no token and
  * env_given is 0. Returns 0 or -1 (message printed; the token is never in
- * it). Free *out with upload_free_secret.
+ * it). Free *out with http_secret_free (fetch.h): fetch.c derives what to
+ * hide in messages from this line.
  */
 int upload_auth_header(const char *env_name, int env_given, const char *scheme, char **out);
-/* Wipe a string holding a secret, then free it. */
-void upload_free_secret(char *s);
-/* Standard base64 (RFC 4648) of s. */
-char *upload_base64(const char *s);
 /* 1 when the URL's host is this machine (a token over plain http stays local). */
 int upload_url_is_loopback(const char *url);
 

@@ -15,7 +15,20 @@
 #    verified fails unless --insecure;
 #  - compare and trend read a baseline from a URL; garbage or a 404 there
 #    is exit 2 with a message naming the URL;
-#  - the token appears nowhere in objmem's stdout or stderr.
+#  - secrets (the token, the Authorization value, the base64 of user:password,
+#    a URL's password, with or without an unencoded '@') appear nowhere in
+#    objmem's stdout, stderr or files, even from a server that echoes them in
+#    its answer's body and headers, with --verbose and on every error path;
+#  - a POST that got a 2xx is never sent again: a connection reset or a
+#    stall in the answer's body, or an answer too large, is a success with a
+#    warning (exit 0, one request); a 4xx then a reset is not retried; a GET
+#    cut short is retried;
+#  - an answer that is not HTTP (an SSH banner, a broken status line) or a
+#    server that closes at once is exit 1 with what happened and what to do;
+#  - every error says "error: objmem upload: " what failed and what to do.
+# No secret is ever printed by this test: a failure names the secret by its
+# number and the line where it appeared, and the server's records (which
+# hold what was sent) are parsed, never shown.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip "no python3"
 SERVER="$SRC/tests/e2e/http_server.py"
@@ -54,13 +67,50 @@ start_server() {
 
 requests() { wc -l <"$REC" | tr -d ' '; }
 
-# Every objmem output is kept, to look for the token at the end.
+# Every secret given to objmem in this test. None may appear in anything
+# objmem prints or writes; a failure names it by number, never by text.
+SECRETS=("$TOKEN")
+no_secrets() {
+	local f i lines
+	# one grep for all (the patterns go through a pipe, never a file)
+	grep -qsF -f <(printf '%s\n' "${SECRETS[@]}") -- "$@" || return 0
+	for f in "$@"; do
+		for i in "${!SECRETS[@]}"; do
+			lines=$(grep -nF -- "${SECRETS[$i]}" "$f" | cut -d: -f1 | tr '\n' ' ' || true)
+			[ -z "$lines" ] || fail "secret #$i (${#SECRETS[$i]} bytes) appeared in $f, line(s) $lines"
+		done
+	done
+}
+
+# run CODE ARGS...: objmem ARGS, which must exit CODE; its output is searched
+# for every secret before anything of it is shown. Every output is kept.
 : >"$TMP/all-output"
 run() {
 	local want=$1; shift
-	expect_exit "$want" "$OBJMEM" "$@"
+	set +e
+	"$OBJMEM" "$@" >"$TMP/out" 2>"$TMP/err"
+	local got=$?
+	set -e
 	cat "$TMP/out" "$TMP/err" >>"$TMP/all-output"
+	no_secrets "$TMP/out" "$TMP/err"
+	if [ "$got" -ne "$want" ]; then
+		echo "--- stdout"; cat "$TMP/out"; echo "--- stderr"; cat "$TMP/err"
+		fail "'objmem $1' exited $got, expected $want"
+	fi
 }
+
+# upload_errors: the last command printed at least one error, and every
+# error line says it is objmem upload's.
+upload_errors() {
+	grep -q '^error: ' "$TMP/err" || { cat "$TMP/err"; fail "no error message"; }
+	if grep '^error: ' "$TMP/err" | grep -qv '^error: objmem upload: '; then
+		cat "$TMP/err"; fail "an error line without 'error: objmem upload: '"
+	fi
+}
+
+# HOME inside TMP, so files objmem might write there are searched too.
+export HOME=$TMP/home
+mkdir -p "$HOME"
 
 # A results file whose names need encoding: the fixture small.json with an
 # interpreter renamed.
@@ -151,6 +201,7 @@ EOF
 pass "json: the results document as it is, application/json"
 
 # --auth bearer and basic, --token-env
+SECRETS+=("user:pa ss" "$(printf 'user:pa ss' | base64)")
 OTHER_TOKEN="user:pa ss" run 0 upload "$res" --url "http://127.0.0.1:$PORT/x" --token-env OTHER_TOKEN --auth basic
 python3 - "$REC" <<'EOF' || fail "basic auth"
 import base64, json, sys
@@ -184,14 +235,16 @@ start_server status:503
 run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 2 --retry-delay 0.05
 [ "$(requests)" -eq 3 ] || fail "503 always: expected 3 requests, got $(requests)"
 expect_err "refused the upload: the server answered HTTP 503 (Environment bench1 not found) (after 3 attempts)"
+upload_errors
 pass "5xx every time: 1 + --retries attempts, exit 1"
 stop_servers
 
 start_server status:400
+SECRETS+=(hunter2)
 run 1 upload "$res" --url "http://user:hunter2@127.0.0.1:$PORT/result/add/json/?key=abc" --retries 3 --retry-delay 0.05
 [ "$(requests)" -eq 1 ] || fail "400: expected 1 request (no retry), got $(requests)"
-expect_err "error: 'http://***@127.0.0.1:$PORT/result/add/json/?***' refused the upload: the server answered HTTP 400 (Environment bench1 not found); not retried"
-grep -q hunter2 "$TMP/err" && fail "the password in the URL was printed"
+expect_err "error: objmem upload: 'http://***@127.0.0.1:$PORT/result/add/json/?***' refused the upload: the server answered HTTP 400 (Environment bench1 not found); not retried"
+upload_errors
 pass "4xx: one attempt, the server's message, exit 1; credentials in the URL not printed"
 stop_servers
 
@@ -201,6 +254,7 @@ start=$(date +%s)
 run 1 upload "$res" --url "http://127.0.0.1:$free_port/x" --retries 1 --retry-delay 0.1
 expect_err "cannot upload to 'http://127.0.0.1:$free_port/x': cannot connect"
 expect_err "(after 2 attempts)"
+upload_errors
 [ $(( $(date +%s) - start )) -lt 10 ] || fail "a refused connection took too long"
 pass "refused connection: exit 1, says so"
 
@@ -210,6 +264,7 @@ run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" --timeout 1 --retries 1 --r
 secs=$(( $(date +%s) - start ))
 expect_err "no complete answer within 1 s"
 expect_err "(after 2 attempts)"
+upload_errors
 [ "$secs" -lt 10 ] || fail "a server that never answers held objmem ${secs}s"
 pass "a server that never answers: timeout, exit 1 in ${secs}s"
 stop_servers
@@ -219,22 +274,31 @@ stop_servers
 start_server record
 run 2 upload "$res"
 expect_err "give the server with --url URL"
+upload_errors
 run 2 upload "$res" --url "ftp://127.0.0.1:$PORT/x"
 expect_err "--url takes an http:// or https:// URL"
 run 2 upload "$res" --url "http://127.0.0.1:$PORT/x" --token-env OBJMEM_TEST_UNSET_VARIABLE
 expect_err "the environment variable 'OBJMEM_TEST_UNSET_VARIABLE' (--token-env) is not set"
+upload_errors
 OBJMEM_UPLOAD_TOKEN="$TOKEN"$'\r\nX-Evil: 1' run 2 upload "$res" --url "http://127.0.0.1:$PORT/x"
 expect_err "holds a line break or another control character"
+upload_errors
 run 2 upload "$res" --url "http://127.0.0.1:$PORT/x" --token-env "$TOKEN=x"
 nolabel=$TMP/nolabel.json
 $EDIT set "$res" "$nolabel" label null
 run 2 upload "$nolabel" --url "http://127.0.0.1:$PORT/x"
 expect_err "has no revision label: give --commitid ID"
+upload_errors
 echo garbage >"$TMP/garbage.json"
 run 2 upload "$TMP/garbage.json" --url "http://127.0.0.1:$PORT/x"
 expect_err "garbage.json:1:1: invalid JSON"
+upload_errors
+run 2 upload "$TMP/missing.json" --url "http://127.0.0.1:$PORT/x"
+expect_err "missing.json"
+upload_errors
 run 2 upload "$res" --url "http://127.0.0.1:$PORT/x" --executable one
 expect_err "--executable names one executable, but"
+upload_errors
 run 2 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries lots
 [ "$(requests)" -eq 0 ] || fail "bad input still sent $(requests) requests"
 run 0 upload "$res" --dry-run
@@ -292,12 +356,171 @@ expect_err "http://127.0.0.1:$PORT/baseline.json:1:1: invalid JSON"
 stop_servers
 pass "a baseline URL that returns garbage: exit 2 naming the URL"
 
-# ---- the token ----------------------------------------------------------------
+# ---- servers that echo secrets ----------------------------------------------
+# The echo server repeats the Authorization header, its credential and, for
+# Basic, the decoded user:password and password, in the first line of its
+# answer (which objmem quotes) and in headers.
 
-if grep -qF "$TOKEN" "$TMP/all-output"; then
-	grep -nF "$TOKEN" "$TMP/all-output" | head
-	fail "the token appeared in objmem's output"
-fi
+BASIC="bench-user:pa ss-$$-Q"
+BASIC_B64=$(printf '%s' "$BASIC" | base64)
+URL_PW="p@ss-$$-w0rd"                    # sent in a URL as p%40ss-...
+URL_PW_ENC="p%40ss-$$-w0rd"
+URL_B64=$(printf 'bench:%s' "$URL_PW" | base64)
+RAW_PW="p@ss-$$-x7"                      # written into a URL with its '@' as it is
+SECRETS+=("$BASIC" "pa ss-$$-Q" "$BASIC_B64" "$URL_PW" "$URL_PW_ENC" "$URL_B64"
+	"$RAW_PW" "ss-$$-x7")
+
+# the secret reached the server (so the echo had something to repeat)
+sent_auth() {
+	python3 - "$REC" "$1" <<'PY' || fail "the server did not get the expected Authorization header"
+import json, sys
+rec = json.loads(open(sys.argv[1]).readlines()[-1])
+assert rec["headers"].get("authorization") == sys.argv[2]
+PY
+}
+
+start_server echo
+run 0 upload "$res" --url "http://127.0.0.1:$PORT/result/add/json/" --verbose
+sent_auth "Token $TOKEN"
+expect_err "HTTP 200 (you sent Authorization: ***; credential ***"
+run 0 upload "$res" --url "http://127.0.0.1:$PORT/x" --auth bearer -v
+sent_auth "Bearer $TOKEN"
+OBJMEM_BASIC=$BASIC run 0 upload "$res" --url "http://127.0.0.1:$PORT/x" --token-env OBJMEM_BASIC \
+	--auth basic -v
+sent_auth "Basic $BASIC_B64"
+expect_err "user:password ***; password ***"
+OBJMEM_UPLOAD_TOKEN= run 0 upload "$res" --url "http://bench:$URL_PW_ENC@127.0.0.1:$PORT/x" -v
+sent_auth "Basic $URL_B64"
+expect_err "to 'http://***@127.0.0.1:$PORT/x': HTTP 200 (you sent Authorization: Basic ***; credential ***; user:password ***; password ***"
+# a baseline URL whose server answers with the password first: the parse
+# error quotes the start of the answer, with the password as ***
+run 2 compare "http://bench:$URL_PW_ENC@127.0.0.1:$PORT/base.json" "$res"
+sent_auth "Basic $URL_B64"
+expect_err "http://***@127.0.0.1:$PORT/base.json:1:1: invalid JSON: expected a value, at '***; you sent"
+stop_servers
+pass "a 2xx that echoes the token, Bearer, Basic, a URL's user:password (upload, compare): shown as ***"
+
+start_server echo --status 403
+run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" -v --retries 2 --retry-delay 0.05
+expect_err "the server answered HTTP 403 (you sent Authorization: ***"
+upload_errors
+OBJMEM_UPLOAD_TOKEN= run 1 upload "$res" --url "http://bench:$URL_PW_ENC@127.0.0.1:$PORT/x" -v
+upload_errors
+[ "$(requests)" -eq 2 ] || fail "403: expected 2 requests (no retry), got $(requests)"
+stop_servers
+start_server echo --status 500
+OBJMEM_BASIC=$BASIC run 1 upload "$res" --url "http://bench:$URL_PW_ENC@127.0.0.1:$PORT/x" \
+	--token-env OBJMEM_BASIC --auth basic -v --retries 2 --retry-delay 0.05
+expect_err "note: attempt 1 of 3 failed: the server answered HTTP 500 (you sent Authorization: ***"
+expect_err "(after 3 attempts)"
+upload_errors
+stop_servers
+pass "a 4xx or 5xx that echoes the secrets, with --verbose and retries: shown as ***"
+
+# a password with an '@' written as it is: refused before anything is sent,
+# and no part of it shown
+start_server record
+run 2 upload "$res" --url "http://bench:$RAW_PW@127.0.0.1:$PORT/x"
+expect_err "'http://***@127.0.0.1:$PORT/x'"
+expect_err "%40"
+upload_errors
+run 2 upload "$res" --url "http://bench:$RAW_PW@127.0.0.1:$PORT/x" --dry-run
+upload_errors
+run 2 compare "http://bench:$RAW_PW@127.0.0.1:$PORT/base.json" "$res"
+expect_err "'http://***@127.0.0.1:$PORT/base.json'"
+[ "$(requests)" -eq 0 ] || fail "a URL with an unencoded '@' sent $(requests) requests"
+stop_servers
+pass "a password with an unencoded '@': exit 2, nothing sent, all of it redacted"
+
+# ---- answers that break after a 2xx ----------------------------------------
+
+start_server reset
+start=$(date +%s)
+run 0 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 2 --retry-delay 0.05
+[ "$(requests)" -eq 1 ] || fail "2xx then a reset: expected 1 request (no retry), got $(requests)"
+grep -q "^warning: objmem upload: .*HTTP 200.*not sent again" "$TMP/err" \
+	|| { cat "$TMP/err"; fail "2xx then a reset: no warning"; }
+expect_err "uploaded 8 entries to 'http://127.0.0.1:$PORT/x': HTTP 200"
+grep -q '^error' "$TMP/err" && fail "2xx then a reset: an error was printed"
+stop_servers
+start_server reset --status 400
+run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 2 --retry-delay 0.05
+[ "$(requests)" -eq 1 ] || fail "4xx then a reset: expected 1 request, got $(requests)"
+expect_err "HTTP 400"
+upload_errors
+stop_servers
+start_server reset --status 502
+run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 2 --retry-delay 0.05
+[ "$(requests)" -eq 3 ] || fail "5xx then a reset: expected 3 requests, got $(requests)"
+expect_err "HTTP 502"
+upload_errors
+stop_servers
+start_server stall
+run 0 upload "$res" --url "http://127.0.0.1:$PORT/x" --timeout 1 --retries 2 --retry-delay 0.05
+[ "$(requests)" -eq 1 ] || fail "2xx then a stall: expected 1 request (no retry), got $(requests)"
+grep -q "^warning: objmem upload: .*HTTP 200.*did not arrive whole within 1 s.*not sent again" "$TMP/err" \
+	|| { cat "$TMP/err"; fail "2xx then a stall: no warning"; }
+stop_servers
+# a GET may be repeated: a 2xx cut short is retried, then an error
+start_server reset
+run 2 compare "http://127.0.0.1:$PORT/base.json" "$res" --timeout 5
+[ "$(requests)" -eq 3 ] || fail "GET, 2xx then a reset: expected 3 requests, got $(requests)"
+expect_err "cannot fetch 'http://127.0.0.1:$PORT/base.json'"
+stop_servers
+[ $(( $(date +%s) - start )) -lt 30 ] || fail "resets took too long"
+pass "2xx then a reset or a stall: POST not sent again, exit 0 with a warning; 4xx not retried; 5xx and GET retried"
+
+for mode in huge huge-length; do
+	start_server "$mode" --size $((16 << 20))
+	start=$(date +%s)
+	run 0 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 2 --retry-delay 0.05
+	[ "$(requests)" -eq 1 ] || fail "$mode: expected 1 request, got $(requests)"
+	grep -q "^warning: objmem upload: .*HTTP 200.*larger than" "$TMP/err" \
+		|| { cat "$TMP/err"; fail "$mode: no warning about the answer's size"; }
+	expect_err "uploaded 8 entries to 'http://127.0.0.1:$PORT/x': HTTP 200"
+	[ $(( $(date +%s) - start )) -lt 10 ] || fail "$mode: took too long"
+	stop_servers
+done
+pass "a 2xx with an answer too large (with and without Content-Length): exit 0, a warning, one request"
+
+# ---- answers that are not HTTP ----------------------------------------------
+
+for mode in nothttp badstatus; do
+	start_server "$mode"
+	start=$(date +%s)
+	run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 2 --retry-delay 0.05
+	[ "$(requests)" -eq 1 ] || fail "$mode: expected 1 request (no retry), got $(requests)"
+	expect_err "error: objmem upload: cannot upload to 'http://127.0.0.1:$PORT/x': the answer is not HTTP"
+	expect_err "check that the URL's host and port are the HTTP server's"
+	upload_errors
+	[ $(( $(date +%s) - start )) -lt 10 ] || fail "$mode: took too long"
+	stop_servers
+done
+pass "an answer that is not HTTP: exit 1, says so and what to check, not retried"
+
+start_server close
+run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 1 --retry-delay 0.05
+[ "$(requests)" -eq 2 ] || fail "close: expected 2 requests, got $(requests)"
+expect_err "the server closed the connection without answering"
+expect_err "(after 2 attempts)"
+upload_errors
+stop_servers
+start_server close-now
+run 1 upload "$res" --url "http://127.0.0.1:$PORT/x" --retries 1 --retry-delay 0.05
+# a close before the request arrived reads as an empty answer, one after it as a reset
+grep -qE "before any answer|closed the connection without answering" "$TMP/err" \
+	|| { cat "$TMP/err"; fail "close-now: no message saying what happened"; }
+expect_err "check the URL"
+upload_errors
+stop_servers
+pass "a server that closes the connection at once: exit 1, what happened and what to check"
+
+# ---- the secrets, everywhere ------------------------------------------------
+
 run 0 upload "$res" --url "http://127.0.0.1:1/x" --dry-run --verbose
-grep -qF "$TOKEN" "$TMP/out" "$TMP/err" && fail "the token appeared with --dry-run --verbose"
-pass "the token never appears in objmem's stdout or stderr"
+no_secrets "$TMP/all-output"
+# files: everything under TMP but the server's records of what it received
+mapfile -d '' files < <(find "$TMP" -type f ! -name 'requests-*.jsonl' -print0)
+[ "${#files[@]}" -gt 3 ] || fail "the search for secrets in files found no files"
+no_secrets "${files[@]}"
+pass "no secret in objmem's stdout or stderr, nor in any file here (HOME included)"

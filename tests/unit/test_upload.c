@@ -1,12 +1,13 @@
 /*
  * test_upload.c - the Codespeed payload (benchmark names, dates, the
- * entries of a fixture, the url-encoded form), the token's header and
- * base64, and fetch.c's
- * pieces that need no network (URL redaction, back-off, answer excerpts).
+ * entries of a fixture, the url-encoded form), the token's header and its
+ * errors, and which hosts are this machine. fetch.c's pieces are
+ * test_fetch.c's.
  * Expected values for small.json were computed apart from objmem, with
  * Python's statistics module, on (uss - private_clean) as results.h defines.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,85 +147,69 @@ static void test_form_encoding(void)
 	cJSON_Delete(arr);
 }
 
-/* ---- fetch ---- */
+/* ---- the token ---- */
 
-static void test_url_redact_table(void)
+static void test_loopback_table(void)
 {
-	static const struct { const char *in, *want; } cases[] = {
-		{ "https://bench.example.org/objmem/base.json", "https://bench.example.org/objmem/base.json" },
-		{ "https://user:pw@host/x", "https://***@host/x" },
-		{ "http://token@host:8080/x?y=1", "http://***@host:8080/x?***" },
-		{ "http://host/x?key=secret#frag", "http://host/x?***" },
-		{ "http://host/x#frag", "http://host/x#frag" },
-		{ "http://host/a@b", "http://host/a@b" },
-		{ "results/x.json", "results/x.json" },
+	static const struct { const char *url; int want; } cases[] = {
+		{ "http://127.0.0.1:8000/x", 1 }, { "http://localhost/x", 1 }, { "http://LOCALHOST:80", 1 },
+		{ "http://[::1]:8000/", 1 }, { "http://user:p@ss@127.0.0.1/x", 1 },
+		{ "http://u:pw@localhost:1/", 1 }, { "http://127.0.0.2/", 1 },
+		{ "http://example.org/x", 0 }, { "http://localhost.example.org/", 0 },
+		{ "http://127.example.org/", 0 }, { "http://127.0.0.1.nip.io/", 0 },
+		{ "http://evil.org/127.0.0.1", 0 }, { "http://localhost@evil.org/", 0 },
+		{ "http://127.0.0.1@evil.org/", 0 }, { "not a url", 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *s = url_redact(cases[i].in);
-		if (strcmp(s, cases[i].want))
-			fprintf(stderr, "\nredact '%s': '%s'\n", cases[i].in, s);
-		CU_ASSERT_STRING_EQUAL(s, cases[i].want);
-		free(s);
+		if (upload_url_is_loopback(cases[i].url) != cases[i].want)
+			fprintf(stderr, "\nloopback case %zu: '%s'\n", i, cases[i].url);
+		CU_ASSERT_EQUAL(upload_url_is_loopback(cases[i].url), cases[i].want);
 	}
 }
 
-static void test_url_is_remote(void)
+/* The header for each scheme; errors are upload's, say what to do, and never hold the token. */
+static void test_auth_header_table(void)
 {
-	CU_ASSERT(url_is_remote("http://x/"));
-	CU_ASSERT(url_is_remote("HTTPS://x/"));
-	CU_ASSERT(!url_is_remote("ftp://x/"));
-	CU_ASSERT(!url_is_remote("http.json"));
-	CU_ASSERT(!url_is_remote("/tmp/http://x"));
-}
-
-static void test_backoff(void)
-{
-	struct http_opts o;
-	http_opts_init(&o);
-	o.retry_delay_s = 0.5;
-	CU_ASSERT_DOUBLE_EQUAL(http_backoff_s(&o, 1), 0.5, 1e-12);
-	CU_ASSERT_DOUBLE_EQUAL(http_backoff_s(&o, 2), 1.0, 1e-12);
-	CU_ASSERT_DOUBLE_EQUAL(http_backoff_s(&o, 4), 4.0, 1e-12);
-	CU_ASSERT_DOUBLE_EQUAL(http_backoff_s(&o, 20), 60.0, 1e-12); /* capped */
-	o.retry_delay_s = 0;
-	CU_ASSERT_DOUBLE_EQUAL(http_backoff_s(&o, 3), 0, 1e-12);
-}
-
-static void test_body_excerpt(void)
-{
-	struct buf b = BUF_INIT;
-	buf_addstr(&b, "\r\nEnvironment x not found\nTraceback...\n");
-	char *s = http_body_excerpt(&b, 200);
-	CU_ASSERT_STRING_EQUAL(s, "Environment x not found");
-	free(s);
-	buf_reset(&b);
-	buf_addstr(&b, "abc\x01\xff""def");
-	s = http_body_excerpt(&b, 5);
-	CU_ASSERT_STRING_EQUAL(s, "abc??...");
-	free(s);
-	buf_release(&b);
-	struct buf empty = BUF_INIT;
-	s = http_body_excerpt(&empty, 10);
-	CU_ASSERT_STRING_EQUAL(s, "");
-	free(s);
-}
-
-static void test_bad_urls_send_nothing(void)
-{
-	struct http_opts o;
-	http_opts_init(&o);
-	o.retries = 0;
-	struct http_request req = { "GET", "file:///etc/passwd", NULL, NULL, 0, NULL, 1 };
-	struct http_response resp;
-	char *why = NULL;
-	CU_ASSERT_EQUAL(http_perform(&req, &o, &resp, &why), HTTP_BAD_REQUEST);
-	CU_ASSERT(why && strstr(why, "http:// and https://"));
-	free(why);
-	http_response_release(&resp);
-	struct results r;
-	results_init(&r);
-	CU_ASSERT_EQUAL(fetch_results(unit_fixture("results/garbage.json"), &o, &r), -1);
-	results_release(&r);
+	static const struct {
+		const char *token, *scheme;
+		int given, rc;
+		const char *want; /* the header, or a piece of the message */
+	} cases[] = {
+		{ "s3cr3t-value", "token", 0, 0, "Authorization: Token s3cr3t-value" },
+		{ "s3cr3t-value", "bearer", 0, 0, "Authorization: Bearer s3cr3t-value" },
+		{ "user:pa ss", "basic", 0, 0, "Authorization: Basic dXNlcjpwYSBzcw==" },
+		{ NULL, "token", 0, 0, NULL },
+		{ "", "token", 0, 0, NULL },
+		{ NULL, "token", 1, -1, "is not set or empty: put the token in it" },
+		{ "s3cr3t-value", "basic", 0, -1, "wants 'user:password'" },
+		{ "s3cr3t\r\nX-Evil: 1", "token", 0, -1, "store it without one" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].token)
+			setenv("OBJMEM_UNIT_TOKEN", cases[i].token, 1);
+		else
+			unsetenv("OBJMEM_UNIT_TOKEN");
+		char *line = NULL;
+		unit_stderr_begin();
+		int rc = upload_auth_header("OBJMEM_UNIT_TOKEN", cases[i].given, cases[i].scheme, &line);
+		char *err = unit_stderr_end();
+		CU_ASSERT_EQUAL(rc, cases[i].rc);
+		if (!rc && cases[i].want)
+			CU_ASSERT(line && !strcmp(line, cases[i].want));
+		if (!rc && !cases[i].want)
+			CU_ASSERT_PTR_NULL(line);
+		if (rc) {
+			CU_ASSERT_PTR_NULL(line);
+			CU_ASSERT(!strncmp(err, "error: objmem upload: ", 22));
+			CU_ASSERT(strstr(err, cases[i].want) != NULL);
+			CU_ASSERT(strstr(err, "s3cr3t") == NULL);
+		} else {
+			CU_ASSERT_STRING_EQUAL(err, "");
+		}
+		free(err);
+		http_secret_free(line);
+	}
+	unsetenv("OBJMEM_UNIT_TOKEN");
 }
 
 static const struct unit_test upload_tests[] = {
@@ -234,17 +219,14 @@ static const struct unit_test upload_tests[] = {
 	{ "form encoding", test_form_encoding },
 };
 
-static const struct unit_test fetch_tests[] = {
-	{ "URL redaction (table)", test_url_redact_table },
-	{ "remote or path", test_url_is_remote },
-	{ "back-off", test_backoff },
-	{ "answer excerpt", test_body_excerpt },
-	{ "bad URLs send nothing", test_bad_urls_send_nothing },
+static const struct unit_test token_tests[] = {
+	{ "loopback hosts (table)", test_loopback_table },
+	{ "Authorization header (table)", test_auth_header_table },
 };
 
 static const struct unit_suite suites[] = {
 	UNIT_SUITE("upload", upload_tests),
-	UNIT_SUITE("fetch", fetch_tests),
+	UNIT_SUITE("token", token_tests),
 };
 
 int main(int argc, char **argv)
