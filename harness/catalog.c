@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "jsonutil.h"
 #include "spawn.h"
+#include "textfmt.h"
 
 extern char **environ;
 
@@ -87,6 +88,12 @@ static void load_workloads(struct catalog *cat)
 			if (n < 4 || strcmp(e->d_name + n - 3, ".py") || e->d_name[0] == '_' ||
 			    e->d_name[0] == '.' || !strcmp(e->d_name, "agent.py"))
 				continue;
+			if (!utf8_valid(e->d_name)) {
+				/* a results file is UTF-8: such a name could not be told apart in it */
+				warning("workload file in '%s' skipped: its name is not UTF-8 (rename it)",
+					dir);
+				continue;
+			}
 			/* a file spells '-' as '_' (dataclass_slots.py is dataclass-slots) */
 			char *name = xstrndup(e->d_name, n - 3);
 			for (char *p = name; *p; p++)
@@ -391,6 +398,11 @@ const struct workload_info *catalog_add_workload_file(struct catalog *cat, const
 		error("workload file '%s' must be a .py file", path);
 		return NULL;
 	}
+	if (!utf8_valid(base)) {
+		/* a results file is UTF-8: two such names could read the same in it */
+		error("workload file '%s': its name is not UTF-8; rename the file", path);
+		return NULL;
+	}
 	char *name = xstrndup(base, n - 3);
 	const struct workload_info *old = catalog_workload(cat, name);
 	if (old) {
@@ -427,19 +439,13 @@ const struct def *catalog_def(const struct catalog *cat, const char *name)
 
 const char *catalog_suggest(const struct catalog *cat, const char *name, int workloads)
 {
-	const char *best = NULL;
-	size_t best_d = (size_t)-1;
 	size_t n = workloads ? cat->n_workloads : cat->n_defs;
-	for (size_t i = 0; i < n; i++) {
-		const char *cand = workloads ? cat->workloads[i].name : cat->defs[i].in.name;
-		size_t d = edit_distance(name, cand);
-		if (d < best_d) {
-			best_d = d;
-			best = cand;
-		}
-	}
-	size_t len = strlen(name);
-	return best && best_d <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
+	const char **cands = xcalloc(n ? n : 1, sizeof(*cands));
+	for (size_t i = 0; i < n; i++)
+		cands[i] = workloads ? cat->workloads[i].name : cat->defs[i].in.name;
+	const char *best = closest_name(name, cands, n);
+	free(cands);
+	return best;
 }
 
 static int is_elf_executable(const char *path)

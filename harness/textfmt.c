@@ -123,6 +123,18 @@ size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (!n)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
 void term_escape(struct buf *out, const char *s)
 {
 	buf_add(out, "", 0);

@@ -57,6 +57,8 @@ void term_escape(struct buf *out, const char *s);
 void term_fputs(FILE *out, const char *s);
 /* Length of the valid UTF-8 sequence (RFC 3629) at s, or 0 when it is not one. */
 size_t utf8_len(const unsigned char *s);
+/* 1 when the whole of s is valid UTF-8. */
+int utf8_valid(const char *s);
 /* Columns s takes on a terminal once escaped (UTF-8 code points). */
 size_t term_width(const char *s);
 

@@ -3,6 +3,7 @@
  * (fixtures under tests/fixtures/config/, see the README there), and a
  * definition directory reads regular files only. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -219,12 +220,55 @@ static void test_suggest(void)
 	catalog_release(&cat);
 }
 
+/* Workload file names a results file could not tell apart: refused or skipped. */
+static const struct {
+	const char *file;   /* bytes of the file name */
+	const char *msg;    /* fragment of the error, NULL when accepted */
+} workload_names[] = {
+	{ "plain.py", NULL },
+	{ "caf\xc3\xa9.py", NULL },             /* UTF-8 */
+	{ "caf\xe9.py", "its name is not UTF-8" }, /* Latin-1 */
+	{ "caf\xff.py", "its name is not UTF-8" },
+	{ "half\xc3.py", "its name is not UTF-8" },
+	{ "notes.txt", "must be a .py file" },
+};
+
+static void test_workload_names(void)
+{
+	char *dir = unit_tmpdir();
+	struct catalog cat;
+	memset(&cat, 0, sizeof(cat));
+	for (size_t i = 0; i < sizeof(workload_names) / sizeof(workload_names[0]); i++) {
+		char *path = xasprintf("%s/%s", dir, workload_names[i].file);
+		FILE *f = fopen(path, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs("def run(n):\n    pass\n", f);
+		fclose(f);
+		unit_stderr_begin();
+		const struct workload_info *w = catalog_add_workload_file(&cat, path);
+		char *err = unit_stderr_end();
+		if (workload_names[i].msg) {
+			CU_ASSERT_PTR_NULL(w);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err, workload_names[i].msg));
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(w);
+			CU_ASSERT_STRING_EQUAL(err, "");
+		}
+		free(err);
+		free(path);
+	}
+	catalog_release(&cat);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static const struct unit_test tests[] = {
 	{ "definition files", test_def_files },
 	{ "definition fields", test_good_fields },
 	{ "FIFO, socket, directory, device in a definition directory", test_special_files },
 	{ "child environment", test_child_env },
 	{ "suggestions", test_suggest },
+	{ "workload file names", test_workload_names },
 };
 
 int main(int argc, char **argv)
