@@ -5,9 +5,11 @@
  * Owns: ordering the files (by their "created" date, or as given), the
  * lines (one per interpreter, workload and count, matched by name across
  * files), marking each point against the point before it on its line with
- * compare.h's verdict rule, the tables of the series (text, markdown, csv,
- * json), and what the figure shows: its data file and the placeholders of
- * plots/trend.gp. gnuplot.c writes the script and draws it.
+ * compare.h's verdict rule, with --detect the steps of each line (steps.h
+ * finds them; this says where they are and prints them) and with --check
+ * the gate on each line's newest step, the tables of the series (text,
+ * markdown, csv, json), and what the figure shows: its data file and the
+ * placeholders of plots/trend.gp. gnuplot.c writes the script and draws it.
  *
  * Steps: trend_build from loaded results, trend_print and/or
  * trend_figure_write, trend_release.
@@ -21,6 +23,7 @@
 #include "compare.h"
 #include "results.h"
 #include "stats.h"
+#include "steps.h"
 
 struct trend_file {
 	char *source;   /* path or redacted URL */
@@ -35,6 +38,8 @@ struct trend_point {
 	int compared;           /* 1 when an earlier point on the line had data */
 	enum verdict verdict;   /* against that point (NO_DATA when this one has none) */
 	double change_pct;      /* against that point; NAN when not compared or its median is 0 */
+	double quantum;         /* one page of that file over the count, bytes per object */
+	double level;           /* --detect: the level of its segment; NAN otherwise */
 };
 
 struct trend_line {
@@ -42,6 +47,12 @@ struct trend_line {
 	uint64_t count;
 	struct trend_point *points;
 	size_t n_points, alloc_points;
+	/* --detect: the fit over the points with data, whose index i is
+	 * points[series[i]]; steps and segments count in those */
+	struct steps_fit fit;
+	size_t *series;
+	enum steps_gate gate;             /* --check */
+	const struct steps_step *gate_step; /* the step that decided, or NULL */
 };
 
 struct trend {
@@ -51,6 +62,9 @@ struct trend {
 	size_t n_lines, alloc_lines;
 	double threshold;
 	size_t n_larger, n_smaller;
+	int detect, check, strict;        /* as asked (check implies detect) */
+	size_t n_steps, n_suspected;      /* over every line */
+	size_t n_failed;                  /* lines that fail the gate */
 };
 
 struct trend_opts {
@@ -60,6 +74,9 @@ struct trend_opts {
 	int all_counts;                 /* a line per count */
 	const struct strvec *interpreters; /* only these (empty: all) */
 	const struct strvec *workloads;
+	int detect;                     /* find the steps of each line (steps.h) */
+	int check;                      /* and gate on the newest one (implies detect) */
+	int strict;                     /* a suspected step fails the gate too */
 };
 
 /*
@@ -70,10 +87,20 @@ int trend_build(const struct results *rs, const char *const *sources, size_t n,
 		const struct trend_opts *o, struct trend *t);
 void trend_release(struct trend *t);
 
+/* The file (index into t->files) where a step of line l begins. */
+size_t trend_step_file(const struct trend_line *l, const struct steps_step *s);
+
 enum trend_format { TREND_TEXT, TREND_MARKDOWN, TREND_CSV, TREND_JSON };
 
-/* Print the series as a table. Returns 0 or -1 when writing failed. */
+/*
+ * Print the series as a table; with --detect the steps, with --check the
+ * gate's verdict (text and markdown at the end, json in the document; csv
+ * has no room for it: print it with trend_print_gate elsewhere). Returns 0
+ * or -1 when writing failed.
+ */
 int trend_print(FILE *out, const struct trend *t, enum trend_format f);
+/* The gate's verdict lines ("LARGER: ...", "suspected: ...") and its summary. */
+void trend_print_gate(FILE *out, const struct trend *t, int markdown);
 
 /* The gnuplot data file: blocks as plots/trend.gp describes. 0 or -1 (write error). */
 int trend_write_data(const struct trend *t, FILE *f);
@@ -88,6 +115,9 @@ struct trend_figure {
 	double timeout_s;
 	int render;             /* 0: data, script and table only */
 	int quiet;
+	/* one size for every format, gnuplot expressions (cli_figure_size);
+	 * NULL: a PNG and SVG 800 px wide, a PDF 6.5 in wide, as tall as needed */
+	const char *width, *height;
 };
 
 /*

@@ -5,7 +5,10 @@
  * the point before it with data (compare.h's rule), change_pct and the
  * counts of LARGER and smaller points, a line missing from one file, the
  * four table formats, the gnuplot data file, and the figure's files
- * written without gnuplot.
+ * written without gnuplot. The suite "detect": --detect and --check on
+ * histories made as results files (a data table, each with the steps it
+ * must show and the gate's verdict), in every format, and the figure's
+ * steps and tic labels.
  *
  * The suite "regressions" holds cases for bugs found while writing this
  * file, fixed since.
@@ -116,7 +119,7 @@ static void release_series(struct results rs[N_FILES])
 		results_release(&rs[i]);
 }
 
-static const struct trend_opts default_opts = { 0.01, 0, 0, 0, NULL, NULL };
+static const struct trend_opts default_opts = { .threshold = 0.01 };
 
 static void build(const struct trend_opts *o, struct trend *t)
 {
@@ -586,12 +589,12 @@ static void test_write_data(void)
 	struct strvec blocks[3] = { STRVEC_INIT, STRVEC_INIT, STRVEC_INIT };
 	CU_ASSERT_EQUAL_FATAL(data_blocks(text, blocks, 3), 3);
 	static const char *const want[3][4] = {
-		{ "0 100 100 100 ok 0 \"-\"", "1 110 110 110 ok 1 \"+10.0%\"",
-		  "2 NaN NaN NaN no-data 0 \"-\"", "3 99 99 99 ok -1 \"-10.0%\"" },
-		{ "0 40 40 40 ok 0 \"-\"", "1 NaN NaN NaN missing 0 \"-\"",
-		  "2 NaN NaN NaN missing 0 \"-\"", "3 40 40 40 ok 0 \"+0.0%\"" },
-		{ "0 50 50 50 ok 0 \"-\"", "1 NaN NaN NaN missing 0 \"-\"",
-		  "2 50.5 50.5 50.5 ok 0 \"+1.0%\"", "3 60 59 61 ok 1 \"+18.8%\"" },
+		{ "0 100 100 100 NaN ok 0 \"-\"", "1 110 110 110 NaN ok 1 \"+10.0%\"",
+		  "2 NaN NaN NaN NaN no-data 0 \"-\"", "3 99 99 99 NaN ok -1 \"-10.0%\"" },
+		{ "0 40 40 40 NaN ok 0 \"-\"", "1 NaN NaN NaN NaN missing 0 \"-\"",
+		  "2 NaN NaN NaN NaN missing 0 \"-\"", "3 40 40 40 NaN ok 0 \"+0.0%\"" },
+		{ "0 50 50 50 NaN ok 0 \"-\"", "1 NaN NaN NaN NaN missing 0 \"-\"",
+		  "2 50.5 50.5 50.5 NaN ok 0 \"+1.0%\"", "3 60 59 61 NaN ok 1 \"+18.8%\"" },
 	};
 	for (size_t b = 0; b < 3; b++) {
 		CU_ASSERT_EQUAL(blocks[b].n, N_FILES);  /* a row per file, gaps as NaN */
@@ -624,7 +627,8 @@ static void test_figure(void)
 	char *tmp = unit_tmpdir();
 	char *dir = xasprintf("%s/fig/nested", tmp);  /* made if missing */
 	char *templates = xstrdup(unit_fixture("../../plots"));
-	struct trend_figure fig = { dir, 0, templates, NULL, "objmem trend test", 30, 0, 1 };
+	struct trend_figure fig = { dir, 0, templates, NULL, "objmem trend test", 30, 0, 1, NULL,
+				    NULL };
 	unit_stderr_begin();
 	int rc = trend_figure_write(&t, &fig);
 	char *err = unit_stderr_end();
@@ -707,6 +711,365 @@ static const struct unit_test output_tests[] = {
 	{ "json parses back", test_json },
 	{ "the gnuplot data file", test_write_data },
 	{ "the figure's files, not rendered", test_figure },
+};
+
+/* ---- --detect and --check: steps over a history of results files ---- */
+
+enum { HMAX = 16 };
+
+/*
+ * One line (py / w) over n files "rev-1".."rev-n", made as results files:
+ * v[k] bytes per object in file k+1, three repetitions at v - spread/2, v,
+ * v + spread/2 (one when spread is 0), NAN: the cell failed in that file.
+ * The answer: where each step begins (the file's number, as printed), the
+ * levels on either side, the suspected newest file (0: none), and the
+ * lines failing --check without and with --strict.
+ */
+static const struct history {
+	const char *name;
+	double v[HMAX];
+	size_t n;
+	double spread;
+	uint64_t count;
+	size_t n_steps;
+	struct { size_t file; double before, after; } steps[3];
+	size_t suspected;          /* file number, 0 for none */
+	size_t failed, failed_strict;
+} histories[] = {
+	{ "a step", { 100, 100, 100, 100, 100, 110, 110, 110, 110, 110 }, 10, 0, 100000,
+	  1, { { 6, 100, 110 } }, 0, 1, 1 },
+	{ "two steps", { 100, 100, 100, 100, 110, 110, 110, 110, 120, 120, 120, 120 }, 12, 0.2,
+	  100000, 2, { { 5, 100, 110 }, { 9, 110, 120 } }, 0, 1, 1 },
+	{ "a spike", { 100, 100, 100, 100, 130, 100, 100, 100, 100, 100 }, 10, 0.2, 100000,
+	  0, { { 0, 0, 0 } }, 0, 0, 0 },
+	{ "a slow creep, +0.3 a file within a spread of 0.5",
+	  { 100, 100.3, 100.6, 100.9, 101.2, 101.5, 101.8, 102.1, 102.4, 102.7, 103, 103.3 }, 12,
+	  0.5, 100000, 3, { { 4, 100.3, 101.2 }, { 7, 101.2, 102.1 }, { 10, 102.1, 103 } }, 0, 0, 0 },
+	/* 1k objects, repetitions alike: 64 pages of 4096 bytes, then 65.5 */
+	{ "flat, zero variance, a step of one and a half pages",
+	  { 262.144, 262.144, 262.144, 262.144, 262.144, 268.288, 268.288, 268.288, 268.288 }, 9,
+	  0, 1000, 1, { { 6, 262.144, 268.288 } }, 0, 1, 1 },
+	{ "flat, zero variance, a wiggle under a page",
+	  { 262.144, 264.2, 262.144, 265.1, 263, 262.144, 266, 262.5, 264, 262.144 }, 10, 0, 1000,
+	  0, { { 0, 0, 0 } }, 0, 0, 0 },
+	{ "a step up, then back down", { 100, 100, 100, 100, 112, 112, 112, 112, 100, 100, 100,
+					 100 }, 12, 0, 100000,
+	  2, { { 5, 100, 112 }, { 9, 112, 100 } }, 0, 0, 0 },
+	/* file 4 failed: the step is still at file 6, the 5th point with data */
+	{ "a failed file before the step", { 100, 100, 100, NAN, 100, 110, 110, 110, 110 }, 9, 0,
+	  100000, 1, { { 6, 100, 110 } }, 0, 1, 1 },
+	{ "the newest file alone", { 100, 100, 100, 100, 100, 100, 100, 100, 100, 110 }, 10, 0,
+	  100000, 0, { { 0, 0, 0 } }, 10, 0, 1 },
+	{ "one file", { 100 }, 1, 0, 100000, 0, { { 0, 0, 0 } }, 0, 0, 0 },
+};
+
+static void history_build(const struct history *h, struct results *rs, const char **srcs)
+{
+	for (size_t k = 0; k < h->n; k++) {
+		char date[64], label[32];
+		snprintf(date, sizeof(date), "2026-02-%02zuT03:00:00Z", k + 1);
+		snprintf(label, sizeof(label), "rev-%zu", k + 1);
+		doc_init(&rs[k], date, label);
+		add_interp(&rs[k], "py");
+		if (isnan(h->v[k]))
+			add_failed(&rs[k], "py", "w", h->count, 1);
+		else if (h->spread == 0)
+			add_ok(&rs[k], "py", "w", h->count, 1, h->v[k]);
+		else
+			for (int r = 0; r < 3; r++)
+				add_ok(&rs[k], "py", "w", h->count, r + 1, h->v[k] + (r - 1) * h->spread / 2);
+		srcs[k] = "history.json";
+	}
+}
+
+/* The trend of a history with --check (and --strict or not). */
+static void history_trend(const struct history *h, int strict, struct trend *t)
+{
+	struct results rs[HMAX];
+	const char *srcs[HMAX];
+	history_build(h, rs, srcs);
+	struct trend_opts o = default_opts;
+	o.check = 1;
+	o.strict = strict;
+	CU_ASSERT_EQUAL(trend_build(rs, srcs, h->n, &o, t), 0);
+	for (size_t k = 0; k < h->n; k++)
+		results_release(&rs[k]);
+}
+
+static int history_matches(const struct history *h, const struct trend *t, int strict)
+{
+	if (t->n_lines != 1 || !t->detect || !t->check)
+		return 0;
+	const struct trend_line *l = &t->lines[0];
+	if (l->fit.n_steps != h->n_steps || t->n_steps != h->n_steps ||
+	    (size_t)l->fit.has_suspect != (h->suspected != 0) ||
+	    t->n_failed != (strict ? h->failed_strict : h->failed))
+		return 0;
+	for (size_t i = 0; i < h->n_steps; i++) {
+		const struct steps_step *s = &l->fit.steps[i];
+		if (trend_step_file(l, s) + 1 != h->steps[i].file ||
+		    fabs(s->before - h->steps[i].before) > 1e-6 ||
+		    fabs(s->after - h->steps[i].after) > 1e-6)
+			return 0;
+	}
+	if (h->suspected && trend_step_file(l, &l->fit.suspect) + 1 != h->suspected)
+		return 0;
+	/* every point with data carries the level of its segment */
+	for (size_t j = 0; j < l->n_points; j++)
+		if (l->points[j].bpo.valid == isnan(l->points[j].level))
+			return 0;
+	return 1;
+}
+
+static void test_histories(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(histories); i++) {
+		for (int strict = 0; strict < 2; strict++) {
+			struct trend t;
+			history_trend(&histories[i], strict, &t);
+			int ok = history_matches(&histories[i], &t, strict);
+			if (!ok && t.n_lines == 1) {
+				const struct trend_line *l = &t.lines[0];
+				fprintf(stderr, "\nhistory '%s'%s: %zu steps, %zu failing:",
+					histories[i].name, strict ? " (strict)" : "", l->fit.n_steps,
+					t.n_failed);
+				for (size_t k = 0; k < l->fit.n_steps; k++)
+					fprintf(stderr, " #%zu %g -> %g", trend_step_file(l, &l->fit.steps[k]) + 1,
+						l->fit.steps[k].before, l->fit.steps[k].after);
+				fprintf(stderr, "%s\n", l->fit.has_suspect ? " and a suspected one" : "");
+			}
+			CU_ASSERT(ok);
+			trend_release(&t);
+		}
+	}
+}
+
+/* Without --detect nothing is fitted, and the verdicts are compare's as before. */
+static void test_no_detect(void)
+{
+	struct results rs[HMAX];
+	const char *srcs[HMAX];
+	history_build(&histories[0], rs, srcs);
+	struct trend t;
+	trend_build(rs, srcs, histories[0].n, &default_opts, &t);
+	CU_ASSERT(!t.detect && !t.check && !t.n_steps && !t.n_failed);
+	CU_ASSERT_EQUAL(t.lines[0].fit.n_segs, 0);
+	CU_ASSERT(isnan(t.lines[0].points[0].level));
+	CU_ASSERT_EQUAL(t.n_larger, 1);
+	char *text = printed(&t, TREND_TEXT);
+	CU_ASSERT_PTR_NULL(strstr(text, "steps"));
+	CU_ASSERT_PTR_NULL(strstr(text, "check:"));
+	free(text);
+	trend_release(&t);
+	for (size_t k = 0; k < histories[0].n; k++)
+		results_release(&rs[k]);
+}
+
+/* "a step" (file 6, LARGER) in every format; "the newest file alone" for suspected. */
+static void test_detect_text(void)
+{
+	struct trend t;
+	history_trend(&histories[0], 0, &t);
+	char *text = printed(&t, TREND_TEXT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "steps (levels fitted over the 10 files with data):\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "6  rev-6       100.0  110.0   +10.0   +10.00%"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "5/5  step\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n1 step found, 0 suspected"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nLARGER: py w 100k: the newest level, since #6 rev-6 "
+					  "(5 files), is a step up from 100.0 to 110.0 bytes per "
+					  "object (+10.00%, threshold 1%)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ncheck: FAILED: 1 of 1 line fails the gate"));
+	free(text);
+	trend_release(&t);
+
+	history_trend(&histories[8], 0, &t);    /* the newest file alone */
+	text = printed(&t, TREND_TEXT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "9/1  suspected\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nsuspected: py w 100k: the newest file, #10 rev-10, "
+					  "alone is up from 100.0 to 110.0 bytes per object"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "it fails the gate only with --strict\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ncheck: passed: 0 of 1 line fail the gate"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "1 suspected, not gated (--strict gates on them)"));
+	free(text);
+	trend_release(&t);
+
+	history_trend(&histories[2], 0, &t);    /* a spike: one level */
+	text = printed(&t, TREND_TEXT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "no step: one level, 100.0 bytes per object, over the "
+					  "10 files with data\n"));
+	free(text);
+	trend_release(&t);
+}
+
+static void test_detect_markdown_csv(void)
+{
+	struct trend t;
+	history_trend(&histories[0], 0, &t);
+	char *text = printed(&t, TREND_MARKDOWN);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n### Steps\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "| py | w | 100k | 6 | rev-6 | 100.0 | 110.0 | +10.0 | "
+					  "+10.00% | 5/5 | **step** |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n### Check\n\n- **LARGER**: py w 100k: the newest "
+					  "level, since \\#6 rev-6"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "rev-6 (5 files), is a step up from 100.0 to 110.0 bytes "
+					  "per object (+10.00%, threshold 1%)\n\n**check: FAILED**: 1 "
+					  "of 1 line fails the gate"));
+	free(text);
+
+	text = printed(&t, TREND_CSV);
+	CU_ASSERT(!strncmp(text, "interpreter,workload,count,file_index,x_label,created,label,source,"
+			   "median,min,max,n,change_pct,verdict,level,step\n", 101));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\npy,w,100000,6,rev-6,2026-02-06T03:00:00Z,rev-6,"
+					  "history.json,110,110,110,1,10,LARGER,110,step\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\npy,w,100000,5,rev-5,2026-02-05T03:00:00Z,rev-5,"
+					  "history.json,100,100,100,1,0,same,100,\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "check:"));  /* the gate is not in the CSV */
+	free(text);
+	trend_release(&t);
+}
+
+static void test_detect_json(void)
+{
+	struct trend t;
+	history_trend(&histories[6], 0, &t);    /* up, then back down */
+	char *text = printed(&t, TREND_JSON);
+	cJSON *doc = cJSON_Parse(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	const cJSON *d = get(doc, "detect");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_STRING_EQUAL(get(d, "schema")->valuestring, "objmem-trend-steps/1");
+	CU_ASSERT_EQUAL(get(d, "penalty")->valuedouble, STEPS_PENALTY);
+	CU_ASSERT_EQUAL(get(d, "min_segment")->valuedouble, STEPS_MIN_SEGMENT);
+	CU_ASSERT_EQUAL(get(d, "n_steps")->valuedouble, 2);
+	const cJSON *steps = get(d, "steps");
+	CU_ASSERT_EQUAL_FATAL(cJSON_GetArraySize(steps), 2);
+	static const struct { double file, before, after, pct; size_t nb, na; } want[] = {
+		{ 4, 100, 112, 12, 4, 4 }, { 8, 112, 100, -1200.0 / 112, 4, 4 },
+	};
+	for (int i = 0; i < 2; i++) {
+		const cJSON *s = cJSON_GetArrayItem(steps, i);
+		CU_ASSERT_STRING_EQUAL(get(s, "interpreter")->valuestring, "py");
+		CU_ASSERT_STRING_EQUAL(get(s, "workload")->valuestring, "w");
+		CU_ASSERT_EQUAL(get(s, "count")->valuedouble, 100000);
+		CU_ASSERT_STRING_EQUAL(get(s, "kind")->valuestring, "step");
+		CU_ASSERT_EQUAL(get(s, "file")->valuedouble, want[i].file);   /* 0-based, as points */
+		CU_ASSERT_DOUBLE_EQUAL(get(s, "before")->valuedouble, want[i].before, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(get(s, "after")->valuedouble, want[i].after, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(get(s, "change_pct")->valuedouble, want[i].pct, 1e-9);
+		CU_ASSERT_EQUAL(get(s, "files_before")->valuedouble, want[i].nb);
+		CU_ASSERT_EQUAL(get(s, "files_after")->valuedouble, want[i].na);
+	}
+	CU_ASSERT_STRING_EQUAL(get(cJSON_GetArrayItem(steps, 0), "x_label")->valuestring, "rev-5");
+	const cJSON *line = cJSON_GetArrayItem(get(doc, "lines"), 0);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(get(line, "segments")), 3);
+	CU_ASSERT_STRING_EQUAL(get(line, "gate")->valuestring, "pass");
+	CU_ASSERT_EQUAL(get(cJSON_GetArrayItem(get(line, "points"), 5), "level")->valuedouble, 112);
+	const cJSON *g = get(doc, "gate");
+	CU_ASSERT(cJSON_IsFalse(get(g, "failed")));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(get(g, "lines")), 0);
+	cJSON_Delete(doc);
+	free(text);
+	trend_release(&t);
+
+	history_trend(&histories[8], 1, &t);    /* the newest file alone, --strict */
+	text = printed(&t, TREND_JSON);
+	doc = cJSON_Parse(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	g = get(doc, "gate");
+	CU_ASSERT(cJSON_IsTrue(get(g, "failed")) && cJSON_IsTrue(get(g, "strict")));
+	const cJSON *gl = cJSON_GetArrayItem(get(g, "lines"), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gl);
+	CU_ASSERT_STRING_EQUAL(get(gl, "verdict")->valuestring, "suspected");
+	CU_ASSERT(cJSON_IsTrue(get(gl, "fails")));
+	CU_ASSERT_STRING_EQUAL(get(get(gl, "step"), "kind")->valuestring, "suspected");
+	CU_ASSERT_EQUAL(get(get(gl, "step"), "file")->valuedouble, 9);
+	cJSON_Delete(doc);
+	free(text);
+	trend_release(&t);
+}
+
+/* The data file's level column, and the figure's steps in the script. */
+static void test_detect_figure(void)
+{
+	struct trend t;
+	history_trend(&histories[0], 0, &t);
+	char *tmp = unit_tmpdir();
+	char *templates = xstrdup(unit_fixture("../../plots"));
+	struct trend_figure fig = { tmp, 0, templates, NULL, "steps", 30, 0, 1, NULL, NULL };
+	CU_ASSERT_EQUAL(trend_figure_write(&t, &fig), 0);
+	char *path = xasprintf("%s/trend.dat", tmp);
+	char *dat = slurp(path);
+	free(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dat);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dat, "\n4 100 100 100 100 ok 0 \"+0.0%\"\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(dat, "\n5 110 110 110 110 ok 1 \"+10.0%\"\n"));
+	free(dat);
+	path = xasprintf("%s/trend.gp", tmp);
+	char *gp = slurp(path);
+	free(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "DETECT = 1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "NSTEPS = 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "array STEPX[1] = [4.5]"));   /* between files 5 and 6 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "array STEPTEXT[1] = ['110.0 (+10.0%)']"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "NMARKS = 0\n"));              /* no rings with steps */
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "PNGW = 800 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "PDFW = 6.5 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "YDMIN = 100; YDMAX = 110"));
+	free(gp);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(templates);
+	trend_release(&t);
+}
+
+/* Tic labels: at most 18 characters, the end of a long revision kept. */
+static void test_tic_labels(void)
+{
+	struct results rs[3];
+	const char *srcs[3] = { "a.json", "b.json", "c.json" };
+	static const char *const labels[3] = { "short", "cpython-main-0123456789abcdef",
+					       "\xc3\xa9t\xc3\xa9-2026-02-01-r\xc3\xa9vision-9" };
+	for (int k = 0; k < 3; k++) {
+		char date[64];
+		snprintf(date, sizeof(date), "2026-03-0%dT00:00:00Z", k + 1);
+		doc_init(&rs[k], date, labels[k]);
+		add_interp(&rs[k], "py");
+		add_ok(&rs[k], "py", "w", 1000, 1, 64);
+	}
+	struct trend t;
+	trend_build(rs, srcs, 3, &default_opts, &t);
+	char *tmp = unit_tmpdir();
+	char *templates = xstrdup(unit_fixture("../../plots"));
+	struct trend_figure fig = { tmp, 0, templates, NULL, "tics", 30, 0, 1, "6.5 * PXIN", "0" };
+	CU_ASSERT_EQUAL(trend_figure_write(&t, &fig), 0);
+	char *path = xasprintf("%s/trend.gp", tmp);
+	char *gp = slurp(path);
+	free(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+	/* the first 8 characters, an ellipsis, the last 9 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "array XLABELS[3] = ['short', 'cpython-\xe2\x80\xa6"
+				      "789abcdef', '\xc3\xa9t\xc3\xa9-2026\xe2\x80\xa6\xc3\xa9vision-9']"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "XLABELCHARS = 18"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "PNGW = 6.5 * PXIN "));     /* --size: one for all */
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "PDFW = PNGW / PXIN "));
+	free(gp);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(templates);
+	trend_release(&t);
+	for (int k = 0; k < 3; k++)
+		results_release(&rs[k]);
+}
+
+static const struct unit_test detect_tests[] = {
+	{ "histories and their steps, from a table", test_histories },
+	{ "without --detect, nothing fitted", test_no_detect },
+	{ "steps and the gate as text", test_detect_text },
+	{ "steps as markdown and csv", test_detect_markdown_csv },
+	{ "steps and the gate as json", test_detect_json },
+	{ "the level column and the steps in the script", test_detect_figure },
+	{ "tic labels cut to 18 characters, --size", test_tic_labels },
 };
 
 /* ---- regressions: bugs found while writing this file ---- */
@@ -817,6 +1180,7 @@ int main(int argc, char **argv)
 	const struct unit_suite suites[] = {
 		UNIT_SUITE("trend_build", build_tests),
 		UNIT_SUITE("output", output_tests),
+		UNIT_SUITE("detect", detect_tests),
 		UNIT_SUITE("regressions", regression_tests),
 	};
 	return unit_main(argv[0], suites, ARRAY_SIZE(suites));
