@@ -17,8 +17,20 @@ void merge_init(struct merge *m)
 	strvec_init(&m->sources);
 }
 
+static void input_release(struct merge_input *in)
+{
+	free(in->name);
+	strvec_clear(&in->workloads);
+	free(in->counts);
+	strvec_clear(&in->runnable);
+	strvec_clear(&in->skipped);
+}
+
 void merge_release(struct merge *m)
 {
+	for (size_t i = 0; i < m->n_inputs && m->inputs; i++)
+		input_release(&m->inputs[i]);
+	free(m->inputs);
 	results_release(&m->out);
 	strvec_clear(&m->conflicts);
 	strvec_clear(&m->warnings);
@@ -268,12 +280,39 @@ static const char *source_of(const struct merge *m, const struct keymap *map, co
 	return keymap_get(map, key, len, &si) ? m->sources.v[si] : "?";
 }
 
+/* What --expect needs of an input: its shard, its matrix, its interpreters. */
+static void record_input(struct merge *m, const struct results *src, const char *name)
+{
+	xgrow((void **)&m->inputs, sizeof(*m->inputs), m->n_inputs, &m->alloc_inputs);
+	struct merge_input *in = &m->inputs[m->n_inputs - 1];
+	memset(in, 0, sizeof(*in));
+	in->name = xstrdup(name);
+	const struct config *c = &src->config;
+	in->has_config = c->present;
+	in->shard_k = c->shard_k;
+	in->shard_n = c->shard_n;
+	strvec_copy(&in->workloads, &c->workloads);
+	in->counts = xcalloc(c->n_counts + 1, sizeof(*in->counts));
+	if (c->n_counts)   /* a document without a config has no counts array */
+		memcpy(in->counts, c->counts, c->n_counts * sizeof(*in->counts));
+	in->n_counts = c->n_counts;
+	in->repeat = c->repeat;
+	for (size_t i = 0; i < src->n_interps; i++) {
+		const struct interp *it = &src->interps[i];
+		if (it->skip_reason)
+			strvec_pushf(&in->skipped, "%s: %s", it->name, it->skip_reason);
+		else
+			strvec_push(&in->runnable, it->name);
+	}
+}
+
 void merge_add(struct merge *m, const struct results *src, const char *name)
 {
 	struct results *out = &m->out;
 	size_t si = m->sources.n;
 	strvec_push(&m->sources, name);
 	m->n_inputs++;
+	record_input(m, src, name);
 	merge_top(m, src, name);
 
 	for (size_t i = 0; i < src->n_interps; i++) {
@@ -324,4 +363,221 @@ void merge_add(struct merge *m, const struct results *src, const char *name)
 void merge_sort(struct merge *m)
 {
 	results_sort_cells(&m->out);
+}
+
+/* ------------------------------------------------------------------ */
+/* --expect N: the N shards of one matrix, and every cell of it        */
+/* ------------------------------------------------------------------ */
+
+void merge_expect_init(struct merge_expect *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void merge_expect_release(struct merge_expect *e)
+{
+	strvec_clear(&e->mismatches);
+	strvec_clear(&e->duplicates);
+	strvec_clear(&e->gaps);
+	strvec_clear(&e->missing_shards);
+	strvec_clear(&e->missing_cells);
+	memset(e, 0, sizeof(*e));
+}
+
+/* The same names, in any order. */
+static int same_name_set(const struct strvec *a, const struct strvec *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strvec_find(b, a->v[i]) < 0)
+			return 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (strvec_find(a, b->v[i]) < 0)
+			return 0;
+	return 1;
+}
+
+static int same_counts(const struct merge_input *a, const struct merge_input *b)
+{
+	if (a->n_counts != b->n_counts)
+		return 0;
+	for (size_t i = 0; i < a->n_counts; i++)
+		if (a->counts[i] != b->counts[i])
+			return 0;
+	return 1;
+}
+
+/* "10k,100k", or "none". */
+static char *counts_text(const struct merge_input *in)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < in->n_counts; i++) {
+		char cnt[32];
+		format_count(in->counts[i], cnt, sizeof(cnt));
+		buf_addf(&b, "%s%s", i ? "," : "", cnt);
+	}
+	if (!b.len)
+		buf_addstr(&b, "none");
+	return buf_detach(&b);
+}
+
+static char *names_text(const struct strvec *sv)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < sv->n; i++)
+		buf_addf(&b, "%s%s", i ? "," : "", sv->v[i]);
+	if (!b.len)
+		buf_addstr(&b, "none");
+	return buf_detach(&b);
+}
+
+/* Why an input is not a shard of N at all, or NULL when it is one. */
+static char *not_a_shard(const struct merge_input *in, int shards)
+{
+	if (!in->has_config || !in->shard_n)
+		return xasprintf("'%s' is not a shard: it records no config.shard (it was not made "
+				 "by 'objmem run --shard K/%d'); leave it out, or merge without "
+				 "--expect", in->name, shards);
+	if (in->shard_n != shards)
+		return xasprintf("'%s' is shard %d/%d, not one of %d: give only the shards of one "
+				 "run, all made with --shard K/%d (or --expect %d)", in->name,
+				 in->shard_k, in->shard_n, shards, shards, in->shard_n);
+	if (in->repeat < 1 || !in->n_counts || !in->workloads.n)
+		return xasprintf("'%s' does not record its matrix (config.workloads, counts and "
+				 "repeat): the missing cells cannot be named; rerun the shard with "
+				 "this objmem", in->name);
+	return NULL;
+}
+
+/* How in's matrix differs from the reference's, or NULL when it does not. */
+static char *other_matrix(const struct merge_input *ref, const struct merge_input *in)
+{
+	static const char fix[] = "give only the shards of one run (the same -w, -n and -r)";
+	char *x = NULL, *y = NULL, *why = NULL;
+	if (!same_name_set(&in->workloads, &ref->workloads)) {
+		x = names_text(&in->workloads), y = names_text(&ref->workloads);
+		why = xasprintf("'%s' is a shard of another matrix: its workloads are %s, those of "
+				"'%s' %s; %s", in->name, x, ref->name, y, fix);
+	} else if (!same_counts(in, ref)) {
+		x = counts_text(in), y = counts_text(ref);
+		why = xasprintf("'%s' is a shard of another matrix: its counts are %s, those of "
+				"'%s' %s; %s", in->name, x, ref->name, y, fix);
+	} else if (in->repeat != ref->repeat) {
+		why = xasprintf("'%s' is a shard of another matrix: it has %d repetitions, '%s' %d; "
+				"%s", in->name, in->repeat, ref->name, ref->repeat, fix);
+	}
+	free(x);
+	free(y);
+	return why;
+}
+
+/* Every input a shard of N of one matrix; the reference input, or NULL. */
+static const struct merge_input *check_matrix(const struct merge *m, struct merge_expect *e)
+{
+	const struct merge_input *ref = NULL;
+	for (size_t i = 0; i < m->n_inputs; i++) {
+		const struct merge_input *in = &m->inputs[i];
+		char *why = not_a_shard(in, e->shards);
+		if (!why && !ref)
+			ref = in;
+		else if (!why)
+			why = other_matrix(ref, in);
+		if (why)
+			strvec_push_nodup(&e->mismatches, why);
+	}
+	return ref;
+}
+
+/* Each K of 1..N: missing, or given more than once. */
+static void check_shards(const struct merge *m, struct merge_expect *e)
+{
+	struct buf names = BUF_INIT;
+	for (int k = 1; k <= e->shards; k++) {
+		size_t n = 0;
+		buf_reset(&names);
+		for (size_t i = 0; i < m->n_inputs; i++) {
+			const struct merge_input *in = &m->inputs[i];
+			if (in->shard_n != e->shards || in->shard_k != k)
+				continue;
+			buf_addf(&names, "%s'%s'", n ? " and " : "", in->name);
+			n++;
+		}
+		if (!n)
+			strvec_pushf(&e->missing_shards, "%d/%d", k, e->shards);
+		else if (n > 1)
+			strvec_pushf(&e->duplicates, "shard %d/%d is given %s: %s", k, e->shards,
+				     n == 2 ? "twice" : "more than twice", names.p);
+	}
+	buf_release(&names);
+}
+
+/* The reason an input gives for not running name, or NULL. */
+static const char *skip_reason_in(const struct merge_input *in, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < in->skipped.n; i++)
+		if (!strncmp(in->skipped.v[i], name, len) && !strncmp(in->skipped.v[i] + len, ": ", 2))
+			return in->skipped.v[i] + len + 2;
+	return NULL;
+}
+
+/*
+ * The matrix's interpreters: every one an input could run, in the order
+ * first seen; an input that lists one as skipped, or not at all, is a gap.
+ */
+static void matrix_interps(const struct merge *m, struct merge_expect *e, struct strvec *names)
+{
+	for (size_t i = 0; i < m->n_inputs; i++)
+		for (size_t j = 0; j < m->inputs[i].runnable.n; j++)
+			if (strvec_find(names, m->inputs[i].runnable.v[j]) < 0)
+				strvec_push(names, m->inputs[i].runnable.v[j]);
+	for (size_t i = 0; i < m->n_inputs; i++) {
+		const struct merge_input *in = &m->inputs[i];
+		for (size_t j = 0; j < names->n; j++) {
+			if (strvec_find(&in->runnable, names->v[j]) >= 0)
+				continue;
+			const char *why = skip_reason_in(in, names->v[j]);
+			strvec_pushf(&e->gaps, "'%s' (shard %d/%d) %s interpreter '%s'%s%s: its cells "
+				     "of that shard were not measured", in->name, in->shard_k,
+				     in->shard_n, why ? "could not run" : "does not list",
+				     names->v[j], why ? ": " : "", why ? why : "");
+		}
+	}
+}
+
+/* Every cell of the matrix that no input holds (a pending one is not held). */
+static void check_cells(const struct merge *m, const struct merge_input *ref,
+			const struct strvec *interps, struct merge_expect *e)
+{
+	for (size_t i = 0; i < interps->n; i++)
+		for (size_t w = 0; w < ref->workloads.n; w++)
+			for (size_t c = 0; c < ref->n_counts; c++)
+				for (int r = 1; r <= ref->repeat; r++) {
+					const struct cell *have = results_find_cell(
+						&m->out, interps->v[i], ref->workloads.v[w],
+						ref->counts[c], r);
+					e->n_cells++;
+					if (have && have->status != CELL_PENDING)
+						continue;
+					struct cell key = { .interpreter = interps->v[i],
+							    .workload = ref->workloads.v[w],
+							    .count = ref->counts[c], .repeat = r };
+					char text[512];
+					cell_key_text(&key, text, sizeof(text));
+					strvec_push(&e->missing_cells, text);
+				}
+}
+
+int merge_expect(const struct merge *m, int shards, struct merge_expect *e)
+{
+	merge_expect_release(e);
+	e->shards = shards;
+	const struct merge_input *ref = check_matrix(m, e);
+	if (e->mismatches.n || !ref)
+		return 2;
+	check_shards(m, e);
+	struct strvec interps = STRVEC_INIT;
+	matrix_interps(m, e, &interps);
+	check_cells(m, ref, &interps, e);
+	strvec_clear(&interps);
+	return e->duplicates.n || e->missing_shards.n || e->missing_cells.n ? 1 : 0;
 }

@@ -12,13 +12,33 @@
  * Interpreters are keyed by name; the same name with a different argv,
  * environment or probe is a conflict too.
  *
+ * Also owns whether the inputs are the N shards of one matrix (--expect
+ * N): the matrix is recomputed from the inputs' configurations, never from
+ * the shard function, as every (interpreter that is not skipped, workload,
+ * count, repetition); the merge is whole when every K of 1..N is an input
+ * and every cell of the matrix is held by one (a pending cell is not).
+ *
  * Steps: merge_init, merge_add for each input in order, then use m.out
- * (a struct results, summary recomputed on writing) and merge_release.
+ * (a struct results, summary recomputed on writing); for --expect,
+ * merge_expect_init, merge_expect, merge_expect_release; merge_release.
  */
 #ifndef OBJMEM_MERGE_H
 #define OBJMEM_MERGE_H
 
 #include "results.h"
+
+/* What merge_add keeps of each input: its shard and the matrix it is part of. */
+struct merge_input {
+	char *name;
+	int shard_k, shard_n;        /* n = 0: not a shard */
+	int has_config;
+	struct strvec workloads;
+	uint64_t *counts;
+	size_t n_counts;
+	int repeat;
+	struct strvec runnable;      /* interpreters it lists and could run */
+	struct strvec skipped;       /* "NAME: why" of those it could not */
+};
 
 struct merge {
 	struct results out;
@@ -27,9 +47,12 @@ struct merge {
 	size_t n_inputs;
 	size_t n_duplicates;     /* cells seen twice with the same values */
 
+	struct merge_input *inputs; /* n_inputs of them, in order */
+
 	/* private: the input (index into sources) each cell and interpreter came from */
 	struct strvec sources;
 	struct keymap cell_src, interp_src;
+	size_t alloc_inputs;
 };
 
 void merge_init(struct merge *m);
@@ -52,5 +75,33 @@ void merge_sort(struct merge *m);
 int merge_cells_agree(const struct cell *a, const struct cell *b, char **why);
 /* The same for interpreters: argv, env and probe. */
 int merge_interps_agree(const struct interp *a, const struct interp *b, char **why);
+
+/*
+ * What --expect N found. The first input that is a shard of N is the
+ * reference; the others must be shards of N of the same matrix (the same
+ * workloads, counts and repetitions). Interpreters may differ (a node
+ * without a build): the matrix has every interpreter some input could run,
+ * and an input that could not is a gap, whose cells are then missing.
+ */
+struct merge_expect {
+	int shards;                   /* N */
+	struct strvec mismatches;     /* inputs that are not shards of this matrix */
+	struct strvec duplicates;     /* "shard 2/4 is given twice: 'a' and 'b'" */
+	struct strvec gaps;           /* an input lacking an interpreter others ran */
+	struct strvec missing_shards; /* "2/4": no input is that shard */
+	struct strvec missing_cells;  /* "'py' point3d 10k #2": no input holds it */
+	size_t n_cells;               /* cells in the matrix */
+};
+
+void merge_expect_init(struct merge_expect *e);
+void merge_expect_release(struct merge_expect *e);
+
+/*
+ * Check m's inputs against N = shards. Returns 0 when they are the N shards
+ * of one matrix and hold all its cells, 1 when a shard or a cell is missing
+ * or a shard is given twice, 2 when an input is not a shard of N or of
+ * another matrix (e->mismatches says which and why).
+ */
+int merge_expect(const struct merge *m, int shards, struct merge_expect *e);
 
 #endif

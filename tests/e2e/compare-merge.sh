@@ -13,6 +13,11 @@
 #    cells; the unsharded run split along the shards' keys and merged back
 #    equals it cell for cell (pid, wall_s and created aside); a conflict is
 #    reported and nothing is written (or the first copy kept);
+#  - merge --expect N: the 2 shards of 2 are whole (exit 0); one alone is
+#    partial (exit 1, written), the missing shard and each of its cells
+#    named, and so is a cell a shard lacks; a shard given twice is named
+#    (exit 1); a file that is not a shard, a shard of another N or of
+#    another matrix exits 2 and nothing is written;
 #  - trend marks the 5% step LARGER and draws it.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip "no python3"
@@ -160,6 +165,69 @@ $EDIT same "$base" "$TMP/conflict.json" --cells-only || fail "--keep-first did n
 expect_exit 2 "$OBJMEM" merge "$base" "$new"
 expect_err "give the merged file with -o FILE"
 pass "a conflict is reported, not overwritten; --keep-first keeps the first"
+
+# --expect N: the shards of one run, whole or partial, each gap named.
+expect_exit 0 "$OBJMEM" merge --expect 2 "$s2" "$s1" -o "$merged"
+expect_err "whole: the 2 shards of 2 and all 12 cells of the matrix"
+$EDIT keys "$all" "$merged" || fail "merge --expect: not the unsharded run's cells"
+# the cells a file holds, as merge names them: 'python3' point3d 10k #1
+cell_names() {
+	python3 - "$1" <<'EOF'
+import json, sys
+def fmt(n):
+    for div, s in ((10**9, "G"), (10**6, "M"), (10**3, "k")):
+        if n >= div and n % div == 0:
+            return "%d%s" % (n // div, s)
+    return str(n)
+for c in json.load(open(sys.argv[1]))["cells"]:
+    print("'%s' %s %s #%d" % (c["interpreter"], c["workload"], fmt(c["count"]), c["repeat"]))
+EOF
+}
+n1=$(cell_names "$s1" | wc -l) n2=$(cell_names "$s2" | wc -l)
+partial=$TMP/partial.json
+rm -f "$partial"
+expect_exit 1 "$OBJMEM" merge --expect 2 "$s1" -o "$partial"
+expect_err "missing: shard 2/2: no input was made with --shard 2/2"
+diff <(cell_names "$s2" | sort) <(sed -n 's/^missing: cell //p' "$TMP/err" | sort) \
+	|| fail "merge --expect: the missing cells named are not shard 2's"
+expect_err "error: partial: 1 of 2 shards and $n2 of 12 cells of the matrix are missing; '$partial' was written with the $n1 cells there are"
+$CHECK "$partial" cells "$n1"
+expect_exit 1 "$OBJMEM" merge --expect 2 "$s1" -o "$partial" -q
+expect_err "missing: shard 2/2"
+pass "merge --expect 2: whole with both shards; with one, partial: written, exit 1, the shard and its $n2 cells named"
+
+# a shard cut short (its job killed after some cells): the cell it lacks is named
+cut=$TMP/shard2-cut.json
+python3 - "$s2" "$cut" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["cells"] = d["cells"][:-1]
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+lost=$(cell_names "$s2" | tail -n 1)
+expect_exit 1 "$OBJMEM" merge --expect 2 "$s1" "$cut" -o "$partial"
+[ "$(grep -c '^missing: ' "$TMP/err")" -eq 1 ] || { cat "$TMP/err"; fail "a cut shard: not exactly one thing missing"; }
+expect_err "missing: cell $lost"
+expect_err "0 of 2 shards and 1 of 12 cells of the matrix are missing"
+expect_exit 1 "$OBJMEM" merge --expect 2 "$s1" "$s2" "$s1" -o "$TMP/twice.json"
+expect_err "duplicate: shard 1/2 is given twice: '$s1' and '$s1'"
+expect_err "error: 1 shard is given more than once"
+$CHECK "$TMP/twice.json" cells 12
+pass "merge --expect: a cell a shard lacks and a shard given twice are named, exit 1"
+
+rm -f "$TMP/nope.json"
+expect_exit 2 "$OBJMEM" merge --expect 2 "$all" "$s2" -o "$TMP/nope.json"
+expect_err "mismatch: '$all' is not a shard: it records no config.shard"
+expect_exit 2 "$OBJMEM" merge --expect 3 "$s1" "$s2" -o "$TMP/nope.json"
+expect_err "mismatch: '$s1' is shard 1/2, not one of 3"
+$EDIT set "$s2" "$TMP/other-matrix.json" config.repeat 5
+expect_exit 2 "$OBJMEM" merge --expect 2 "$s1" "$TMP/other-matrix.json" -o "$TMP/nope.json"
+expect_err "mismatch: '$TMP/other-matrix.json' is a shard of another matrix: it has 5 repetitions, '$s1' 3"
+expect_err "error: the inputs are not the 2 shards of one run: '$TMP/nope.json' was not written"
+[ ! -e "$TMP/nope.json" ] || fail "merge --expect wrote a file from inputs that are not shards"
+expect_exit 2 "$OBJMEM" merge --expect many "$s1" -o "$TMP/nope.json"
+expect_err "--expect takes a whole number from 1 to 1000000, not 'many'"
+pass "merge --expect: not a shard, another N, another matrix: exit 2, nothing written"
 
 # ---- trend -----------------------------------------------------------
 

@@ -4,11 +4,15 @@
  * different values it is a conflict that names both inputs and the field
  * and never overwrites the first copy; pending cells give way; interpreters
  * with one name and different probes conflict; dates, labels, machines and
- * configurations are joined or warned about.
+ * configurations are joined or warned about. --expect N: the inputs are the
+ * N shards of one matrix (the same N, workloads, counts, repetitions), and
+ * every missing shard, every shard given twice and every cell of the matrix
+ * no input holds is named.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "merge.h"
 #include "results.h"
 #include "unit.h"
@@ -351,6 +355,206 @@ static void test_fixture_with_itself(void)
 	results_release(&r);
 }
 
+
+/* ---- --expect N ----------------------------------------------------- */
+
+/*
+ * One input of an --expect case: shard K/N of the case's matrix (interpreter
+ * "py", workloads "a,b", counts 1k and 100k, 2 repetitions: 8 cells) holding
+ * its share, dealt here by the test itself: cell i of its own matrix
+ * (interpreters as listed, workloads by name, counts, repetitions) when
+ * i % N == K - 1. The fields change that input only.
+ */
+struct expect_input {
+	const char *shard;      /* "1/2"; "none": no config.shard; NULL: no more inputs */
+	const char *interps;    /* NULL: "py"; "py,pypy!": pypy listed as skipped */
+	const char *drop;       /* "py b 100000 2": a cell of its share it does not hold */
+	int pending;            /* ... it holds that cell as pending instead */
+	const char *workloads;  /* NULL: "a,b" */
+	const char *counts;     /* NULL: "1000,100000" */
+	int repeat;             /* 0: 2 */
+};
+
+struct expect_case {
+	const char *name;
+	int shards;                   /* --expect N */
+	struct expect_input in[4];    /* named in1.json, in2.json, ... */
+	int rc;
+	size_t n_cells, n_missing;    /* cells of the matrix, and missing */
+	const char *missing_shards;   /* comma-joined, "" for none */
+	const char *text;             /* in one of the messages, or NULL */
+};
+
+/* A shard holding its whole share. */
+#define SH(k_n) { .shard = k_n }
+
+static const struct expect_case expect_cases[] = {
+	{ "the 2 shards of 2", 2, { SH("1/2"), SH("2/2") }, 0, 8, 0, "", NULL },
+	{ "3 shards in another order", 3, { SH("2/3"), SH("3/3"), SH("1/3") }, 0, 8, 0, "", NULL },
+	{ "one shard of 1", 1, { SH("1/1") }, 0, 8, 0, "", NULL },
+	{ "a shard missing: it and its cells named", 3, { SH("1/3"), SH("3/3") }, 1, 8, 3, "2/3",
+	  "'py' a 1k #2" },
+	{ "one shard of 4 alone", 4, { SH("2/4") }, 1, 8, 6, "1/4,3/4,4/4", "'py' b 100k #2" },
+	{ "a cell missing from a shard", 2,
+	  { SH("1/2"), { .shard = "2/2", .drop = "py b 100000 2" } }, 1, 8, 1, "", "'py' b 100k #2" },
+	{ "a pending cell is missing", 2,
+	  { SH("1/2"), { .shard = "2/2", .drop = "py b 1000 2", .pending = 1 } }, 1, 8, 1, "",
+	  "'py' b 1k #2" },
+	{ "a shard given twice", 2, { SH("1/2"), SH("1/2"), SH("2/2") }, 1, 8, 0, "",
+	  "shard 1/2 is given twice: 'in1.json' and 'in2.json'" },
+	{ "a shard given three times", 2, { SH("2/2"), SH("1/2"), SH("2/2"), SH("2/2") }, 1, 8, 0, "",
+	  "shard 2/2 is given more than twice: 'in1.json' and 'in3.json' and 'in4.json'" },
+	{ "one given twice, another missing", 3, { SH("1/3"), SH("1/3"), SH("3/3") }, 1, 8, 3, "2/3",
+	  "shard 1/3 is given twice" },
+	{ "not a shard", 2, { SH("1/2"), SH("none") }, 2, 0, 0, "",
+	  "'in2.json' is not a shard: it records no config.shard" },
+	{ "a shard of another N", 2, { SH("1/2"), SH("2/3") }, 2, 0, 0, "",
+	  "'in2.json' is shard 2/3, not one of 2" },
+	{ "every shard of another N", 2, { SH("1/3"), SH("2/3"), SH("3/3") }, 2, 0, 0, "",
+	  "'in1.json' is shard 1/3, not one of 2: give only the shards of one run" },
+	{ "other workloads", 2, { SH("1/2"), { .shard = "2/2", .workloads = "a,c" } }, 2, 0, 0, "",
+	  "'in2.json' is a shard of another matrix: its workloads are a,c, those of 'in1.json' a,b" },
+	{ "the workloads in another order", 2, { SH("1/2"), { .shard = "2/2", .workloads = "b,a" } },
+	  0, 8, 0, "", NULL },
+	{ "other counts", 2, { SH("1/2"), { .shard = "2/2", .counts = "1000" } }, 2, 0, 0, "",
+	  "its counts are 1k, those of 'in1.json' 1k,100k" },
+	{ "other repetitions", 2, { SH("1/2"), { .shard = "2/2", .repeat = 3 } }, 2, 0, 0, "",
+	  "'in2.json' is a shard of another matrix: it has 3 repetitions, 'in1.json' 2" },
+	{ "an interpreter one shard could not run", 2,
+	  { { .shard = "1/2", .interps = "py,pypy" }, { .shard = "2/2", .interps = "py,pypy!" } },
+	  1, 16, 4, "", "'in2.json' (shard 2/2) could not run interpreter 'pypy': not found: its" },
+	{ "an interpreter one shard does not list", 2,
+	  { { .shard = "1/2", .interps = "py,pypy" }, { .shard = "2/2", .interps = "py" } },
+	  1, 16, 4, "", "'in2.json' (shard 2/2) does not list interpreter 'pypy'" },
+	{ "an interpreter skipped everywhere is not in the matrix", 2,
+	  { { .shard = "1/2", .interps = "py,pypy!" }, { .shard = "2/2", .interps = "pypy!,py" } },
+	  0, 8, 0, "", NULL },
+};
+
+static void split_names(const char *list, struct strvec *out)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		strvec_push(out, w);
+	free(copy);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is this cell the input's dropped one? */
+static int is_dropped(const struct expect_input *in, const char *interp, const char *w,
+		      uint64_t count, int rep)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "%s %s %llu %d", interp, w, (unsigned long long)count, rep);
+	return in->drop && !strcmp(in->drop, key);
+}
+
+/* The interpreters of an input; runnable ones into run. */
+static void expect_interps(struct results *r, const struct expect_input *in, struct strvec *run)
+{
+	struct strvec names = STRVEC_INIT;
+	split_names(in->interps ? in->interps : "py", &names);
+	for (size_t i = 0; i < names.n; i++) {
+		size_t len = strlen(names.v[i]);
+		int skipped = names.v[i][len - 1] == '!';
+		names.v[i][len - skipped] = '\0';
+		add_interp(r, names.v[i], "3.12.1");
+		if (skipped)
+			r->interps[r->n_interps - 1].skip_reason = xstrdup("not found");
+		else
+			strvec_push(run, names.v[i]);
+	}
+	strvec_clear(&names);
+}
+
+/* Build one input of a case as described at struct expect_input. */
+static void expect_input_build(struct results *r, const struct expect_input *in)
+{
+	struct config *c = &r->config;
+	c->present = 1;
+	if (strcmp(in->shard, "none"))
+		CU_ASSERT_EQUAL(sscanf(in->shard, "%d/%d", &c->shard_k, &c->shard_n), 2);
+	split_names(in->workloads ? in->workloads : "a,b", &c->workloads);
+	const char *why;
+	CU_ASSERT_EQUAL_FATAL(parse_count_list(in->counts ? in->counts : "1000,100000", &c->counts,
+					       &c->n_counts, &why), 0);
+	c->repeat = in->repeat ? in->repeat : 2;
+	struct strvec run = STRVEC_INIT, sorted = STRVEC_INIT;
+	expect_interps(r, in, &run);
+	strvec_copy(&sorted, &c->workloads);
+	qsort(sorted.v, sorted.n, sizeof(*sorted.v), cmp_str);
+	int n = c->shard_n ? c->shard_n : 1, k = c->shard_n ? c->shard_k : 1, i = 0;
+	for (size_t ii = 0; ii < run.n; ii++)
+		for (size_t w = 0; w < sorted.n; w++)
+			for (size_t ci = 0; ci < c->n_counts; ci++)
+				for (int rep = 1; rep <= c->repeat; rep++, i++) {
+					if (i % n != k - 1)
+						continue;
+					int drop = is_dropped(in, run.v[ii], sorted.v[w], c->counts[ci], rep);
+					if (drop && !in->pending)
+						continue;
+					struct cell *cell = add_cell(r, run.v[ii], sorted.v[w],
+								     c->counts[ci], rep, 15000000);
+					if (drop)
+						cell->status = CELL_PENDING;
+				}
+	strvec_clear(&run);
+	strvec_clear(&sorted);
+}
+
+static int any_has_text(const struct merge_expect *e, const char *needle)
+{
+	return has_text(&e->mismatches, needle) || has_text(&e->duplicates, needle) ||
+	       has_text(&e->gaps, needle) || has_text(&e->missing_cells, needle);
+}
+
+static void run_expect_case(const struct expect_case *t)
+{
+	struct merge m;
+	merge_init(&m);
+	for (size_t i = 0; i < ARRAY_SIZE(t->in) && t->in[i].shard; i++) {
+		struct results r;
+		results_init(&r);
+		expect_input_build(&r, &t->in[i]);
+		char name[32];
+		snprintf(name, sizeof(name), "in%zu.json", i + 1);
+		merge_add(&m, &r, name);
+		results_release(&r);
+	}
+	struct merge_expect e;
+	merge_expect_init(&e);
+	int rc = merge_expect(&m, t->shards, &e);
+	struct buf shards = BUF_INIT;
+	for (size_t i = 0; i < e.missing_shards.n; i++)
+		buf_addf(&shards, "%s%s", i ? "," : "", e.missing_shards.v[i]);
+	int ok = rc == t->rc && e.n_cells == t->n_cells && e.missing_cells.n == t->n_missing &&
+		 !strcmp(shards.p ? shards.p : "", t->missing_shards) &&
+		 (!t->text || any_has_text(&e, t->text)) && (t->rc == 2) == (e.mismatches.n > 0);
+	if (!ok) {
+		fprintf(stderr, "\nexpect case '%s': rc %d, %zu cells, %zu missing, shards '%s'\n",
+			t->name, rc, e.n_cells, e.missing_cells.n, shards.p ? shards.p : "");
+		const struct strvec *all[] = { &e.mismatches, &e.duplicates, &e.gaps,
+					       &e.missing_cells };
+		for (size_t v = 0; v < ARRAY_SIZE(all); v++)
+			for (size_t i = 0; i < all[v]->n; i++)
+				fprintf(stderr, "  %s\n", all[v]->v[i]);
+	}
+	CU_ASSERT(ok);
+	buf_release(&shards);
+	merge_expect_release(&e);
+	merge_release(&m);
+}
+
+static void test_expect_table(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(expect_cases); i++)
+		run_expect_case(&expect_cases[i]);
+}
+
 static const struct unit_test merge_tests[] = {
 	{ "disjoint shards", test_disjoint_shards },
 	{ "when two cells agree (table)", test_cells_agree_table },
@@ -359,6 +563,7 @@ static const struct unit_test merge_tests[] = {
 	{ "interpreter conflicts", test_interpreter_conflict },
 	{ "dates, labels, machines, configurations", test_top_level },
 	{ "a fixture merged with itself", test_fixture_with_itself },
+	{ "--expect N: the shards of one matrix, what is missing (table)", test_expect_table },
 };
 
 static const struct unit_suite suites[] = {
