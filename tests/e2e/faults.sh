@@ -70,12 +70,13 @@ expect_exit 1 "$OBJMEM" run -i python3 -w point3d -n 1M -r 1 -o "$out" -q --max-
 $CHECK "$out" status point3d failed "max-memory"
 pass "max-memory kills the cell"
 
-# an executable that is not Python: skipped at the probe, with the reason
+# an executable that is not Python, named with -i: its cell failed with the
+# probe's reason (a broken build fails the run), exit 1
 out=$TMP/notpy.json
-expect_exit 2 "$OBJMEM" run -i /bin/true -w slots -n 1k -r 1 -o "$out" -q
-expect_err "no interpreter can run"
-grep -q '"skipped"' "$out" || fail "the interpreter is not listed as skipped"
-pass "not a Python: skipped with the probe's reason"
+expect_exit 1 "$OBJMEM" run -i /bin/true -w slots -n 1k -r 1 -o "$out" -q
+expect_err "cannot run: /bin/true: probe failed"
+$CHECK "$out" status slots failed "probe failed"
+pass "not a Python, named: failed with the probe's reason"
 
 # workloads that misbehave fail their own cell only (-w takes a file path)
 wl=$SRC/tests/fixtures/workloads
