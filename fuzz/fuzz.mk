@@ -26,10 +26,11 @@ FUZZ_LIBS = $(FUZZ_CJSON_LIBS) -lpthread -lm
 # The harness sources each target links: the parser and what it calls.
 FUZZ_SRC_smaps = harness/procmem.c
 FUZZ_RESULTS_MODEL = harness/results.c harness/results_json.c harness/jsonutil.c \
-	harness/keymap.c harness/textfmt.c harness/stats.c harness/util.c
+	harness/keymap.c harness/textfmt.c harness/stats.c harness/util.c harness/journal.c
 FUZZ_SRC_protocol = harness/protocol.c $(FUZZ_RESULTS_MODEL)
 FUZZ_SRC_results = $(FUZZ_RESULTS_MODEL)
-FUZZ_SRC_defs = harness/catalog.c harness/spawn.c harness/guard.c $(FUZZ_RESULTS_MODEL)
+FUZZ_SRC_defs = harness/catalog.c harness/spawn.c harness/guard.c harness/cgroup.c \
+	harness/reaper.c harness/procmem.c $(FUZZ_RESULTS_MODEL)
 
 # Extra libFuzzer flags per target (fuzz/run adds fuzz/dict/TARGET.dict).
 # smaps: real files are 50 KB, but every rule shows within 16 KB (lines
