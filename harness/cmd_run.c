@@ -36,8 +36,10 @@ static const char run_usage[] =
 	"  -r, --repeat N           repetitions of each cell, fresh process each (default 3)\n"
 	"  -j, --jobs N             cells at once (default: number of CPUs)\n"
 	"  -o, --output FILE        results file (default results/latest.json)\n"
-	"  -p, --preset NAME        default | versions (5 core workloads, 100 to 10M) |\n"
-	"                           quick (point3d and slots at 1k and 10k, once)\n"
+	"  -p, --preset NAME        default (9 object workloads, 10k to 1M) |\n"
+	"                           versions (5 core workloads, 100 to 10M) |\n"
+	"                           quick (point3d and slots at 1k and 10k, once) |\n"
+	"                           tries (the three phone-route tries, 10k to 1M)\n"
 	"  -t, --timeout SECONDS    longest wait for any step of a child (default 600)\n"
 	"      --max-memory SIZE    hold each cell, start-up included, to SIZE (e.g. 2G): a\n"
 	"                           cgroup memory limit where objmem can make one, else RSS\n"
@@ -98,11 +100,13 @@ struct preset {
 };
 
 static const struct preset presets[] = {
-	{ "default", "10k,100k,1M", 3, NULL },
+	{ "default", "10k,100k,1M", 3, "point3d,slots,namedtuple,record,largeints,tuple,dict,"
+	  "dataclass,dataclass-slots" },
 	{ "versions", "100,1k,10k,100k,1M,10M", 3, "point3d,slots,namedtuple,record,largeints" },
 	{ "quick", "1k,10k", 1, "point3d,slots" },
+	{ "tries", "10k,100k,1M", 3, "trie-dict,trie-slots,trie-mapped" },
 };
-static const char *const preset_names[] = { "default", "versions", "quick", NULL };
+static const char *const preset_names[] = { "default", "versions", "quick", "tries", NULL };
 
 /* What the options say; cfg is what the results will record. */
 struct run_args {

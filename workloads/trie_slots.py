@@ -1,0 +1,39 @@
+# trie-slots: the same routes in a trie of __slots__ nodes (children,
+# value), children a dict made only when a node gets its first child
+# ("default to None"): the seed's first saving. Bytes per route, as
+# trie-dict. The factory returns the route's last node.
+
+import sys
+
+from _routes import route, cost
+
+DESCRIPTION = 'a trie of __slots__ nodes with a children dict made on demand; per object: one phone route added'
+
+
+class Node(object):
+    __slots__ = ('children', 'value')
+
+    def __init__(self):
+        self.children = None
+        self.value = None
+
+
+def setup():
+    root = Node()
+
+    def make(i):
+        node = root
+        for ch in route(i):
+            kids = node.children
+            if kids is None:
+                kids = node.children = {}
+            child = kids.get(ch)
+            if child is None:
+                child = kids[ch] = Node()
+            node = child
+        node.value = cost(i)
+        return node
+    impl = getattr(sys, 'implementation', None)
+    if impl is not None and impl.name == 'micropython':
+        return make, '__slots__ ignored on micropython'
+    return make
