@@ -26,7 +26,8 @@ FUZZ_LIBS = $(FUZZ_CJSON_LIBS) -lpthread -lm
 # The harness sources each target links: the parser and what it calls.
 FUZZ_SRC_smaps = harness/procmem.c
 FUZZ_RESULTS_MODEL = harness/results.c harness/results_json.c harness/jsonutil.c \
-	harness/keymap.c harness/textfmt.c harness/stats.c harness/util.c harness/journal.c
+	harness/keymap.c harness/textfmt.c harness/stats.c harness/util.c harness/journal.c harness/views.c \
+	harness/probe.c
 FUZZ_SRC_protocol = harness/protocol.c $(FUZZ_RESULTS_MODEL)
 FUZZ_SRC_results = $(FUZZ_RESULTS_MODEL)
 FUZZ_SRC_defs = harness/catalog.c harness/spawn.c harness/guard.c harness/cgroup.c \

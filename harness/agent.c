@@ -197,6 +197,31 @@ int agent_prepare(const struct catalog *cat, const struct interp *in, const char
 	return rc;
 }
 
+static int on_views(const struct proto_msg *m, void *ctx, char **why)
+{
+	cJSON **out = ctx;
+	if (m->verb != PROTO_VIEWS || *out) {
+		*why = xstrdup("unexpected protocol line in views mode");
+		return -1;
+	}
+	*out = cJSON_Duplicate(m->payload, 1);
+	return 0;
+}
+
+cJSON *agent_views(const struct catalog *cat, const struct interp *in, const char *workload,
+		   double timeout_s, char **why)
+{
+	const char *args[] = { "views", workload, NULL };
+	cJSON *out = NULL;
+	if (agent_oneshot(cat, in, args, timeout_s, on_views, &out, why) || !out) {
+		if (!*why)
+			*why = xstrdup("the agent ended without a views line");
+		cJSON_Delete(out);
+		return NULL;
+	}
+	return out;
+}
+
 static int on_workload(const struct proto_msg *m, void *ctx, char **why)
 {
 	if (m->verb != PROTO_WORKLOAD) {

@@ -2,8 +2,8 @@
  * agent.h - the driver's short calls into workloads/agent.py: building a
  * child's command line and environment for any agent mode, and the one-shot
  * modes probe (describe an interpreter), prepare (build what a workload
- * needs, e.g. the record C extension) and list (workloads available on an
- * interpreter). The measured cells themselves are runner.c's.
+ * needs, e.g. the record C extension), views (what the interpreter says one
+ * object costs) and list (workloads available on an interpreter). The measured cells themselves are runner.c's.
  *
  * A one-shot child has a cgroup of its own where objmem can make one (spawn
  * contains it), and is killed with what it started on a timeout. Each call
@@ -46,6 +46,14 @@ int agent_probe(const struct catalog *cat, struct interp *in, double timeout_s, 
  */
 int agent_prepare(const struct catalog *cat, const struct interp *in, const char *workload,
 		  double timeout_s, char **why);
+
+/*
+ * The interpreter's own views of one object of workload (agent.py views,
+ * views.h): the agent's "views" payload, a new cJSON object. NULL with *why
+ * on failure (a workload that skips: its reason).
+ */
+cJSON *agent_views(const struct catalog *cat, const struct interp *in, const char *workload,
+		   double timeout_s, char **why);
 
 /*
  * List the workloads as the interpreter sees them: a cJSON array of the

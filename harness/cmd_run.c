@@ -17,6 +17,7 @@
 #include "sysinfo.h"
 #include "table.h"
 #include "textfmt.h"
+#include "views.h"
 
 static const char run_usage[] =
 	"usage: objmem run [options]\n"
@@ -53,6 +54,8 @@ static const char run_usage[] =
 	"                           matrix FILE records; with -i, of those builds only\n"
 	"      --shard K/N          run only the K-th of N slices of the matrix\n"
 	"      --smaps              read /proc/PID/smaps instead of smaps_rollup\n"
+	"      --no-views           do not ask each interpreter what it says one object costs\n"
+	"                           (sys.getsizeof, a deep size, tracemalloc: show --explain)\n"
 	"  -q, --quiet              no progress on stderr\n"
 	"      --no-table           do not print the table at the end\n"
 	"  -h, --help               this text\n"
@@ -66,7 +69,7 @@ static const char run_usage[] =
 
 enum {
 	OPT_MAX_MEMORY = 256, OPT_NO_THP, OPT_CPU, OPT_ARENA, OPT_LABEL, OPT_RESUME,
-	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE
+	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS
 };
 
 static const struct option run_options[] = {
@@ -88,6 +91,7 @@ static const struct option run_options[] = {
 	{ "smaps", no_argument, NULL, OPT_SMAPS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-table", no_argument, NULL, OPT_NO_TABLE },
+	{ "no-views", no_argument, NULL, OPT_NO_VIEWS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -113,7 +117,7 @@ struct run_args {
 	struct config cfg;
 	struct strvec names;   /* -i */
 	const char *output, *label;
-	int preset, resume, no_table, quiet;
+	int preset, resume, no_table, quiet, no_views;
 	int matrix_given;      /* -w, -n, -r or -p: the matrix is the options' */
 };
 
@@ -186,6 +190,7 @@ static int run_option(struct cli *c, int opt, void *arg)
 		return 0;
 	case 'q': a->quiet = 1; return 0;
 	case OPT_NO_TABLE: a->no_table = 1; return 0;
+	case OPT_NO_VIEWS: a->no_views = 1; return 0;
 	}
 	return cli_error(c, "unhandled option '%s'", c->name);
 }
@@ -273,6 +278,40 @@ static void prepare_all(const struct catalog *cat, struct results *r, const stru
 					  r->config.timeout_s, &why) &&
 			    !quiet && why)
 				fprintf(stderr, "note: %s / %s: %s\n", in->name, wls->v[w], why);
+			free(why);
+		}
+	}
+}
+
+/*
+ * What each interpreter says one object of each workload costs (views.h),
+ * once per run, in a child of its own: the cells are not touched. A view
+ * the file has already (--resume) is kept; one that cannot be had says why.
+ */
+static void views_all(const struct catalog *cat, struct results *r, const struct strvec *run)
+{
+	const struct strvec *wls = &r->config.workloads;
+	for (size_t i = 0; i < r->n_interps && !runner_stop_signal; i++) {
+		struct interp *in = &r->interps[i];
+		if (in->skip_reason || strvec_find(run, in->name) < 0)
+			continue;
+		for (size_t w = 0; w < wls->n && !runner_stop_signal; w++) {
+			if (views_find(r, in->name, wls->v[w]))
+				continue;
+			char *why = NULL;
+			cJSON *v = agent_views(cat, in, workload_agent_arg(cat, wls->v[w]),
+					       r->config.timeout_s, &why);
+			if (!v) {
+				if (runner_stop_signal)
+					break;
+				v = cJSON_CreateObject();
+				cJSON *lacks = cJSON_AddObjectToObject(v, "lacks");
+				cJSON_AddStringToObject(lacks, "views", why ? why : "unknown");
+			}
+			/* the name the run knows it by (a workload file's path is its name) */
+			cJSON_DeleteItemFromObjectCaseSensitive(v, "workload");
+			cJSON_AddStringToObject(v, "workload", wls->v[w]);
+			views_put(r, in->name, v);
 			free(why);
 		}
 	}
@@ -499,6 +538,8 @@ static int run(struct run_args *a)
 	results_init(&r);
 	if (!open_results(&cat, a, &r, &run) && !announce(&r, &run, a)) {
 		prepare_all(&cat, &r, &run, a->quiet);
+		if (!a->no_views)
+			views_all(&cat, &r, &run);
 		rc = measure(&cat, &r, &run, a);
 	}
 	strvec_clear(&run);

@@ -1,5 +1,6 @@
 /* explain.c - why a bytes-per-object figure is what it is; see explain.h. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "explain.h"
 #include "probe.h"
 #include "textfmt.h"
+#include "views.h"
 
 /* The cells of a Markdown table row "| a | b \| c |", trimmed, escapes kept. */
 static void row_cells(const char *line, struct strvec *cells)
@@ -202,4 +204,222 @@ char *explain_row(const struct layout_doc *d, const struct interp *in,
 		buf_addf(&b, "; %s", alloc);
 	buf_addstr(&b, " (computed from the results)");
 	return buf_detach(&b);
+}
+
+/* ---- the views side by side (show --explain) ---- */
+
+static double view_or_nan(const cJSON *view, const char *key, struct buf *lacks)
+{
+	double v;
+	const char *why = NULL;
+	if (!views_number(view, key, &v, &why))
+		return v;
+	if (why)
+		buf_addf(lacks, "%s%s: %s", lacks->len ? "; " : "", key, why);
+	return NAN;
+}
+
+/* One step between two views, in words, when both were had. */
+static void step(struct buf *b, const char *name, double from, double to, const char *why)
+{
+	if (isnan(from) || isnan(to))
+		return;
+	buf_addf(b, "%s%s %+.1f (%s)", b->len ? "; " : "", name, to - from, why);
+}
+
+int explain_views(const struct results *r, const struct interp *in,
+		  const struct summary_row *row, struct explanation *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->shallow = e->deep = e->requested = e->allocator = e->kernel = e->residual = NAN;
+	const cJSON *view = views_find(r, row->interpreter, row->workload);
+	if (!view)
+		return -1;
+	struct buf lacks = BUF_INIT, steps = BUF_INIT, how = BUF_INIT;
+	e->shallow = view_or_nan(view, "shallow", &lacks);
+	e->deep = view_or_nan(view, "deep", &lacks);
+	e->requested = view_or_nan(view, "requested", &lacks);
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(view, "lacks"), "views");
+	if (cJSON_IsString(all))
+		buf_addf(&lacks, "%sviews: %s", lacks.len ? "; " : "", all->valuestring);
+	const char *why = NULL;
+	if (!views_allocator(in ? in->probe : NULL, view, &e->allocator, &how, &why))
+		e->allocator_how = buf_detach(&how);
+	else
+		buf_addf(&lacks, "%sallocator: %s", lacks.len ? "; " : "", why);
+	buf_release(&how);
+	if (row->bytes_per_object.valid)
+		e->kernel = row->bytes_per_object.median;
+	if (!isnan(e->kernel) && !isnan(e->allocator))
+		e->residual = e->kernel - e->allocator;
+	struct buf owned = BUF_INIT;
+	buf_addstr(&owned, "the objects it owns: attribute values not shared");
+	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(view, "deep_by_attribute"), *a;
+	if (cJSON_IsObject(attrs) && attrs->child) {
+		buf_addstr(&owned, "; by attribute:");
+		cJSON_ArrayForEach(a, attrs)
+			buf_addf(&owned, " %s %.0f", a->string, a->valuedouble);
+	}
+	step(&steps, "deep", e->shallow, e->deep, owned.p);
+	buf_release(&owned);
+	step(&steps, "requested", isnan(e->deep) ? e->shallow : e->deep, e->requested,
+	     "what sys.getsizeof does not see: values arrays, spare int digits, parents shared "
+	     "by a few objects");
+	step(&steps, "allocator", e->requested, e->allocator,
+	     e->allocator_how ? e->allocator_how : "rounding");
+	step(&steps, "kernel", e->allocator, e->kernel,
+	     "the residual: pool and arena slack, the collector, pages the fill touched");
+	e->steps = steps.len ? buf_detach(&steps) : NULL;
+	e->lacks = lacks.len ? buf_detach(&lacks) : NULL;
+	buf_release(&steps);
+	buf_release(&lacks);
+	return 0;
+}
+
+void explanation_release(struct explanation *e)
+{
+	free(e->steps);
+	free(e->lacks);
+	free(e->allocator_how);
+	memset(e, 0, sizeof(*e));
+}
+
+/* The row shown for (interpreter, workload): at count, else its largest. */
+static const struct summary_row *row_at(const struct summary *s, size_t i, uint64_t count)
+{
+	const struct summary_row *row = &s->rows[i];
+	if (count)
+		return row->count == count ? row : NULL;
+	/* rows of one (interpreter, workload) are consecutive, counts ascending */
+	const struct summary_row *next = i + 1 < s->n_rows ? &s->rows[i + 1] : NULL;
+	if (next && !strcmp(next->interpreter, row->interpreter) &&
+	    !strcmp(next->workload, row->workload))
+		return NULL;
+	return row;
+}
+
+static void num_cell(struct tab *t, double v)
+{
+	if (isnan(v))
+		tab_cell(t, "-");
+	else
+		tab_cellf(t, "%.1f", v);
+}
+
+static cJSON *json_num_or_null(double v)
+{
+	return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(round(v * 100) / 100);
+}
+
+static void csv_num(struct buf *b, double v)
+{
+	if (!isnan(v))
+		csv_number(b, round(v * 100) / 100);
+}
+
+static void add_csv(struct buf *b, const struct summary_row *row, const struct explanation *e)
+{
+	csv_field(b, row->interpreter);
+	buf_addstr(b, ",");
+	csv_field(b, row->workload);
+	buf_addf(b, ",%llu", (unsigned long long)row->count);
+	const double v[] = { e->shallow, e->deep, e->requested, e->allocator, e->kernel, e->residual };
+	for (size_t k = 0; k < ARRAY_SIZE(v); k++) {
+		buf_addstr(b, ",");
+		csv_num(b, v[k]);
+	}
+	buf_addstr(b, ",");
+	csv_field(b, e->steps ? e->steps : "");
+	buf_addstr(b, ",");
+	csv_field(b, e->lacks ? e->lacks : "");
+	buf_addstr(b, "\r\n");
+}
+
+static cJSON *json_row(const struct summary_row *row, const struct explanation *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "interpreter", row->interpreter);
+	cJSON_AddStringToObject(o, "workload", row->workload);
+	cJSON_AddNumberToObject(o, "count", (double)row->count);
+	cJSON_AddItemToObject(o, "shallow", json_num_or_null(e->shallow));
+	cJSON_AddItemToObject(o, "deep", json_num_or_null(e->deep));
+	cJSON_AddItemToObject(o, "requested", json_num_or_null(e->requested));
+	cJSON_AddItemToObject(o, "allocator", json_num_or_null(e->allocator));
+	cJSON_AddItemToObject(o, "kernel", json_num_or_null(e->kernel));
+	cJSON_AddItemToObject(o, "residual", json_num_or_null(e->residual));
+	cJSON_AddItemToObject(o, "allocator_how", e->allocator_how
+			      ? cJSON_CreateString(e->allocator_how) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "steps", e->steps ? cJSON_CreateString(e->steps)
+					    : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "lacks", e->lacks ? cJSON_CreateString(e->lacks)
+					    : cJSON_CreateNull());
+	return o;
+}
+
+int explain_print(FILE *out, const struct results *r, uint64_t count, int format)
+{
+	if (!r->views)
+		return error("the results file has no views (run without --no-views, objmem 0.2 or "
+			     "newer): nothing to explain");
+	if (count && results_require_count(r, count))
+		return -2;
+	struct summary s;
+	summary_compute(r, &s);
+	static const char *const heads[] = { "interpreter", "workload", "count", "shallow", "deep",
+					     "requested", "allocator", "kernel", "residual" };
+	struct tab t;
+	tab_init(&t, ARRAY_SIZE(heads), heads, "llrrrrrrr");
+	struct buf csv = BUF_INIT, notes = BUF_INIT;
+	cJSON *arr = cJSON_CreateArray();
+	buf_addstr(&csv, "interpreter,workload,count,shallow,deep,requested,allocator,kernel,"
+		   "residual,steps,lacks\r\n");
+	for (size_t i = 0; i < s.n_rows; i++) {
+		const struct summary_row *row = row_at(&s, i, count);
+		struct explanation e;
+		if (!row || explain_views(r, results_find_interp(r, row->interpreter), row, &e))
+			continue;
+		char n[32];
+		format_count(row->count, n, sizeof(n));
+		tab_cell(&t, row->interpreter);
+		tab_cell(&t, row->workload);
+		tab_cell(&t, n);
+		const double v[] = { e.shallow, e.deep, e.requested, e.allocator, e.kernel, e.residual };
+		for (size_t k = 0; k < ARRAY_SIZE(v); k++)
+			num_cell(&t, v[k]);
+		buf_addf(&notes, "%s / %s: %s%s%s\n", row->interpreter, row->workload,
+			 e.steps ? e.steps : "", e.steps && e.lacks ? "; lacking " : "",
+			 e.lacks ? e.lacks : "");
+		add_csv(&csv, row, &e);
+		cJSON_AddItemToArray(arr, json_row(row, &e));
+		explanation_release(&e);
+	}
+	if (format == 2) {
+		fputs(csv.p, out);
+	} else if (format == 3) {
+		char *text = cJSON_Print(arr);
+		fprintf(out, "%s\n", text);
+		cJSON_free(text);
+	} else {
+		fprintf(out, "%sBytes per object, five views%s (kernel: the measured USS delta; "
+			"residual: kernel - allocator)\n\n", format ? "**" : "", format ? "**" : "");
+		tab_print(out, &t, format ? TAB_MARKDOWN : TAB_TEXT);
+		fprintf(out, "\n");
+		for (char *line = notes.p; line && *line;) {
+			char *nl = strchr(line, '\n');
+			*nl = '\0';
+			if (format)
+				fputs("- ", out), md_fputs(out, line), fputs("\n", out);
+			else
+				fputs("  ", out), term_fputs(out, line), fputs("\n", out);
+			line = nl + 1;
+		}
+	}
+	cJSON_Delete(arr);
+	buf_release(&csv);
+	buf_release(&notes);
+	tab_release(&t);
+	summary_release(&s);
+	fflush(out);
+	return ferror(out) ? -1 : 0;
 }

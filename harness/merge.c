@@ -7,6 +7,7 @@
 #include "compare.h"
 #include "merge.h"
 #include "textfmt.h"
+#include "views.h"
 
 void merge_init(struct merge *m)
 {
@@ -330,6 +331,9 @@ void merge_add(struct merge *m, const struct results *src, const char *name)
 							 strlen(in->name)), name, why);
 		free(why);
 	}
+
+	/* what each interpreter says of its objects: the first input's, once */
+	views_merge(out, src);
 
 	struct buf key = BUF_INIT;
 	for (size_t i = 0; i < src->n_cells; i++) {

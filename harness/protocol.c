@@ -15,6 +15,7 @@ static const struct {
 	{ "phase", PROTO_PHASE }, { "done", PROTO_DONE }, { "skip", PROTO_SKIP },
 	{ "error", PROTO_ERROR }, { "probe", PROTO_PROBE },
 	{ "prepared", PROTO_PREPARED }, { "workload", PROTO_WORKLOAD },
+	{ "views", PROTO_VIEWS },
 };
 
 int proto_parse(const char *line, size_t len, struct proto_msg *msg, const char **why)

@@ -485,9 +485,38 @@ static void md_header(struct buf *md, const struct results *r, const char *sourc
 	buf_addstr(md, ". Everything below is computed from that file alone. MB = 10^6 bytes.\n\n"
 		       "**Contents:** [The answer](#answer) · [Bytes per object](#bytes-per-object) · "
 		       "[Other counts](#other-counts) · [Figures](#figures) · "
-		       "[Memory by count](#memory-by-count) · [Not measured](#not-measured) · "
+		       "[Memory by count](#memory-by-count) · ");
+	if (r->views)
+		buf_addstr(md, "[Five views](#views) · ");
+	buf_addstr(md, "[Not measured](#not-measured) · "
 		       "[Machine and method](#machine) · [Interpreters](#interpreters) · "
 		       "[Probe details](#probe-details)\n\n");
+}
+
+/* What each interpreter says one object costs, beside the kernel (show --explain). */
+static void md_views(struct buf *md, const struct results *r)
+{
+	if (!r->views)
+		return;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	int rc = explain_print(f, r, 0, 1);
+	fclose(f);
+	if (!rc && len) {
+		buf_addstr(md, "## Five views of one object {#views}\n\nAt the largest count of each "
+			       "row: what the interpreter says one object costs (shallow: "
+			       "`sys.getsizeof`; deep: the object and what it owns; requested: what "
+			       "the objects asked the allocator for, from `tracemalloc`), what this "
+			       "build's allocator makes of those requests, and what the kernel "
+			       "measured; the residual is kernel - allocator. Then, per row, the "
+			       "steps between them and why a view is missing.\n\n");
+		buf_add(md, text, len);
+		buf_addstr(md, "\n");
+	}
+	free(text);
 }
 
 /* "from 48 B (PyPy 7.3.11 (3.9)) to 344 B (CPython 2.7.18)" for one workload. */
@@ -688,6 +717,7 @@ static int md_report(struct buf *md, const struct ctx *c, const struct table_par
 			       "slope is the cost of one object, the intercept a fixed overhead.\n");
 		md_slice(md, tp, tp->fits, tp->fits_end);
 	}
+	md_views(md, c->r);
 	md_not_measured(md, c->r);
 	md_machine(md, c->r);
 	md_interpreters(md, c->r);

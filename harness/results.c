@@ -311,6 +311,7 @@ void results_release(struct results *r)
 	free(r->objmem_version);
 	free(r->created);
 	free(r->label);
+	cJSON_Delete(r->views);
 	machine_release(&r->machine);
 	config_release(&r->config);
 	for (size_t i = 0; i < r->n_interps; i++)

@@ -148,6 +148,7 @@ struct results {
 	size_t n_interps, alloc_interps;
 	struct cell *cells;
 	size_t n_cells, alloc_cells;
+	cJSON *views;        /* the interpreter's own views per workload (views.h), or NULL */
 	/* private: indexes by key, extended lazily over appended entries */
 	struct keymap cell_index, interp_index;
 	size_t n_cells_indexed, n_interps_indexed;

@@ -15,6 +15,7 @@
 #include "results.h"
 #include "stats.h"
 #include "textfmt.h"
+#include "views.h"
 
 /* A results file larger than this is not one objmem wrote. */
 #define RESULTS_MAX_BYTES (1024UL * 1024 * 1024)
@@ -295,6 +296,8 @@ cJSON *results_to_json(const struct results *r)
 	cJSON *interps = cJSON_AddArrayToObject(doc, "interpreters");
 	for (size_t i = 0; i < r->n_interps; i++)
 		cJSON_AddItemToArray(interps, json_interp(&r->interps[i]));
+	if (r->views)
+		cJSON_AddItemToObject(doc, "views", cJSON_Duplicate(r->views, 1));
 	cJSON *cells = cJSON_AddArrayToObject(doc, "cells");
 	for (size_t i = 0; i < r->n_cells; i++)
 		cJSON_AddItemToArray(cells, json_cell(&r->cells[i]));
@@ -1070,6 +1073,12 @@ static int from_json(const cJSON *doc, struct results *r, const char *what, int 
 		return -1;
 	if (read_array(what, doc, "interpreters", r, 0) || read_array(what, doc, "cells", r, 1))
 		return -1;
+	const cJSON *views = cJSON_GetObjectItemCaseSensitive(doc, "views");
+	if (views && !cJSON_IsNull(views)) {
+		if (views_check(views, what))
+			return -1;
+		r->views = cJSON_Duplicate(views, 1);
+	}
 	/* "summary" and "fits" are derived: recomputed, never read */
 	return unique ? check_unique(r, what) : 0;
 }

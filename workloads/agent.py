@@ -7,6 +7,8 @@
 #   agent.py prepare WORKLOAD     build what WORKLOAD needs (the record C
 #                                 extension) into the objmem cache
 #   agent.py list                 the workloads, one line each
+#   agent.py views WORKLOAD       the interpreter's own views of one object:
+#                                 shallow, deep, requested (_views.py)
 #
 # WORKLOAD is a name (a file workloads/<name>.py, '-' spelt '_') or the
 # path of a workload file of one's own.  The protocol is in docs/protocol.md:
@@ -33,6 +35,7 @@ except ImportError:             # MicroPython
 
 PROTOCOL = 'OBJMEM/1'
 USAGE = ('usage: agent.py run WORKLOAD COUNT\n'
+         '       agent.py views WORKLOAD\n'
          '       agent.py probe\n'
          '       agent.py prepare WORKLOAD\n'
          '       agent.py list\n')
@@ -443,6 +446,26 @@ def cmd_prepare(ch, arg):
     _exit(0)
 
 
+def cmd_views(ch, arg):
+    """The interpreter's own views of one object of the workload (_views.py)."""
+    path, name = resolve(arg)
+    try:
+        ns = load(path, name)
+        setup = ns.get('setup')
+        if setup is None:
+            raise TypeError("workload '%s' defines no setup()" % name)
+        make = split_setup(setup())[0]
+        import _views
+        out = _views.views(make)
+    except Skip as e:
+        report_skip(ch, e)
+    except Exception as e:
+        report_error(ch, e)
+    out['workload'] = name
+    ch.send('views', out)
+    _exit(0)
+
+
 def try_workload(name):
     """(description, None) when the workload can run here, else (description,
     why not): what a run would do up to the fill, on one instance."""
@@ -656,7 +679,7 @@ def main(argv):
     if not argv:
         usage_error('missing mode')
     mode, args = argv[0], argv[1:]
-    want = {'run': 2, 'probe': 0, 'prepare': 1, 'list': 0}
+    want = {'run': 2, 'probe': 0, 'prepare': 1, 'list': 0, 'views': 1}
     if mode in ('-h', '--help', 'help'):
         sys.stdout.write(USAGE)
         return 0
@@ -674,6 +697,8 @@ def main(argv):
         cmd_prepare(ch, args[0])
     elif mode == 'list':
         cmd_list(ch)
+    elif mode == 'views':
+        cmd_views(ch, args[0])
     else:
         facts = probe()
         ch.send('probe', facts)

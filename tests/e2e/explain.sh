@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# show --explain: the interpreter's own views beside the kernel's.
+# Expected:
+#  - the deep sizeof of workloads/_views.py on constructed objects of known
+#    size (each part's sys.getsizeof, asked separately): shared objects
+#    (None, cached small ints, interned strings, the class) not counted, a
+#    cycle counted once, a runtime string and a big int counted, per
+#    attribute of a __slots__ object, a namedtuple's items; on the system
+#    python3 and on every other CPython 3 the machine has;
+#  - on every CPython build found (python3 always; pyenv, provisioned and
+#    Debian builds when there), point3d, slots and largeints at 1M objects:
+#    the allocator figure computed from tracemalloc's requests and the
+#    build's allocator is within 1 byte of the kernel's (free-threaded
+#    builds: the residual is their collector's, 0 to 10 bytes, and said);
+#    a build without tracemalloc (2.7) says so and has no allocator figure;
+#  - PyPy and MicroPython, where found: every view they lack says why;
+#  - show --explain in json, csv and markdown; a file made with --no-views
+#    has no views and --explain says so (exit 2).
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || skip "no python3"
+
+deep_checks() {
+	"$1" - "$SRC/workloads" <<'PY'
+import collections, sys
+sys.path.insert(0, sys.argv[1])
+import _views
+from _views import deep, deep_by_attribute, shared
+size = sys.getsizeof
+
+class S(object):
+    __slots__ = ('a', 'b')
+
+big = 10 ** 30 + len(sys.argv)          # a new int, not cached
+word = ''.join(['run', 'time', 'str'])    # built at run time: not interned
+cases = [
+    ("a tuple of shared objects", (None, 5, True, 'x'), size((None, 5, True, 'x'))),
+    ("a list of two new ints", [big, big + 1], size([big, big + 1]) + size(big) + size(big + 1)),
+    ("the same int twice: once", [big, big], size([big, big]) + size(big)),
+    ("a dict: interned key, new value", {'k': big}, size({'k': big}) + size(big)),
+    ("a runtime string is owned", [word], size([word]) + size(word)),
+]
+cyc = []
+cyc.append(cyc)
+cases.append(("a list holding itself: once", cyc, size(cyc)))
+s = S()
+s.a, s.b = big, None
+cases.append(("a slots object: its new int", s, size(s) + size(big)))
+P = collections.namedtuple('P', 'x y')
+p = P(big, 7)
+cases.append(("a namedtuple: its items", p, size(p) + size(big)))
+bad = 0
+for name, obj, want in cases:
+    got = deep(obj)
+    if got != want:
+        print("deep(%s) = %d, expected %d" % (name, got, want))
+        bad += 1
+by = deep_by_attribute(s, ['a', 'b'])
+if by != {'a': size(big), 'b': 0}:
+    print("per attribute: %r" % by)
+    bad += 1
+if not shared(None) or not shared(5) or shared(big) or shared(word) or not shared(S):
+    print("shared() is wrong")
+    bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+
+builds=(python3)
+for b in "$HOME"/.pyenv/versions/3.*/bin/python3 /usr/bin/python3.*[0-9]; do
+	[ -x "$b" ] && builds+=("$b")
+done
+for b in "${builds[@]}"; do
+	deep_checks "$b" || fail "the deep sizeof is wrong on $b"
+done
+pass "deep sizeof on constructed objects of known size (${#builds[@]} CPython builds)"
+
+# every build objmem finds (no -i: the ones it cannot run are skipped)
+out=$TMP/explain.json
+set +e
+"$OBJMEM" run -w point3d,slots,largeints -n 1M -r 1 -j 2 -o "$out" -q --no-table \
+	>"$TMP/run.out" 2>"$TMP/run.err"
+set -e
+[ -s "$out" ] || { cat "$TMP/run.err"; fail "the run wrote nothing"; }
+expect_exit 0 "$OBJMEM" show "$out" --explain --format json
+python3 - "$TMP/out" "$out" <<'PY' || fail "the views do not explain the kernel's figures"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+probes = dict((i["name"], i.get("probe") or {}) for i in doc["interpreters"])
+bad, within, collector, lacking = [], 0, 0, 0
+for r in rows:
+    p = probes.get(r["interpreter"], {})
+    impl, alloc = p.get("implementation"), p.get("allocator") or ""
+    where = "%s / %s" % (r["interpreter"], r["workload"])
+    if r["kernel"] is None:
+        continue                                  # the cell failed: not this test's
+    if impl == "cpython" and p.get("version", "").startswith("3."):
+        if r["allocator"] is None:
+            bad.append("%s: no allocator figure (%s)" % (where, r["lacks"]))
+        elif alloc.startswith("mimalloc"):
+            if not (-1 <= r["residual"] <= 10):
+                bad.append("%s: residual %.1f" % (where, r["residual"]))
+            collector += 1
+        elif abs(r["residual"]) > 1:
+            bad.append("%s: allocator %.1f, kernel %.1f" % (where, r["allocator"], r["kernel"]))
+        else:
+            within += 1
+    else:
+        # 2.7, PyPy, MicroPython: what is missing is said
+        if r["requested"] is None and not (r["lacks"] and "requested:" in r["lacks"]):
+            bad.append("%s: no requested view and no reason" % where)
+        lacking += 1
+for b in bad:
+    print(b)
+print("within 1 byte: %d rows; free-threaded: %d; builds without tracemalloc: %d"
+      % (within, collector, lacking))
+assert within >= 3, "python3's rows are not there"
+sys.exit(1 if bad else 0)
+PY
+pass "the allocator figure within 1 byte of the kernel's on every CPython 3 build found"
+
+expect_exit 0 "$OBJMEM" show "$out" --explain --format csv
+head -1 "$TMP/out" | grep -q "^interpreter,workload,count,shallow,deep,requested,allocator,kernel,residual,steps,lacks" ||
+	fail "--explain csv header"
+expect_exit 0 "$OBJMEM" show "$out" --explain --format markdown -n 1M
+grep -q "^| interpreter | workload | count | shallow | deep | requested | allocator | kernel | residual |" "$TMP/out" ||
+	fail "--explain markdown table"
+pass "show --explain in csv and markdown"
+
+expect_exit 0 "$OBJMEM" run -i python3 -w slots -n 1k -r 1 -o "$TMP/nov.json" -q --no-table --no-views
+expect_exit 2 "$OBJMEM" show "$TMP/nov.json" --explain
+expect_err "has no views"
+pass "--no-views: no views, and --explain says so"

@@ -1,0 +1,304 @@
+# _views.py - what the interpreter itself says one object costs, beside
+# what the kernel says (objmem's measurement): `agent.py views WORKLOAD`.
+#
+#   shallow    sys.getsizeof of one object.
+#   deep       the object and everything it owns, each counted once, found
+#              through a registry of size functions by type (single
+#              dispatch, as dask's sizeof does; Pympler's asizeof walks the
+#              same way): a dict its keys and values, a list, tuple or set
+#              its items, an instance what the collector sees it hold (its
+#              __dict__ up to 3.10, its values since 3.11, its slots).
+#              What is shared is not owned and not counted: None, True,
+#              False, cached small ints, interned strings, types, modules,
+#              functions. Also per attribute (asizesof-style).
+#              Storage that is not an object is invisible to sys.getsizeof
+#              and so to every deep sizeof: the values array of 3.11 and
+#              3.12, the inline values of 3.13+. The requested view sees it.
+#   requested  what the objects asked the allocator for, from tracemalloc
+#              (CPython 3.4+) over BATCH objects: the sizes of the blocks
+#              and how many of each per object, the GC header and the
+#              pre-header included, before any allocator rounding.
+#
+# A view the interpreter cannot give is None, with the reason in `lacks`.
+# Runs on CPython 2.7 and 3.x, PyPy and MicroPython (syntax of 2.7).
+
+import gc
+import sys
+
+BATCH = 2000        # objects traced for `requested`
+FIRST = 1000        # make(FIRST + k): past the small-int cache and warm-up
+MIN_SHARE = 0.01    # block sizes seen less often per object are "other"
+
+
+def getsizeof(obj):
+    """sys.getsizeof(obj); raises where the interpreter has none."""
+    return int(sys.getsizeof(obj))
+
+
+# ---- what is shared, not owned ----------------------------------------------
+
+def _is_cached_int(obj):
+    # a cached small int is the object int() returns for its own text
+    try:
+        return int(str(obj)) is obj
+    except Exception:
+        return False
+
+
+def _is_interned(s):
+    # a copy of s, interned, is s itself only when s is the interned one
+    if len(s) < 2:
+        return True             # the one-character strings are singletons
+    intern = getattr(sys, 'intern', None)
+    if intern is None:
+        try:
+            intern = __builtins__['intern'] if isinstance(__builtins__, dict) \
+                else __builtins__.intern
+        except Exception:
+            return False
+    return intern(''.join(list(s))) is s
+
+
+_SHARED_TYPES = (type, type(sys), type(getsizeof), type(len))
+_SINGLETONS = (None, True, False, Ellipsis, NotImplemented)
+
+
+def shared(obj):
+    """Owned by no single object: not counted in a deep size."""
+    for s in _SINGLETONS:
+        if obj is s:
+            return True
+    if isinstance(obj, _SHARED_TYPES):
+        return True
+    t = type(obj)
+    if t is int or t.__name__ == 'long':
+        return _is_cached_int(obj)
+    if t is str:
+        return _is_interned(obj)
+    return False
+
+
+# ---- the registry: what an object of each type owns -------------------------
+
+_OWNS = {}
+
+
+def owns(*types):
+    """Register the function that lists what an object of these types owns."""
+    def register(fn):
+        for t in types:
+            _OWNS[t] = fn
+        return fn
+    return register
+
+
+@owns(dict)
+def _dict_parts(d):
+    parts = []
+    for k, v in d.items():
+        parts.append(k)
+        parts.append(v)
+    return parts
+
+
+@owns(list, tuple, set, frozenset)
+def _items(seq):
+    return list(seq)
+
+
+def _nothing(obj):
+    return ()
+
+
+owns(int, float, complex, str, bytes, bytearray)(_nothing)
+if str is bytes:                # 2.7: unicode and long too
+    owns(type(u''), type(2 ** 64))(_nothing)
+
+
+def _referents(obj):
+    # an instance: what the collector sees it hold, less its class (its
+    # __dict__ to 3.10, its values since 3.11, its slots); no __dict__ is
+    # asked for, which would make one on 3.11+
+    cls = type(obj)
+    return [r for r in gc.get_referents(obj) if r is not cls]
+
+
+def _with_referents(obj, parts):
+    # a subclass of a container (a namedtuple, a dict subclass): its items,
+    # and what else the collector sees it hold (its own __dict__)
+    ids = set(id(p) for p in parts)
+    return list(parts) + [r for r in _referents(obj) if id(r) not in ids]
+
+
+def _dispatch(obj):
+    """The function listing what obj owns: by its type, else its bases."""
+    cls = type(obj)
+    for t in getattr(cls, '__mro__', (cls,)):
+        fn = _OWNS.get(t)
+        if fn is not None:
+            if t is cls or fn is _nothing:
+                return fn
+            return lambda o: _with_referents(o, fn(o))
+    return _referents
+
+
+def deep(obj, seen=None):
+    """Bytes of obj and all it owns, each object counted once."""
+    if seen is None:
+        seen = set()
+    total = 0
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if id(o) in seen or (o is not obj and shared(o)):
+            continue
+        seen.add(id(o))
+        total += getsizeof(o)
+        for part in _dispatch(o)(o):
+            if id(part) not in seen:
+                stack.append(part)
+    return total
+
+
+def attribute_names(obj, other):
+    """The names of obj's attributes, learnt from `other` (another object of
+    the workload) so that obj's __dict__ is never made; None for an object
+    without named attributes."""
+    names = []
+    for t in getattr(type(obj), '__mro__', ()):
+        slots = t.__dict__.get('__slots__', ()) if hasattr(t, '__dict__') else ()
+        if isinstance(slots, str):
+            slots = (slots,)
+        for n in slots:
+            if n not in ('__dict__', '__weakref__') and n not in names:
+                names.append(n)
+    fields = getattr(type(obj), '_fields', None)        # a namedtuple
+    if fields:
+        for n in fields:
+            if n not in names:
+                names.append(n)
+    d = getattr(other, '__dict__', None)
+    if isinstance(d, dict):
+        for n in d:
+            if n not in names:
+                names.append(n)
+    return names or None
+
+
+def deep_by_attribute(obj, names):
+    """{name: deep bytes of the attribute's value} (shared values: 0)."""
+    out = {}
+    for n in names:
+        try:
+            v = getattr(obj, n)
+        except AttributeError:
+            continue
+        out[n] = 0 if shared(v) else deep(v)
+    return out
+
+
+# ---- requested: tracemalloc ---------------------------------------------------
+
+def requested(make):
+    """(bytes per object, [[size, blocks per object], ...], objects traced).
+    Raises ImportError where there is no tracemalloc."""
+    import tracemalloc
+    keep = [None] * BATCH
+    for k in range(20):          # caches and first-use allocations first
+        make(FIRST + BATCH + k)
+    gc.collect()
+    tracemalloc.start(1)
+    try:
+        before = {}
+        for t in tracemalloc.take_snapshot().traces:
+            before[t.size] = before.get(t.size, 0) + 1
+        total_before = tracemalloc.get_traced_memory()[0]
+        k = 0
+        while k < BATCH:
+            keep[k] = make(FIRST + k)
+            k += 1
+        total_after = tracemalloc.get_traced_memory()[0]
+        after = {}
+        for t in tracemalloc.take_snapshot().traces:
+            after[t.size] = after.get(t.size, 0) + 1
+    finally:
+        tracemalloc.stop()
+    blocks = []
+    for size in sorted(after):
+        n = after[size] - before.get(size, 0)
+        if n >= MIN_SHARE * BATCH:
+            blocks.append([size, round(float(n) / BATCH, 4)])
+    per_object = float(total_after - total_before) / BATCH
+    keep = None
+    return round(per_object, 2), blocks, BATCH
+
+
+# ---- the allocator's step, measured ---------------------------------------------
+
+def size_class_step(request=72, n=200):
+    """The step between pymalloc's size classes on this build, measured: the
+    most common distance between the addresses (id) of new bytes objects of
+    one request (72 bytes: a block of 72 with 8-byte classes, of 80 with
+    16-byte ones). 8 or 16, or None where it cannot be seen."""
+    empty = getsizeof(b'')              # the header and the terminating NUL
+    length = request - empty
+    if length < 2:
+        return None
+    keep = [b'x' * length + b'' for _ in range(n)]
+    if getsizeof(keep[0]) != request:
+        return None
+    counts = {}
+    ids = [id(o) for o in keep]
+    for a, b in zip(ids, ids[1:]):
+        d = b - a
+        if 0 < d <= 4 * request:
+            counts[d] = counts.get(d, 0) + 1
+    if not counts:
+        return None
+    stride = max(counts, key=lambda d: counts[d])
+    if stride == request:
+        return 8
+    if stride == request + 8:
+        return 16
+    return None
+
+
+# ---- all views of one workload ------------------------------------------------
+
+def views(make):
+    """The views of the workload whose factory is make, as a dict."""
+    out = {'shallow': None, 'deep': None, 'deep_by_attribute': None,
+           'requested': None, 'requested_blocks': None, 'traced': None,
+           'lacks': {}}
+    obj = make(FIRST)
+    other = make(FIRST + 1)
+    try:
+        out['shallow'] = getsizeof(obj)
+    except AttributeError:
+        why = 'no sys.getsizeof on this interpreter'
+        out['lacks']['shallow'] = out['lacks']['deep'] = why
+    except Exception as e:
+        if 'PyPy' in sys.version:
+            why = ('sys.getsizeof raises %s on PyPy: its objects share maps and '
+                   'string data, so one object has no size of its own' % type(e).__name__)
+        else:
+            first = (str(e).strip().split('\n') or [''])[0][:200]
+            why = 'sys.getsizeof raised %s: %s' % (type(e).__name__, first)
+        out['lacks']['shallow'] = out['lacks']['deep'] = why
+    if out['shallow'] is not None:
+        out['deep'] = deep(obj)
+        names = attribute_names(obj, other)
+        if names:
+            out['deep_by_attribute'] = deep_by_attribute(obj, names)
+    if out['shallow'] is not None and 'PyPy' not in sys.version:
+        out['size_class_step'] = size_class_step()
+    try:
+        per_object, blocks, n = requested(make)
+        out['requested'] = per_object
+        out['requested_blocks'] = blocks
+        out['traced'] = n
+    except ImportError:
+        out['lacks']['requested'] = 'no tracemalloc on this interpreter (CPython 3.4+ has it)'
+    except Exception as e:
+        out['lacks']['requested'] = 'tracemalloc: %s: %s' % (type(e).__name__, e)
+    return out
