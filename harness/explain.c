@@ -227,11 +227,38 @@ static void step(struct buf *b, const char *name, double from, double to, const 
 	buf_addf(b, "%s%s %+.1f (%s)", b->len ? "; " : "", name, to - from, why);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median over the row's ok cells of the raw USS delta per object. */
+static double raw_uss_per_object(const struct results *r, const struct summary_row *row)
+{
+	double v[64];
+	size_t n = 0;
+	for (int rep = 1; rep <= 64 && n < 64; rep++) {
+		const struct cell *c = results_find_cell(r, row->interpreter, row->workload, row->count,
+							 rep);
+		if (!c || c->status != CELL_OK || !c->count)
+			continue;
+		const struct mem_sample *b = &c->samples[PHASE_BASE], *f = &c->samples[PHASE_FULL];
+		if (b->valid && f->valid)
+			v[n++] = ((double)f->uss - (double)b->uss) / (double)c->count;
+	}
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 int explain_views(const struct results *r, const struct interp *in,
 		  const struct summary_row *row, struct explanation *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->shallow = e->deep = e->requested = e->allocator = e->kernel = e->residual = NAN;
+	e->raw = raw_uss_per_object(r, row);
 	const cJSON *view = views_find(r, row->interpreter, row->workload);
 	if (!view)
 		return -1;
@@ -270,6 +297,10 @@ int explain_views(const struct results *r, const struct interp *in,
 	     e->allocator_how ? e->allocator_how : "rounding");
 	step(&steps, "kernel", e->allocator, e->kernel,
 	     "the residual: pool and arena slack, the collector, pages the fill touched");
+	if (!isnan(e->raw) && !isnan(e->kernel) && fabs(e->raw - e->kernel) >= 0.05)
+		step(&steps, "raw USS", e->kernel, e->raw,
+		     "the article's method counts clean pages too: interpreter code paged in "
+		     "during the fill, which objmem leaves out");
 	e->steps = steps.len ? buf_detach(&steps) : NULL;
 	e->lacks = lacks.len ? buf_detach(&lacks) : NULL;
 	buf_release(&steps);
@@ -324,7 +355,8 @@ static void add_csv(struct buf *b, const struct summary_row *row, const struct e
 	buf_addstr(b, ",");
 	csv_field(b, row->workload);
 	buf_addf(b, ",%llu", (unsigned long long)row->count);
-	const double v[] = { e->shallow, e->deep, e->requested, e->allocator, e->kernel, e->residual };
+	const double v[] = { e->shallow, e->deep, e->requested, e->allocator, e->kernel, e->residual,
+			     e->raw };
 	for (size_t k = 0; k < ARRAY_SIZE(v); k++) {
 		buf_addstr(b, ",");
 		csv_num(b, v[k]);
@@ -348,6 +380,7 @@ static cJSON *json_row(const struct summary_row *row, const struct explanation *
 	cJSON_AddItemToObject(o, "allocator", json_num_or_null(e->allocator));
 	cJSON_AddItemToObject(o, "kernel", json_num_or_null(e->kernel));
 	cJSON_AddItemToObject(o, "residual", json_num_or_null(e->residual));
+	cJSON_AddItemToObject(o, "raw_uss", json_num_or_null(e->raw));
 	cJSON_AddItemToObject(o, "allocator_how", e->allocator_how
 			      ? cJSON_CreateString(e->allocator_how) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "steps", e->steps ? cJSON_CreateString(e->steps)
@@ -367,13 +400,14 @@ int explain_print(FILE *out, const struct results *r, uint64_t count, int format
 	struct summary s;
 	summary_compute(r, &s);
 	static const char *const heads[] = { "interpreter", "workload", "count", "shallow", "deep",
-					     "requested", "allocator", "kernel", "residual" };
+					     "requested", "allocator", "kernel", "residual",
+					     "raw USS" };
 	struct tab t;
-	tab_init(&t, ARRAY_SIZE(heads), heads, "llrrrrrrr");
+	tab_init(&t, ARRAY_SIZE(heads), heads, "llrrrrrrrr");
 	struct buf csv = BUF_INIT, notes = BUF_INIT;
 	cJSON *arr = cJSON_CreateArray();
 	buf_addstr(&csv, "interpreter,workload,count,shallow,deep,requested,allocator,kernel,"
-		   "residual,steps,lacks\r\n");
+		   "residual,raw_uss,steps,lacks\r\n");
 	for (size_t i = 0; i < s.n_rows; i++) {
 		const struct summary_row *row = row_at(&s, i, count);
 		struct explanation e;
@@ -384,12 +418,17 @@ int explain_print(FILE *out, const struct results *r, uint64_t count, int format
 		tab_cell(&t, row->interpreter);
 		tab_cell(&t, row->workload);
 		tab_cell(&t, n);
-		const double v[] = { e.shallow, e.deep, e.requested, e.allocator, e.kernel, e.residual };
+		const double v[] = { e.shallow, e.deep, e.requested, e.allocator, e.kernel, e.residual,
+				     e.raw };
 		for (size_t k = 0; k < ARRAY_SIZE(v); k++)
 			num_cell(&t, v[k]);
 		buf_addf(&notes, "%s / %s: %s%s%s\n", row->interpreter, row->workload,
-			 e.steps ? e.steps : "", e.steps && e.lacks ? "; lacking " : "",
-			 e.lacks ? e.lacks : "");
+			 e.steps ? e.steps : "", e.steps && e.lacks ? "; " : "",
+			 e.lacks ? "lacking " : "");
+		if (e.lacks) {
+			notes.len--;   /* the newline: the reasons go on the same line */
+			buf_addf(&notes, "%s\n", e.lacks);
+		}
 		add_csv(&csv, row, &e);
 		cJSON_AddItemToArray(arr, json_row(row, &e));
 		explanation_release(&e);
@@ -401,8 +440,9 @@ int explain_print(FILE *out, const struct results *r, uint64_t count, int format
 		fprintf(out, "%s\n", text);
 		cJSON_free(text);
 	} else {
-		fprintf(out, "%sBytes per object, five views%s (kernel: the measured USS delta; "
-			"residual: kernel - allocator)\n\n", format ? "**" : "", format ? "**" : "");
+		fprintf(out, "%sBytes per object, five views%s (kernel: the measured USS delta, "
+			"clean pages left out; residual: kernel - allocator; raw USS: the delta with "
+			"clean pages, the article's method)\n\n", format ? "**" : "", format ? "**" : "");
 		tab_print(out, &t, format ? TAB_MARKDOWN : TAB_TEXT);
 		fprintf(out, "\n");
 		for (char *line = notes.p; line && *line;) {

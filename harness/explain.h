@@ -65,6 +65,8 @@ char *explain_row(const struct layout_doc *d, const struct interp *in,
  */
 struct explanation {
 	double shallow, deep, requested, allocator, kernel, residual;
+	double raw;      /* the article's method: the raw USS delta per object, clean
+			    pages (interpreter code paged in during the fill) included */
 	char *steps;     /* "deep +96 (owned attribute values); requested ..." */
 	char *lacks;     /* "requested: no tracemalloc ...; ..." or NULL */
 	char *allocator_how;  /* "pymalloc (16-byte steps, 16 KiB pools): 56->64.2 ..." or NULL */

@@ -120,10 +120,10 @@ PY
 pass "the allocator figure within 1 byte of the kernel's on every CPython 3 build found"
 
 expect_exit 0 "$OBJMEM" show "$out" --explain --format csv
-head -1 "$TMP/out" | grep -q "^interpreter,workload,count,shallow,deep,requested,allocator,kernel,residual,steps,lacks" ||
+head -1 "$TMP/out" | grep -q "^interpreter,workload,count,shallow,deep,requested,allocator,kernel,residual,raw_uss,steps,lacks" ||
 	fail "--explain csv header"
 expect_exit 0 "$OBJMEM" show "$out" --explain --format markdown -n 1M
-grep -q "^| interpreter | workload | count | shallow | deep | requested | allocator | kernel | residual |" "$TMP/out" ||
+grep -q "^| interpreter | workload | count | shallow | deep | requested | allocator | kernel | residual | raw USS |" "$TMP/out" ||
 	fail "--explain markdown table"
 pass "show --explain in csv and markdown"
 
