@@ -131,3 +131,20 @@ expect_exit 0 "$OBJMEM" run -i python3 -w slots -n 1k -r 1 -o "$TMP/nov.json" -q
 expect_exit 2 "$OBJMEM" show "$TMP/nov.json" --explain
 expect_err "has no views"
 pass "--no-views: no views, and --explain says so"
+
+# docs/layout.md's computed table is made by scripts/update-layout-doc:
+# the block between its markers replaced, the rest of the file untouched,
+# the same file when run twice
+doc=$TMP/layout.md
+cp "$SRC/docs/layout.md" "$doc"
+OBJMEM=$OBJMEM expect_exit 0 "$SRC/scripts/update-layout-doc" "$out" 1M "$doc"
+outside() { awk '/explain: begin -->/{s=1} !s{print} /explain: end -->/{s=0}' "$1"; }
+diff <(outside "$SRC/docs/layout.md") <(outside "$doc") >/dev/null || fail "update-layout-doc changed the file outside its block"
+grep -q "^| cpython\|^| python3\|^| debian" "$doc" || fail "update-layout-doc wrote no rows"
+cp "$doc" "$doc.1"
+OBJMEM=$OBJMEM expect_exit 0 "$SRC/scripts/update-layout-doc" "$out" 1M "$doc"
+cmp -s "$doc" "$doc.1" || fail "update-layout-doc is not the same twice"
+printf 'no markers\n' >"$TMP/plain.md"
+OBJMEM=$OBJMEM expect_exit 2 "$SRC/scripts/update-layout-doc" "$out" 1M "$TMP/plain.md"
+expect_err "has no block between"
+pass "scripts/update-layout-doc: the block only, the same twice, markers required"
