@@ -133,12 +133,14 @@ INSTALL_BIN ?= objmem
 
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/workloads/ext $(SHARE)/plots \
-		$(SHARE)/interpreters/recipes $(SHARE)/interpreters/lib $(SHARE)/docs
+		$(SHARE)/interpreters/recipes $(SHARE)/interpreters/lib $(SHARE)/docs \
+		$(DESTDIR)$(PREFIX)/share/doc/objmem
 	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/objmem
 	install -m 644 workloads/*.py $(SHARE)/workloads/
 	install -m 644 workloads/ext/* $(SHARE)/workloads/ext/
 	install -m 644 plots/*.gp plots/README.md $(SHARE)/plots/
 	install -m 644 docs/layout.md $(SHARE)/docs/
+	install -m 644 LICENSE README.md $(DESTDIR)$(PREFIX)/share/doc/objmem/
 	install -m 644 interpreters/*.json interpreters/README.md $(SHARE)/interpreters/
 	install -m 755 interpreters/provision interpreters/write-definition $(SHARE)/interpreters/
 	$(if $(INSTALL_RECIPES),install -m 644 $(INSTALL_RECIPES) $(SHARE)/interpreters/recipes/)

@@ -11,7 +11,9 @@ share=$root/opt/objmem/share/objmem
 for f in bin/objmem share/objmem/workloads/agent.py share/objmem/workloads/slots.py \
 	share/objmem/workloads/ext/objmem_record.c share/objmem/plots/common.gp \
 	share/objmem/plots/hbars.gp share/objmem/docs/layout.md share/objmem/interpreters/python3.json \
-	share/objmem/interpreters/provision share/objmem/interpreters/write-definition; do
+	share/objmem/interpreters/provision share/objmem/interpreters/write-definition \
+	share/objmem/workloads/_views.py share/objmem/workloads/trie_mapped.py \
+	share/doc/objmem/LICENSE share/doc/objmem/README.md; do
 	[ -e "$root/opt/objmem/$f" ] || fail "make install did not install $f"
 done
 [ -x "$share/interpreters/provision" ] || fail "provision is not executable"
