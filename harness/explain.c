@@ -301,6 +301,16 @@ int explain_views(const struct results *r, const struct interp *in,
 		step(&steps, "raw USS", e->kernel, e->raw,
 		     "the article's method counts clean pages too: interpreter code paged in "
 		     "during the fill, which objmem leaves out");
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(view, "one_process");
+	double n, raw, clean, dirty, after;
+	if (!views_number(op, "objects", &n, NULL) && !views_number(op, "raw", &raw, NULL) &&
+	    !views_number(op, "clean", &clean, NULL) && !views_number(op, "dirty", &dirty, NULL) &&
+	    !views_number(op, "dirty_collected", &after, NULL))
+		buf_addf(&steps, "%sthe article's method in one process (%.0f objects, USS before "
+			 "and after): %.1f = %+.1f of clean pages (code paged in, or taken back by "
+			 "the kernel) + %.1f written, %.1f written after a full collection",
+			 steps.len ? "; " : "", n, raw, clean,
+			 dirty, after);
 	e->steps = steps.len ? buf_detach(&steps) : NULL;
 	e->lacks = lacks.len ? buf_detach(&lacks) : NULL;
 	buf_release(&steps);

@@ -81,6 +81,15 @@ static int check_one(const cJSON *o, const char *what, size_t i)
 			if (!cJSON_IsString(a))
 				return bad(what, i, "lacks", "an object of reasons (strings)");
 	}
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(o, "one_process");
+	if (op && !cJSON_IsNull(op)) {
+		const cJSON *a;
+		if (!cJSON_IsObject(op))
+			return bad(what, i, "one_process", "an object of numbers");
+		cJSON_ArrayForEach(a, op)
+			if (!cJSON_IsNumber(a) || !isfinite(a->valuedouble))
+				return bad(what, i, "one_process", "an object of numbers");
+	}
 	return check_blocks(o, what, i);
 }
 

@@ -14,6 +14,10 @@
 #              Storage that is not an object is invisible to sys.getsizeof
 #              and so to every deep sizeof: the values array of 3.11 and
 #              3.12, the inline values of 3.13+. The requested view sees it.
+#   one_process  the article's method: the USS before and after a fill of
+#              ONE_PROCESS objects in one process, split into the clean pages
+#              paged in meanwhile (code) and what the process wrote, before
+#              and after a full collection (the collector's slack).
 #   requested  what the objects asked the allocator for, from tracemalloc
 #              (CPython 3.4+) over BATCH objects: the sizes of the blocks
 #              and how many of each per object, the GC header and the
@@ -263,6 +267,59 @@ def size_class_step(request=72, n=200):
     return None
 
 
+# ---- the article's method, in this process ----------------------------------------
+
+ONE_PROCESS = 1000000   # objects the one-process measurement makes (PyPy: past its nursery)
+
+
+def _private_pages():
+    """(Private_Clean, Private_Dirty) of this process in bytes, or None."""
+    try:
+        f = open('/proc/self/smaps_rollup')
+    except (IOError, OSError, NameError):
+        return None
+    clean = dirty = None
+    try:
+        for line in f:
+            if line.startswith('Private_Clean:'):
+                clean = int(line.split()[1]) * 1024
+            elif line.startswith('Private_Dirty:'):
+                dirty = int(line.split()[1]) * 1024
+    finally:
+        f.close()
+    if clean is None or dirty is None:
+        return None
+    return clean, dirty
+
+
+def one_process(make, n=ONE_PROCESS):
+    """What a script using the article's method sees: USS before and after
+    filling n objects in one process, the collector left to itself, then
+    once more after a full collection. Per object: raw (the USS delta),
+    clean (pages of code paged in meanwhile: Private_Clean), dirty (what the
+    process wrote) and dirty after the collection; None without
+    /proc/self/smaps_rollup."""
+    keep = [None] * n
+    gc.collect()
+    before = _private_pages()
+    if before is None:
+        return None
+    k = 0
+    while k < n:
+        keep[k] = make(FIRST + k)
+        k += 1
+    filled = _private_pages()
+    gc.collect()
+    collected = _private_pages()
+    keep = None
+    per = float(n)
+    return {'objects': n,
+            'raw': round((sum(filled) - sum(before)) / per, 2),
+            'clean': round((filled[0] - before[0]) / per, 2),
+            'dirty': round((filled[1] - before[1]) / per, 2),
+            'dirty_collected': round((collected[1] - before[1]) / per, 2)}
+
+
 # ---- all views of one workload ------------------------------------------------
 
 def views(make):
@@ -301,4 +358,14 @@ def views(make):
         out['lacks']['requested'] = 'no tracemalloc on this interpreter (CPython 3.4+ has it)'
     except Exception as e:
         out['lacks']['requested'] = 'tracemalloc: %s: %s' % (type(e).__name__, e)
+    # where objmem and a script using the article's method part (PyPy: the
+    # pages of code paged in during the fill, and the collector's timing)
+    if 'PyPy' in sys.version:
+        try:
+            out['one_process'] = one_process(make)
+            if out['one_process'] is None:
+                out['lacks']['one_process'] = 'no /proc/self/smaps_rollup'
+        except Exception as e:
+            out['one_process'] = None
+            out['lacks']['one_process'] = '%s: %s' % (type(e).__name__, e)
     return out
