@@ -21,7 +21,7 @@ done <<'TABLE'
 -j 0|--jobs takes a whole number from 1 to 256
 -w slotz|unknown workload 'slotz'; did you mean 'slots'?
 -i no-such-python-anywhere|no interpreter definition
--p nosuch|--preset takes default, versions or quick, not 'nosuch'
+-p nosuch|--preset takes default, versions, quick or tries, not 'nosuch'
 --bogus|unknown option '--bogus'
 -t -1|--timeout takes seconds
 --shard 3/2|--shard takes K/N

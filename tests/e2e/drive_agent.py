@@ -268,8 +268,15 @@ def fields(o):
 errors = []
 if len(set(id(o) for o in objs)) != len(objs):
     errors.append('objects are shared between slots')
+if name.startswith('trie-'):
+    # a trie's object is the last node of route i: it holds the route's cost
+    import _routes
+    def fields(o):
+        return o['$'] if isinstance(o, dict) else o.value
 for i, o in enumerate(objs):
-    if name == 'largeints':
+    if name.startswith('trie-'):
+        want = _routes.cost(i)
+    elif name == 'largeints':
         b = 2 ** 40 + 3 * i
         want = (b, b + 1, b + 2)
     else:
@@ -411,6 +418,31 @@ def check_prepare(c, python, probe):
         lines2, status2, _, err2 = run_simple(python, ['prepare', 'record'])
         c.expect(status2 == 0 and lines2 == lines and 'building' not in err2,
                  'prepare record: a second prepare reuses the build', err2[-300:])
+
+
+def check_views(c, python, probe):
+    """views slots: one views line, exit 0; each view a number or a reason."""
+    try:
+        lines, status, stray, err = run_simple(python, ['views', 'slots'], timeout=120)
+    except ProtocolError as e:
+        c.fail('views slots', str(e))
+        return
+    if not c.expect(status == 0 and len(lines) == 1 and lines[0][0] == 'views' and not stray,
+                    'views slots: one views line, exit 0',
+                    'status %s, lines %s, stderr %s' % (status, lines, err[-300:])):
+        return
+    v = lines[0][1]
+    lacks = v.get('lacks') or {}
+    unexplained = [k for k in ('shallow', 'deep', 'requested')
+                   if v.get(k) is None and k not in lacks]
+    c.expect(v.get('workload') == 'slots' and not unexplained,
+             'views slots: shallow %s, deep %s, requested %s; lacking %s'
+             % (v.get('shallow'), v.get('deep'), v.get('requested'), sorted(lacks)),
+             'views without a reason: %s' % unexplained)
+    if probe and probe.get('implementation') == 'cpython':
+        c.expect(v.get('shallow') == (probe.get('layout') or {}).get('slots3_instance'),
+                 'views slots: shallow is the probe\'s slots3_instance',
+                 '%s against %s' % (v.get('shallow'), (probe.get('layout') or {}).get('slots3_instance')))
 
 
 def check_factory(c, python, name):
@@ -604,6 +636,8 @@ def cmd_all(args):
         names = check_list(c, args.python)
         yield
         check_prepare(c, args.python, probe)
+        yield
+        check_views(c, args.python, probe)
         yield
         for name in names:
             check_factory(c, args.python, name)
