@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 
 void cli_init(struct cli *c, const char *cmd, const char *usage, const char *shortopts,
 	      const struct option *longopts, int argc, char **argv)
@@ -16,7 +17,14 @@ void cli_init(struct cli *c, const char *cmd, const char *usage, const char *sho
 	c->usage = usage;
 	/* a leading ':' makes getopt tell a missing value from an unknown option */
 	c->shortopts = xasprintf(":%s", shortopts);
-	c->longopts = longopts;
+	/* the command's options and --version, which every command takes */
+	size_t n = 0;
+	while (longopts && longopts[n].name)
+		n++;
+	c->longopts = xcalloc(n + 2, sizeof(*c->longopts));
+	if (n)
+		memcpy(c->longopts, longopts, n * sizeof(*longopts));
+	c->longopts[n] = (struct option){ "version", no_argument, NULL, CLI_VERSION };
 	c->argc = argc;
 	c->argv = argv;
 	/* 0, not 1: glibc then forgets where it was inside an earlier argv */
@@ -27,7 +35,9 @@ void cli_init(struct cli *c, const char *cmd, const char *usage, const char *sho
 void cli_release(struct cli *c)
 {
 	free(c->shortopts);
+	free(c->longopts);
 	c->shortopts = NULL;
+	c->longopts = NULL;
 }
 
 int cli_error(struct cli *c, const char *fmt, ...)
@@ -76,6 +86,11 @@ int cli_next(struct cli *c)
 	option_name(c, opt, longindex);
 	if (opt == 'h') {
 		fputs(c->usage, stdout);
+		c->status = 0;
+		return CLI_STOP;
+	}
+	if (opt == CLI_VERSION) {
+		printf("objmem %s\n", OBJMEM_VERSION);
 		c->status = 0;
 		return CLI_STOP;
 	}

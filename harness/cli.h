@@ -26,12 +26,14 @@
 #include "util.h"
 
 enum { CLI_END = -1, CLI_STOP = -2 };
+/* The option value of --version, which every command takes (no command uses it). */
+enum { CLI_VERSION = 0x10000 };
 
 struct cli {
 	const char *cmd;               /* "run", named in messages */
 	const char *usage;             /* the whole --help text */
 	char *shortopts;
-	const struct option *longopts;
+	struct option *longopts;       /* the command's, and --version */
 	int argc;
 	char **argv;
 	/* set by cli_next */
@@ -47,7 +49,7 @@ void cli_release(struct cli *c);
 /*
  * The next option's value (its `val` in longopts, or the short letter),
  * CLI_END after the last one (c->argv[optind..] are the operands), or
- * CLI_STOP after --help was printed or a usage error (unknown option,
+ * CLI_STOP after --help or --version was printed or a usage error (unknown option,
  * missing value) was reported.
  */
 int cli_next(struct cli *c);

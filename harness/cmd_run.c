@@ -565,7 +565,7 @@ int cmd_run(int argc, char **argv)
 		if (cli_nargs(&c)) {
 			rc = cli_error(&c, "unexpected argument '%s'", cli_args(&c)[0]);
 		} else {
-			apply_preset(&a, argc - 1, argv + 1);
+			apply_preset(&a, argc, argv);   /* argv[0] is "run": the command is whole */
 			rc = run(&a);
 		}
 	}

@@ -69,3 +69,12 @@ OBJMEM_INTERPRETERS=$defs expect_exit 2 "$OBJMEM" list interpreters
 expect_err "unknown key"
 [ ! -e "$o" ] || fail "a bad definition wrote a results file"
 pass "bad definitions: file, line and column; nothing written"
+
+# every command takes --version; a run records its whole command line
+for cmd in run show list interpreters plot report compare merge trend upload; do
+	expect_exit 0 "$OBJMEM" "$cmd" --version
+	grep -qx "objmem [0-9][0-9.]*" "$TMP/out" || fail "objmem $cmd --version printed '$(cat "$TMP/out")'"
+done
+expect_exit 0 "$OBJMEM" run -i python3 -w slots -n 1k -r 1 -o "$TMP/cmd.json" -q --no-table --no-views
+[ "$($CHECK "$TMP/cmd.json" field config.command.1)" = run ] || fail "config.command lacks the subcommand"
+pass "--version in every command; config.command is the whole command line"
