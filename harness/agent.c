@@ -46,7 +46,7 @@ typedef int (*msg_fn)(const struct proto_msg *m, void *ctx, char **why);
  * The next message of a one-shot agent: 1 with *m set, 0 at the end of its
  * output, -1 with *why (no answer in time, a bad line, a stop request).
  */
-static int oneshot_next(struct chanio *ch, double deadline, double timeout_s,
+static int oneshot_next(struct child *c, struct chanio *ch, double deadline, double timeout_s,
 			struct proto_msg *m, char **why)
 {
 	for (;;) {
@@ -58,8 +58,12 @@ static int oneshot_next(struct chanio *ch, double deadline, double timeout_s,
 		char *line = NULL;
 		const char *bad = NULL;
 		enum chan_result r = chanio_next_line(ch, deadline, 0.1, &line);
-		if (r == CHAN_IDLE)
+		if (r == CHAN_IDLE) {
+			/* what left its group (a workload's setup that detaches) is
+			 * made known to the guard, as during a cell */
+			child_watch(c);
 			continue;
+		}
 		if (r == CHAN_TIMEOUT) {
 			*why = xasprintf("no answer within %.0f s", timeout_s);
 			return -1;
@@ -83,13 +87,13 @@ static int oneshot_next(struct chanio *ch, double deadline, double timeout_s,
 }
 
 /* Read messages until done, an error or the end; 1 when done was said, 0 else. */
-static int oneshot_talk(struct chanio *ch, double timeout_s, msg_fn on_msg, void *ctx,
-			int *got, char **why)
+static int oneshot_talk(struct child *c, struct chanio *ch, double timeout_s, msg_fn on_msg,
+			void *ctx, int *got, char **why)
 {
 	double deadline = now_s() + timeout_s;
 	struct proto_msg m;
 	int rc;
-	while ((rc = oneshot_next(ch, deadline, timeout_s, &m, why)) == 1) {
+	while ((rc = oneshot_next(c, ch, deadline, timeout_s, &m, why)) == 1) {
 		int done = 0;
 		if (m.verb == PROTO_DONE) {
 			done = 1;
@@ -129,7 +133,7 @@ static int agent_oneshot(const struct catalog *cat, const struct interp *in,
 	struct chanio ch;
 	chanio_init(&ch, c.out_fd, c.err_fd, 4096);
 	int got = 0, rc = -1;
-	int done = oneshot_talk(&ch, timeout_s, on_msg, ctx, &got, why);
+	int done = oneshot_talk(&c, &ch, timeout_s, on_msg, ctx, &got, why);
 	if (!*why)
 		child_wait_or_stop(&c, timeout_s < 5 ? timeout_s : 5.0, &runner_stop_signal);
 	if (!c.reaped)
