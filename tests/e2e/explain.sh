@@ -171,3 +171,12 @@ printf 'no markers\n' >"$TMP/plain.md"
 OBJMEM=$OBJMEM expect_exit 2 "$SRC/scripts/update-layout-doc" "$out" 1M "$TMP/plain.md"
 expect_err "has no block between"
 pass "scripts/update-layout-doc: the block only, the same twice, markers required"
+
+# the README's five-view table is the output of show --explain on the sample
+# it names, not a copy that can drift
+expect_exit 0 "$OBJMEM" show "$SRC/results/sample/explain.json" --explain --format markdown -n 1M
+table() { awk '/^\| interpreter \| workload \| count \| shallow/{t=1} t&&/^$/{exit} t{print}' "$1"; }
+[ -n "$(table "$TMP/out")" ] || fail "show --explain printed no table for the sample"
+diff <(table "$SRC/README.md") <(table "$TMP/out") >"$TMP/readme.diff" ||
+	{ cat "$TMP/readme.diff"; fail "README's five-view table is not show --explain of results/sample/explain.json"; }
+pass "README's five-view table is show --explain of results/sample/explain.json"
