@@ -5,22 +5,12 @@
 # 1.5 GB"). Bytes per route, as trie-dict. The factory returns the route's
 # last node.
 
-import sys
-
-from _routes import ALPHABET, route, cost
+from _routes import ALPHABET, Node, cost, route, with_note
 
 DESCRIPTION = 'a trie of __slots__ nodes, children in a list indexed through one shared map; per object: one phone route added'
 
 INDEX = dict((ch, k) for k, ch in enumerate(ALPHABET))
 WIDTH = len(ALPHABET)
-
-
-class Node(object):
-    __slots__ = ('children', 'value')
-
-    def __init__(self):
-        self.children = None
-        self.value = None
 
 
 def setup():
@@ -40,7 +30,4 @@ def setup():
             node = child
         node.value = cost(i)
         return node
-    impl = getattr(sys, 'implementation', None)
-    if impl is not None and impl.name == 'micropython':
-        return make, '__slots__ ignored on micropython'
-    return make
+    return with_note(make)

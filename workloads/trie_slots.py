@@ -3,19 +3,9 @@
 # ("default to None"): the seed's first saving. Bytes per route, as
 # trie-dict. The factory returns the route's last node.
 
-import sys
-
-from _routes import route, cost
+from _routes import Node, cost, route, with_note
 
 DESCRIPTION = 'a trie of __slots__ nodes with a children dict made on demand; per object: one phone route added'
-
-
-class Node(object):
-    __slots__ = ('children', 'value')
-
-    def __init__(self):
-        self.children = None
-        self.value = None
 
 
 def setup():
@@ -33,7 +23,4 @@ def setup():
             node = child
         node.value = cost(i)
         return node
-    impl = getattr(sys, 'implementation', None)
-    if impl is not None and impl.name == 'micropython':
-        return make, '__slots__ ignored on micropython'
-    return make
+    return with_note(make)

@@ -96,6 +96,21 @@ static cJSON *parse_exact(const char *text, size_t len, char **err)
 	return doc;
 }
 
+/*
+ * A parse went as a case says: where NULL, a document and no message; else
+ * no document and one line "error: WHERE: ...WHY...\n".
+ */
+static int outcome_ok(const cJSON *doc, const char *err, const char *where, const char *why)
+{
+	if (!where)
+		return doc != NULL && !*err;
+	char *head = xasprintf("error: %s: ", where);
+	int ok = !doc && !strncmp(err, head, strlen(head)) && strstr(err, why) &&
+		 strchr(err, '\n') == err + strlen(err) - 1;
+	free(head);
+	return ok;
+}
+
 static void test_parse_table(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(parse_cases); i++) {
@@ -103,16 +118,7 @@ static void test_parse_table(void)
 		size_t len = t->len ? t->len : strlen(t->text);
 		char *err;
 		cJSON *doc = parse_exact(t->text, len, &err);
-		int ok;
-		if (!t->where) {
-			ok = doc != NULL && !*err;
-		} else {
-			/* "error: WHERE: ...WHY...\n", one line */
-			char *head = xasprintf("error: %s: ", t->where);
-			ok = !doc && !strncmp(err, head, strlen(head)) && strstr(err, t->why) &&
-			     strchr(err, '\n') == err + strlen(err) - 1;
-			free(head);
-		}
+		int ok = outcome_ok(doc, err, t->where, t->why);
 		if (!ok)
 			fprintf(stderr, "\nparse case '%s': %s, stderr '%s'\n", t->name,
 				doc ? "parsed" : "refused", err);
@@ -260,15 +266,7 @@ static void test_unique_keys(void)
 		cJSON *doc = json_parse_flags(copy, len, "F", JSON_UNIQUE_KEYS);
 		char *err = unit_stderr_end();
 		free(copy);
-		int ok;
-		if (!t->where) {
-			ok = doc != NULL && !*err;
-		} else {
-			char *head = xasprintf("error: %s: ", t->where);
-			ok = !doc && !strncmp(err, head, strlen(head)) && strstr(err, t->why) &&
-			     strchr(err, '\n') == err + strlen(err) - 1;
-			free(head);
-		}
+		int ok = outcome_ok(doc, err, t->where, t->why);
 		if (!ok)
 			fprintf(stderr, "\nunique keys '%s': %s, stderr '%s'\n", t->name,
 				doc ? "parsed" : "refused", err);
