@@ -24,8 +24,8 @@ comma := ,
 FLAVOR = default
 SAN_FLAGS =
 ifneq ($(strip $(SANITIZE)),)
-  ifneq ($(filter-out address undefined,$(subst $(comma), ,$(SANITIZE))),)
-    $(error SANITIZE takes address, undefined or address,undefined, not '$(SANITIZE)')
+  ifneq ($(filter-out address undefined thread,$(subst $(comma), ,$(SANITIZE))),)
+    $(error SANITIZE takes address, undefined, address,undefined or thread, not '$(SANITIZE)')
   endif
   FLAVOR = san-$(subst $(comma),-,$(SANITIZE))
   # gcc leaves float-cast-overflow out of undefined: a double out of an

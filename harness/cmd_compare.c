@@ -101,26 +101,27 @@ static int compare_option(struct cli *c, int opt, void *arg)
 	return cli_error(c, "unhandled option '%s'", c->name);
 }
 
-/* Load both files, compare, print; the gate's exit status. */
+/* Load both files (at once), compare, print; the gate's exit status. */
 static int run_compare(const char *base_src, const char *new_src, struct compare_args *a)
 {
-	struct results base, cur;
-	results_init(&base);
-	results_init(&cur);
+	struct results rs[2];
+	results_init(&rs[0]);
+	results_init(&rs[1]);
+	const char *const sources[2] = { base_src, new_src };
 	int rc = 2;
 	struct comparison c;
-	if (!fetch_results(base_src, &a->ho, &base) && !fetch_results(new_src, &a->ho, &cur) &&
-	    !compare_results(&base, &cur, &a->co, &c)) {
+	if (!fetch_results_many(sources, 2, &a->ho, rs) &&
+	    !compare_results(&rs[0], &rs[1], &a->co, &c)) {
 		char *bn = url_redact(base_src), *nn = url_redact(new_src);
-		struct compare_source bs = { bn, &base }, ns = { nn, &cur };
+		struct compare_source bs = { bn, &rs[0] }, ns = { nn, &rs[1] };
 		rc = compare_print(stdout, &c, (enum compare_format)a->format, &bs, &ns)
 			? 2 : compare_exit_status(&c, a->allow_missing);
 		free(bn);
 		free(nn);
 		comparison_release(&c);
 	}
-	results_release(&base);
-	results_release(&cur);
+	results_release(&rs[0]);
+	results_release(&rs[1]);
 	return rc;
 }
 

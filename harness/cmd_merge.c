@@ -165,20 +165,28 @@ static int expect_verdict(const struct merge_expect *e, const struct merge *m,
 	return 0;
 }
 
-/* Read and join every input into m; 0, or 2 when one cannot be read. */
+/*
+ * Read and join every input into m, in order, a pair at a time (read
+ * together, joined one after the other: memory holds two inputs, not
+ * all); 0, or 2 when one cannot be read.
+ */
 static int add_inputs(struct merge *m, char **inputs, int n, struct merge_args *a)
 {
-	for (int i = 0; i < n; i++) {
-		struct results r;
-		results_init(&r);
-		if (fetch_results(inputs[i], &a->ho, &r)) {
-			results_release(&r);
-			return 2;
+	for (int i = 0; i < n; i += 2) {
+		size_t k = n - i < 2 ? 1 : 2;
+		struct results rs[2];
+		results_init(&rs[0]);
+		results_init(&rs[1]);
+		int rc = fetch_results_many((const char *const *)inputs + i, k, &a->ho, rs);
+		for (size_t j = 0; j < k && !rc; j++) {
+			char *name = url_redact(inputs[i + (int)j]);
+			merge_add(m, &rs[j], name);
+			free(name);
 		}
-		char *name = url_redact(inputs[i]);
-		merge_add(m, &r, name);
-		free(name);
-		results_release(&r);
+		results_release(&rs[0]);
+		results_release(&rs[1]);
+		if (rc)
+			return 2;
 	}
 	return 0;
 }

@@ -178,22 +178,19 @@ static int run_trend(char **inputs, size_t n, struct trend_args *a)
 {
 	struct results *rs = xcalloc(n, sizeof(*rs));
 	char **names = xcalloc(n, sizeof(*names));
-	size_t loaded = 0;
 	int rc = 2;
-	for (; loaded < n; loaded++) {
-		results_init(&rs[loaded]);
-		names[loaded] = url_redact(inputs[loaded]);
-		if (fetch_results(inputs[loaded], &a->ho, &rs[loaded])) {
-			loaded++;
-			goto out;
-		}
+	for (size_t i = 0; i < n; i++) {
+		results_init(&rs[i]);
+		names[i] = url_redact(inputs[i]);
 	}
+	if (fetch_results_many((const char *const *)inputs, n, &a->ho, rs))
+		goto out;
 	struct trend t;
 	trend_build(rs, (const char *const *)names, n, &a->to, &t);
 	rc = show_trend(&t, a);
 	trend_release(&t);
 out:
-	for (size_t i = 0; i < loaded; i++) {
+	for (size_t i = 0; i < n; i++) {
 		results_release(&rs[i]);
 		free(names[i]);
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -725,4 +726,52 @@ int fetch_results(const char *source, const struct http_opts *o, struct results 
 	free(shown);
 	http_response_release(&resp);
 	return rc;
+}
+
+struct fetch_job {
+	const char *source;
+	const struct http_opts *o;
+	struct results *r;
+	struct buf messages;
+	int rc;
+};
+
+static void *fetch_job_run(void *arg)
+{
+	struct fetch_job *j = arg;
+	struct buf *outer = report_capture(&j->messages);
+	j->rc = fetch_results(j->source, j->o, j->r);
+	report_capture(outer);
+	return NULL;
+}
+
+enum { FETCH_THREADS = 4 };
+
+int fetch_results_many(const char *const *sources, size_t n, const struct http_opts *o,
+		       struct results *rs)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t width = cpus < 2 ? 1 : cpus > FETCH_THREADS ? FETCH_THREADS : (size_t)cpus;
+	for (size_t at = 0; at < n; at += width) {
+		struct fetch_job jobs[FETCH_THREADS];
+		pthread_t tid[FETCH_THREADS];
+		size_t k = n - at < width ? n - at : width;
+		for (size_t i = 0; i < k; i++) {
+			jobs[i] = (struct fetch_job){ sources[at + i], o, &rs[at + i], BUF_INIT, 0 };
+			if (k == 1 || pthread_create(&tid[i], NULL, fetch_job_run, &jobs[i]))
+				tid[i] = 0, fetch_job_run(&jobs[i]); /* alone, or no thread to be had */
+		}
+		int failed = 0;
+		for (size_t i = 0; i < k; i++) {
+			if (tid[i])
+				pthread_join(tid[i], NULL);
+			if (!failed)
+				report_text(jobs[i].messages.p);
+			failed |= jobs[i].rc != 0;
+			buf_release(&jobs[i].messages);
+		}
+		if (failed)
+			return -1;
+	}
+	return 0;
 }

@@ -152,4 +152,14 @@ double http_backoff_s(const struct http_opts *o, int k);
  */
 int fetch_results(const char *source, const struct http_opts *o, struct results *r);
 
+/*
+ * fetch_results of sources[0..n) into rs[0..n) (each results_init'ed),
+ * several at a time on a machine with cores to spare. The messages are
+ * those of reading them one after another: every source's up to the first
+ * that fails, none after it. Returns 0, or -1 when one failed; every rs[i]
+ * can then be released.
+ */
+int fetch_results_many(const char *const *sources, size_t n, const struct http_opts *o,
+		       struct results *rs);
+
 #endif

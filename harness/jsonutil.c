@@ -1,5 +1,6 @@
 /* jsonutil.c - JSON text in and out, one error reporter; see jsonutil.h. */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,65 @@
 #include "jsonutil.h"
 #include "textfmt.h"
 #include "util.h"
+
+/* ------------------------------------------------------------ scratch */
+
+static __thread struct json_scratch *scratch; /* this thread's open span, or NULL */
+
+static void *scratch_malloc(size_t n)
+{
+	struct json_scratch *s = scratch;
+	size_t need = (n + 15) & ~(size_t)15;
+	if (s && need >= n && s->cap - s->used >= need) {
+		void *p = s->base + s->used;
+		s->used += need;
+		return p;
+	}
+	return malloc(n); /* no span, or too big for what is left: the heap */
+}
+
+static void scratch_free(void *p)
+{
+	struct json_scratch *s = scratch;
+	if (s && (char *)p >= s->base && (char *)p < s->base + s->cap)
+		return; /* the block is reused whole at the next reset */
+	free(p);
+}
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void hooks_install(void)
+{
+	cJSON_Hooks h = { scratch_malloc, scratch_free };
+	cJSON_InitHooks(&h);
+}
+
+void json_init(void)
+{
+	pthread_once(&hooks_once, hooks_install);
+}
+
+void json_scratch_begin(struct json_scratch *s)
+{
+	json_init();
+	s->cap = 256 * 1024;
+	s->used = 0;
+	s->base = xmalloc(s->cap);
+	scratch = s;
+}
+
+void json_scratch_reset(struct json_scratch *s)
+{
+	s->used = 0;
+}
+
+void json_scratch_end(struct json_scratch *s)
+{
+	scratch = NULL;
+	free(s->base);
+	s->base = NULL;
+	s->cap = s->used = 0;
+}
 
 void json_offset_position(const char *text, size_t off, unsigned long *line, unsigned long *col)
 {
@@ -123,6 +183,10 @@ static int jscan_string(struct jscan *j)
 {
 	j->pos++; /* the opening quote */
 	for (;;) {
+		/* the plain characters in one stride */
+		while (j->pos < j->len && (unsigned char)j->s[j->pos] >= 0x20 &&
+		       j->s[j->pos] != '"' && j->s[j->pos] != '\\')
+			j->pos++;
 		int c = jscan_peek(j);
 		if (c < 0)
 			return jscan_fail(j, "unterminated string");

@@ -41,6 +41,25 @@ enum {
 /* json_parse_located with flags (JSON_UNIQUE_KEYS); a syntax error is reported first. */
 cJSON *json_parse_flags(const char *text, size_t len, const char *what, unsigned flags);
 
+/*
+ * A scratch arena for many small trees parsed one after another (the cells
+ * of a results file): between json_scratch_begin and json_scratch_end the
+ * calling thread's cJSON allocations come from one block, reused at each
+ * json_scratch_reset, and freeing them costs nothing. A tree made in the
+ * span must be deleted before the next reset and nothing cJSON allocated
+ * may outlive the span (copy what is kept). Other threads, and this thread
+ * outside a span, allocate with malloc as always. json_init installs the
+ * hooks: call it before a second thread uses cJSON (main does).
+ */
+struct json_scratch {
+	char *base;
+	size_t used, cap;
+};
+void json_init(void);
+void json_scratch_begin(struct json_scratch *s);
+void json_scratch_reset(struct json_scratch *s);
+void json_scratch_end(struct json_scratch *s);
+
 /* A stretch of text: bytes [start, end). */
 struct json_span {
 	size_t start, end;

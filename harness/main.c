@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "jsonutil.h"
 #include "guard.h"
 #include "reaper.h"
 #include "runner.h"
@@ -101,6 +102,7 @@ static void standard_fds(void)
 int main(int argc, char **argv)
 {
 	standard_fds();
+	json_init(); /* before any thread parses */
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,11 +12,33 @@
 
 #include "util.h"
 
+static __thread struct buf *captured; /* report_capture's buffer, or NULL */
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fprintf(stderr, "%s%s\n", prefix, msg);
+	if (captured)
+		buf_addf(captured, "%s%s\n", prefix, msg);
+	else
+		fprintf(stderr, "%s%s\n", prefix, msg);
+}
+
+struct buf *report_capture(struct buf *b)
+{
+	struct buf *was = captured;
+	captured = b;
+	return was;
+}
+
+void report_text(const char *text)
+{
+	if (!text)
+		return;
+	if (captured)
+		buf_addstr(captured, text);
+	else
+		fputs(text, stderr);
 }
 
 int error(const char *fmt, ...)
@@ -39,6 +62,7 @@ void die(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	captured = NULL; /* the last words are never held back */
 	vreport("fatal: ", fmt, ap);
 	va_end(ap);
 	exit(2);
@@ -269,9 +293,15 @@ int read_file(const char *path, size_t max, struct buf *out)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return error("cannot open '%s': %s", path, strerror(errno));
-	char tmp[65536];
+	/* a regular file's size is known: one allocation, read in place */
+	struct stat st;
+	size_t chunk = 65536;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < max)
+		chunk = (size_t)st.st_size + 1; /* +1: the end is seen in one more read */
 	for (;;) {
-		ssize_t n = read(fd, tmp, sizeof(tmp));
+		xgrow((void **)&out->p, 1, out->len + chunk + 1, &out->alloc);
+		ssize_t n = read(fd, out->p + out->len, out->alloc - out->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -281,15 +311,15 @@ int read_file(const char *path, size_t max, struct buf *out)
 		}
 		if (n == 0)
 			break;
-		if (out->len + (size_t)n > max) {
+		out->len += (size_t)n;
+		if (out->len > max) {
 			close(fd);
 			return error("'%s' is larger than %zu bytes: is it the right file?", path, max);
 		}
-		buf_add(out, tmp, (size_t)n);
+		chunk = 65536;
 	}
 	close(fd);
-	if (!out->p)
-		buf_add(out, "", 0);
+	out->p[out->len] = '\0';
 	return 0;
 }
 

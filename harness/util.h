@@ -76,6 +76,16 @@ void buf_release(struct buf *b);
 /* Detach the string; the buffer is left empty. Never NULL. */
 char *buf_detach(struct buf *b);
 
+/*
+ * From here on, this thread's error() and warning() lines go into b
+ * instead of stderr (NULL: to stderr again), for a worker whose messages
+ * are printed later, in order, or not at all. die() still prints.
+ * Returns the capture it replaces, for the caller to put back.
+ */
+struct buf *report_capture(struct buf *b);
+/* Text of captured messages (NULL: nothing) said now: into this thread's capture, or stderr. */
+void report_text(const char *text);
+
 /* Write all len bytes (retrying short writes and EINTR); 0, or -1 with errno set. */
 int write_all(int fd, const char *p, size_t len);
 /* Read a whole file (at most max bytes) into a NUL-terminated string. */
