@@ -10,7 +10,8 @@
 #include "table.h"
 #include "textfmt.h"
 
-const char *const table_format_names[] = { "text", "markdown", "csv", "json", NULL };
+const char *const table_format_names[] = { "text", "markdown", "csv", "json", "pyperf",
+					     NULL };
 
 /* Interpreters, workloads and counts of the summary, in its order (counts ascending). */
 struct axes {

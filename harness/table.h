@@ -15,9 +15,12 @@
 
 #include "results.h"
 
-enum table_format { TABLE_TEXT, TABLE_MARKDOWN, TABLE_CSV, TABLE_JSON };
+enum table_format { TABLE_TEXT, TABLE_MARKDOWN, TABLE_CSV, TABLE_JSON, TABLE_PYPERF };
 
-/* "text", "markdown", "csv", "json", NULL: in the order of enum table_format. */
+/*
+ * "text", "markdown", "csv", "json", "pyperf", NULL: in the order of enum
+ * table_format. table_print does not write pyperf (pyperf.h does).
+ */
 extern const char *const table_format_names[];
 
 struct table_opts {
