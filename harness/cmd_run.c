@@ -58,10 +58,16 @@ static const char run_usage[] =
 	"                           (sys.getsizeof, a deep size, tracemalloc: show --explain)\n"
 	"  -q, --quiet              no progress on stderr\n"
 	"      --no-table           do not print the table at the end\n"
+	"      --replay FILE        run the matrix FILE records again, into a new file: its\n"
+	"                           command line (options that name its output aside) and,\n"
+	"                           where it named none, -i for each build it measured;\n"
+	"                           -o, -j, -t, -q, --label and the like apply on top\n"
+	"                           (default output: FILE with .replay.json for .json)\n"
 	"  -h, --help               this text\n"
 	"\n"
 	"example:\n"
 	"  objmem run -i python3 -w point3d,slots -n 100,1k,1M -r 3 -j 2 -o results/cmp.json\n"
+	"  objmem run --replay results/cmp.json -o results/cmp-again.json\n"
 	"\n"
 	"exit status: 0 every cell ok or skipped, 1 a cell failed (a named interpreter\n"
 	"that cannot run included), 2 bad usage or nothing could run, 130 interrupted\n"
@@ -69,7 +75,7 @@ static const char run_usage[] =
 
 enum {
 	OPT_MAX_MEMORY = 256, OPT_NO_THP, OPT_CPU, OPT_ARENA, OPT_LABEL, OPT_RESUME,
-	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS
+	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY
 };
 
 static const struct option run_options[] = {
@@ -92,6 +98,7 @@ static const struct option run_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-table", no_argument, NULL, OPT_NO_TABLE },
 	{ "no-views", no_argument, NULL, OPT_NO_VIEWS },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -117,6 +124,8 @@ struct run_args {
 	struct config cfg;
 	struct strvec names;   /* -i */
 	const char *output, *label;
+	const char *replay;    /* --replay FILE, or NULL */
+	int output_given;
 	int preset, resume, no_table, quiet, no_views;
 	int matrix_given;      /* -w, -n, -r or -p: the matrix is the options' */
 };
@@ -163,7 +172,10 @@ static int run_option(struct cli *c, int opt, void *arg)
 			return 2;
 		cfg->jobs = (int)v;
 		return 0;
-	case 'o': a->output = c->arg; return 0;
+	case 'o':
+		a->output = c->arg;
+		a->output_given = 1;
+		return 0;
 	case 'p':
 		a->matrix_given = 1;
 		return cli_choice(c, preset_names, &a->preset);
@@ -191,6 +203,11 @@ static int run_option(struct cli *c, int opt, void *arg)
 	case 'q': a->quiet = 1; return 0;
 	case OPT_NO_TABLE: a->no_table = 1; return 0;
 	case OPT_NO_VIEWS: a->no_views = 1; return 0;
+	case OPT_REPLAY:
+		if (!*c->arg)
+			return cli_error(c, "--replay takes a results file, not ''");
+		a->replay = c->arg;
+		return 0;
 	}
 	return cli_error(c, "unhandled option '%s'", c->name);
 }
@@ -549,28 +566,178 @@ static int run(struct run_args *a)
 	return rc;
 }
 
+/* ------------------------------------------------------------ replay */
+
+static const char run_shortopts[] = "i:w:n:r:j:o:p:t:qh";
+
+static void run_defaults(struct run_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	config_init(&a->cfg);
+	a->cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	a->cfg.timeout_s = 600;
+	a->cfg.poll_s = 0.01;
+	a->output = "results/latest.json";
+}
+
+static void run_args_release(struct run_args *a)
+{
+	config_release(&a->cfg);
+	strvec_clear(&a->names);
+}
+
+/*
+ * The options of args[0..n) (args[0] is "run") into out, each as
+ * --NAME [VALUE], but those that name a run's own file and state (-o,
+ * --resume, --label, --replay); *named set when one is -i. 0, or 2 after
+ * a usage error (said).
+ */
+static int kept_options(int n, char **args, struct strvec *out, int *named, int recorded)
+{
+	/* and, of a recorded command, how that run talked: the replay's own say */
+	static const int dropped[] = { 'o', OPT_RESUME, OPT_LABEL, OPT_REPLAY, 'q', OPT_NO_TABLE };
+	size_t n_dropped = recorded ? ARRAY_SIZE(dropped) : 4;
+	struct cli c;
+	cli_init(&c, "run", run_usage, run_shortopts, run_options, n, args);
+	int opt, rc = 0;
+	while ((opt = cli_next(&c)) != CLI_END) {
+		if (opt == CLI_STOP) {
+			rc = c.status ? c.status : 2;
+			break;
+		}
+		int drop = 0;
+		for (size_t i = 0; i < n_dropped; i++)
+			drop |= opt == dropped[i];
+		*named |= opt == 'i';
+		if (drop)
+			continue;
+		strvec_push(out, c.name);
+		if (c.arg)
+			strvec_push(out, c.arg);
+	}
+	if (!rc && cli_nargs(&c))
+		rc = cli_error(&c, "unexpected argument '%s'", cli_args(&c)[0]);
+	cli_release(&c);
+	return rc;
+}
+
+/* FILE.json -> FILE.replay.json (else FILE.replay.json appended). */
+static char *replay_output(const char *file)
+{
+	size_t len = strlen(file);
+	if (len > 5 && !strcmp(file + len - 5, ".json"))
+		return xasprintf("%.*s.replay.json", (int)(len - 5), file);
+	return xasprintf("%s.replay.json", file);
+}
+
+/*
+ * The command line of a replay: "run", the options FILE's run was given
+ * (its output aside), -i for each build it measured when it named none,
+ * then the options given now. 0, or 2 (said).
+ */
+static int replay_command(const struct run_args *now, int argc, char **argv, struct strvec *cmd)
+{
+	struct results r;
+	results_init(&r);
+	if (results_load(now->replay, &r)) {
+		results_release(&r);
+		return 2;
+	}
+	const struct strvec *rec = &r.config.command;
+	size_t from = rec->n && !strcmp(rec->v[0], "objmem") ? 1 : 0;
+	from += from < rec->n && !strcmp(rec->v[from], "run");
+	int rc = 0, named = 0, ignored = 0;
+	if (!r.config.present || !rec->n) {
+		rc = error("cannot replay '%s': it records no command line (written by an older "
+			   "objmem?); run its matrix with -i, -w, -n and -r", now->replay);
+	} else {
+		struct strvec old = STRVEC_INIT;
+		strvec_push(&old, "run");
+		for (size_t i = from; i < rec->n; i++)
+			strvec_push(&old, rec->v[i]);
+		strvec_push(cmd, "run");
+		if (kept_options((int)old.n, old.v, cmd, &named, 1))
+			rc = error("cannot replay '%s': objmem %s does not take the command line it "
+				   "records (above)", now->replay, OBJMEM_VERSION);
+		strvec_clear(&old);
+	}
+	for (size_t i = 0; !rc && !named && i < r.n_interps; i++)
+		if (!r.interps[i].skip_reason) {
+			strvec_push(cmd, "--interpreter");
+			strvec_push(cmd, r.interps[i].name);
+		}
+	if (!rc)
+		rc = kept_options(argc, argv, cmd, &ignored, 0);
+	if (!rc) {
+		char *out = now->output_given ? xstrdup(now->output) : replay_output(now->replay);
+		char *a = realpath(now->replay, NULL), *b = realpath(out, NULL);
+		if (a && b && !strcmp(a, b))
+			rc = error("--replay writes a new file: '%s' is the file replayed; give -o "
+				   "another name", out);
+		strvec_push(cmd, "--output");
+		strvec_push(cmd, out);
+		if (now->label) {
+			strvec_push(cmd, "--label");
+			strvec_push(cmd, now->label);
+		}
+		free(a);
+		free(b);
+		free(out);
+	}
+	results_release(&r);
+	return rc ? 2 : 0;
+}
+
+/* run --replay FILE: the recorded matrix again, parsed and run as any command line. */
+static int run_replay(const struct run_args *now, int argc, char **argv)
+{
+	if (now->names.n || now->matrix_given || now->resume || now->cfg.shard_n)
+		return error("objmem run: --replay runs the matrix the file records: give no -i, "
+			     "-w, -n, -r, -p, --shard or --resume with it (run 'objmem run --help')"),
+		       2;
+	struct strvec cmd = STRVEC_INIT;
+	int rc = replay_command(now, argc, argv, &cmd);
+	if (!rc) {
+		if (!now->quiet) {
+			fprintf(stderr, "replaying '%s': objmem", now->replay);
+			for (size_t i = 0; i < cmd.n; i++)
+				fprintf(stderr, " %s", cmd.v[i]);
+			fputc('\n', stderr);
+		}
+		struct run_args a;
+		run_defaults(&a);
+		struct cli c;
+		cli_init(&c, "run", run_usage, run_shortopts, run_options, (int)cmd.n, cmd.v);
+		rc = cli_parse(&c, run_option, &a);
+		if (rc < 0) {
+			apply_preset(&a, (int)cmd.n, cmd.v);
+			rc = run(&a);
+		}
+		cli_release(&c);
+		run_args_release(&a);
+	}
+	strvec_clear(&cmd);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a;
-	memset(&a, 0, sizeof(a));
-	config_init(&a.cfg);
-	a.cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	a.cfg.timeout_s = 600;
-	a.cfg.poll_s = 0.01;
-	a.output = "results/latest.json";
+	run_defaults(&a);
 	struct cli c;
-	cli_init(&c, "run", run_usage, "i:w:n:r:j:o:p:t:qh", run_options, argc, argv);
+	cli_init(&c, "run", run_usage, run_shortopts, run_options, argc, argv);
 	int rc = cli_parse(&c, run_option, &a);
 	if (rc < 0) {
 		if (cli_nargs(&c)) {
 			rc = cli_error(&c, "unexpected argument '%s'", cli_args(&c)[0]);
+		} else if (a.replay) {
+			rc = run_replay(&a, argc, argv);
 		} else {
 			apply_preset(&a, argc, argv);   /* argv[0] is "run": the command is whole */
 			rc = run(&a);
 		}
 	}
-	config_release(&a.cfg);
-	strvec_clear(&a.names);
+	run_args_release(&a);
 	cli_release(&c);
 	return rc;
 }
