@@ -47,7 +47,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_SUPPORT_OBJ = $(BUILD)/tests/unit/unit.o
 DEPFILES = $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-.PHONY: all check unit e2e run deps install clean interpreters bench help
+.PHONY: all check unit e2e run deps install clean interpreters bench help shell-docs
 # Objects of the test binaries are kept: make would otherwise delete them
 # after the tests ran, and its "rm" line would follow the tally.
 .SECONDARY:
@@ -70,7 +70,8 @@ objmem - build, test, run
   make valgrind   a valgrind subset;  make fuzz-smoke   30 s of each fuzz target
   make bench      benchmarks that print tables
   make install PREFIX=/usr/local DESTDIR=   the binary, workloads, templates,
-                  interpreter definitions and provisioning tools
+                  interpreter definitions, provisioning tools, man page objmem(1)
+                  and bash and zsh completion
 endef
 export HELP_TEXT
 
@@ -131,10 +132,23 @@ INSTALL_PROVISION_LIB = $(wildcard interpreters/lib/*.sh)
 # INSTALL_BIN: the binary to install (tests install the one they test).
 INSTALL_BIN ?= objmem
 
-install: $(INSTALL_BIN)
+# The man page and the completion, made from the help texts of the binary
+# installed (scripts/shell-docs), so they say what it says.
+SHELL_DOCS = $(BUILD)/shell-docs
+$(SHELL_DOCS)/objmem.1: $(INSTALL_BIN) scripts/shell-docs
+	scripts/shell-docs $(abspath $(INSTALL_BIN)) $(SHELL_DOCS)
+shell-docs: $(SHELL_DOCS)/objmem.1
+
+install: $(INSTALL_BIN) $(SHELL_DOCS)/objmem.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/workloads/ext $(SHARE)/plots \
 		$(SHARE)/interpreters/recipes $(SHARE)/interpreters/lib $(SHARE)/docs \
-		$(DESTDIR)$(PREFIX)/share/doc/objmem
+		$(DESTDIR)$(PREFIX)/share/doc/objmem $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 $(SHELL_DOCS)/objmem.1 $(DESTDIR)$(PREFIX)/share/man/man1/objmem.1
+	install -m 644 $(SHELL_DOCS)/objmem.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/objmem
+	install -m 644 $(SHELL_DOCS)/_objmem $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_objmem
 	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/objmem
 	install -m 644 workloads/*.py $(SHARE)/workloads/
 	install -m 644 workloads/ext/* $(SHARE)/workloads/ext/

@@ -12,7 +12,7 @@
 #include "textfmt.h"
 
 static const char list_usage[] =
-	"usage: objmem list workloads|interpreters\n"
+	"usage: objmem list [--names] workloads|interpreters\n"
 	"\n"
 	"  workloads      every workload, and on which interpreter it cannot run and why:\n"
 	"                 each interpreter loads each workload, builds what it needs (as\n"
@@ -20,13 +20,18 @@ static const char list_usage[] =
 	"  interpreters   every definition (installed or not, and how to get it) and every\n"
 	"                 interpreter discovered on PATH and under pyenv, probed\n"
 	"\n"
+	"      --names    only the names, one per line, and nothing started (for shell\n"
+	"                 completion): every workload; the definitions installed here\n"
 	"  -h, --help     this text\n"
 	"\n"
 	"example: objmem list interpreters\n"
 	"\n"
 	"exit status: 0 listed, 2 bad usage or a definition that cannot be read.\n";
 
+enum { OPT_NAMES = 256 };
+
 static const struct option list_options[] = {
+	{ "names", no_argument, NULL, OPT_NAMES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -143,28 +148,51 @@ static int list_workloads(const struct catalog *cat)
 	return 0;
 }
 
+/* The names alone: workloads, or the definitions whose executable is here. */
+static int list_names(const struct catalog *cat, int interpreters)
+{
+	if (!interpreters)
+		for (size_t i = 0; i < cat->n_workloads; i++)
+			puts(cat->workloads[i].name);
+	for (size_t i = 0; interpreters && i < cat->n_defs; i++)
+		if (cat->defs[i].resolved)
+			puts(cat->defs[i].in.name);
+	return 0;
+}
+
+static int list_option(struct cli *c, int opt, void *arg)
+{
+	if (opt == OPT_NAMES) {
+		*(int *)arg = 1;
+		return 0;
+	}
+	return cli_error(c, "unhandled option '%s'", c->name);
+}
+
 int cmd_list(int argc, char **argv)
 {
 	struct cli c;
+	int names = 0;
 	cli_init(&c, "list", list_usage, "h", list_options, argc, argv);
-	int opt = cli_next(&c), rc;
-	if (opt != CLI_END) {
-		rc = opt == CLI_STOP ? c.status : cli_error(&c, "unhandled option '%s'", c.name);
+	int rc = cli_parse(&c, list_option, &names);
+	if (rc >= 0) {
+		/* --help, or a usage error: said */
 	} else if (cli_nargs(&c) != 1) {
 		rc = cli_error(&c, cli_nargs(&c) ? "list one thing: workloads or interpreters"
 			       : "say what to list: workloads or interpreters");
 	} else {
 		const char *what = cli_args(&c)[0];
+		int wl = !strcmp(what, "workloads"), ip = !strcmp(what, "interpreters");
 		struct catalog cat;
-		if (catalog_load(&cat))
-			rc = 2;
-		else if (!strcmp(what, "workloads"))
-			rc = list_workloads(&cat);
-		else if (!strcmp(what, "interpreters"))
-			rc = list_interpreters(&cat);
-		else
+		if (!wl && !ip)
 			rc = cli_error(&c, "cannot list '%s': say workloads or interpreters", what);
-		catalog_release(&cat);
+		else if (catalog_load(&cat))
+			rc = 2;
+		else
+			rc = names ? list_names(&cat, ip) : wl ? list_workloads(&cat)
+				: list_interpreters(&cat);
+		if (wl || ip)
+			catalog_release(&cat);
 	}
 	cli_release(&c);
 	return rc;

@@ -27,7 +27,7 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, CMD_CHILDREN,
 	  "run a matrix of interpreters x workloads x counts, write results JSON" },
-	{ "show", cmd_show, 0, "print the tables of a results file (text, markdown, csv, json)" },
+	{ "show", cmd_show, 0, "print the tables of a results file (text, markdown, csv, json, pyperf)" },
 	{ "list", cmd_list, CMD_CHILDREN, "list workloads or interpreters, and why one cannot run" },
 	{ "interpreters", cmd_interpreters, CMD_CHILDREN,
 	  "probe an interpreter build: what objmem knows about it" },

@@ -18,7 +18,63 @@ for f in bin/objmem share/objmem/workloads/agent.py share/objmem/workloads/slots
 done
 [ -x "$share/interpreters/provision" ] || fail "provision is not executable"
 ls "$share"/interpreters/recipes/*.recipe >/dev/null 2>&1 || fail "no provisioning recipes installed"
-pass "make install: binary, workloads, templates, docs/layout.md, definitions, provisioning tools"
+for f in share/man/man1/objmem.1 share/bash-completion/completions/objmem share/zsh/site-functions/_objmem; do
+	[ -s "$root/opt/objmem/$f" ] || fail "make install did not install $f"
+done
+pass "make install: binary, workloads, templates, docs/layout.md, definitions, provisioning tools, man page, completion"
+
+# man objmem: every line of every command's --help is in the page, as printed
+man_dir=$root/opt/objmem/share/man
+if command -v man >/dev/null && command -v col >/dev/null; then
+	MANWIDTH=160 LC_ALL=C man -M "$man_dir" objmem 2>"$TMP/man.err" | col -bx >"$TMP/man.txt" \
+		|| { cat "$TMP/man.err"; fail "man -M PREFIX/share/man objmem failed"; }
+	for cmd in "" run show list interpreters plot report compare merge trend upload; do
+		# shellcheck disable=SC2086
+		"$OBJMEM" $cmd --help >"$TMP/help.txt"
+		python3 - "$TMP/help.txt" "$TMP/man.txt" "${cmd:-objmem}" <<'PY' || fail "man objmem lacks lines of '${cmd:-objmem} --help'"
+import sys
+page = {ln.strip() for ln in open(sys.argv[2])}
+missing = [ln for ln in open(sys.argv[1]) if ln.strip() and ln.strip() not in page
+           and not ln.startswith("usage: objmem <command>")]
+if missing:
+    sys.exit("%s: %d lines missing, first: %r" % (sys.argv[3], len(missing), missing[0].strip()))
+PY
+	done
+	pass "man objmem renders, and holds every line of every --help"
+else
+	echo "skip: no man or col here (Debian: man-db, bsdextrautils): the man page was not rendered"
+fi
+
+# bash completion: commands, options, choices, and names from the installed objmem
+comp() {   # comp WORD... : what TAB offers for the last word
+	(unset OBJMEM_SRCDIR
+	 # shellcheck disable=SC1090,SC1091
+	 . "$root/opt/objmem/share/bash-completion/completions/objmem"
+	 COMP_WORDS=("$bin" "$@"); COMP_CWORD=$#
+	 _objmem; printf '%s\n' "${COMPREPLY[@]}")
+}
+bin=$root/opt/objmem/bin/objmem
+check_comp() {   # check_comp WANT WORD...
+	local want=$1; shift
+	comp "$@" | grep -qxF -- "$want" || { comp "$@"; fail "completing '$*' does not offer '$want'"; }
+}
+check_comp run ru
+check_comp --timeout run --ti
+check_comp --replay run --rep
+check_comp point3d run -w poi
+check_comp point3d,slots run -w point3d,sl
+check_comp python3 run -i pyth
+check_comp versions run -p ver
+check_comp pyperf show -f py
+check_comp interpreters list int
+check_comp --names list --na
+pass "bash completion: commands, options, -w/-i names from objmem list --names, -p and -f choices"
+if command -v zsh >/dev/null; then
+	zsh -n "$root/opt/objmem/share/zsh/site-functions/_objmem" || fail "_objmem is not valid zsh"
+	got=$(zsh -f -c "fpath=($root/opt/objmem/share/zsh/site-functions \$fpath); autoload -U compinit; compinit -u -d $TMP/zcomp; print -r -- \${_comps[objmem]}")
+	[ "$got" = _objmem ] || fail "zsh's compinit does not take _objmem for objmem (got '$got')"
+	pass "zsh completion: valid, and compinit registers _objmem for objmem"
+fi
 
 # the installed objmem, away from the source tree
 bin=$root/opt/objmem/bin/objmem
