@@ -1,5 +1,6 @@
 /* matrix.c - a run's matrix of cells and how its results reach the disk; see matrix.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +145,6 @@ struct pool {
 	struct results *r;
 	struct task *tasks;
 	size_t n_tasks, alloc_tasks, next, done, failed_named;
-	double weight;
 	int write_failed;
 	struct store store;
 	struct progress *prog;
@@ -155,6 +155,12 @@ static double task_weight(const struct task *t)
 {
 	/* start-up costs about as much as making 50k objects */
 	return (double)t->count + 50000.0;
+}
+
+/* The group a cell's time is learnt in: its interpreter at its count. */
+static void task_group(const struct task *t, char *out, size_t n)
+{
+	snprintf(out, n, "%s %" PRIu64, t->in->name, t->count);
 }
 
 static void task_label(const struct task *t, char *out, size_t n)
@@ -188,9 +194,10 @@ static void record(struct pool *p, struct cell *c)
 
 static void run_task(struct pool *p, const struct task *t)
 {
-	char label[256];
+	char label[256], group[256];
 	task_label(t, label, sizeof(label));
-	progress_start(p->prog, label);
+	task_group(t, group, sizeof(group));
+	progress_start(p->prog, label, group);
 	struct cell c;
 	cell_init(&c);
 	c.interpreter = xstrdup(t->in->name);
@@ -205,7 +212,7 @@ static void run_task(struct pool *p, const struct task *t)
 	if (runner_stop_signal && c.status == CELL_FAILED && c.reason &&
 	    !strcmp(c.reason, "interrupted")) {
 		/* not a result: the cell is left for --resume */
-		progress_done(p->prog, label, 0, "interrupted", NULL);
+		progress_done(p->prog, label, "interrupted", NULL);
 		cell_release(&c);
 		return;
 	}
@@ -220,7 +227,7 @@ static void run_task(struct pool *p, const struct task *t)
 	p->failed_named += t->in->skip_reason != NULL;
 	record(p, &c);
 	pthread_mutex_unlock(&p->lock);
-	progress_done(p->prog, label, task_weight(t), cell_status_name(st), detail);
+	progress_done(p->prog, label, cell_status_name(st), detail);
 }
 
 static void *worker(void *arg)
@@ -294,7 +301,6 @@ static void plan(struct pool *p)
 			continue;
 		xgrow((void **)&p->tasks, sizeof(*p->tasks), p->n_tasks + 1, &p->alloc_tasks);
 		p->tasks[p->n_tasks++] = all[i];
-		p->weight += task_weight(&all[i]);
 	}
 	free(shard);
 	free(cells);
@@ -335,8 +341,14 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	p.store.journal.fd = -1;
 	pthread_mutex_init(&p.lock, NULL);
 	plan(&p);
-	p.prog = progress_new(p.n_tasks, p.weight, o->cell.quiet);
-	run_workers(&p, o->cell.rec->jobs < 1 ? 1 : o->cell.rec->jobs);
+	int jobs = o->cell.rec->jobs < 1 ? 1 : o->cell.rec->jobs;
+	p.prog = progress_new(jobs, o->cell.quiet);
+	for (size_t i = 0; i < p.n_tasks; i++) {
+		char group[256];
+		task_group(&p.tasks[i], group, sizeof(group));
+		progress_plan(p.prog, group, task_weight(&p.tasks[i]));
+	}
+	run_workers(&p, jobs);
 	progress_free(p.prog);
 	int end_failed = !p.write_failed && store_end(&p.store, r);
 	out->done = p.done;
