@@ -719,7 +719,8 @@ static void test_format_names(void)
 	CU_ASSERT_STRING_EQUAL(table_format_names[TABLE_MARKDOWN], "markdown");
 	CU_ASSERT_STRING_EQUAL(table_format_names[TABLE_CSV], "csv");
 	CU_ASSERT_STRING_EQUAL(table_format_names[TABLE_JSON], "json");
-	CU_ASSERT_PTR_NULL(table_format_names[TABLE_JSON + 1]);
+	CU_ASSERT_STRING_EQUAL(table_format_names[TABLE_PYPERF], "pyperf");
+	CU_ASSERT_PTR_NULL(table_format_names[TABLE_PYPERF + 1]);
 }
 
 static const struct unit_test csv_tests[] = {
