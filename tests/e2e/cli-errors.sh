@@ -78,3 +78,25 @@ done
 expect_exit 0 "$OBJMEM" run -i python3 -w slots -n 1k -r 1 -o "$TMP/cmd.json" -q --no-table --no-views
 [ "$($CHECK "$TMP/cmd.json" field config.command.1)" = run ] || fail "config.command lacks the subcommand"
 pass "--version in every command; config.command is the whole command line"
+
+# -V; every help ends with its exit statuses; a usage error is one line and a pointer
+for v in -V --version; do
+	expect_exit 0 "$OBJMEM" "$v"
+	grep -qx "objmem [0-9][0-9.]*" "$TMP/out" || fail "objmem $v printed '$(cat "$TMP/out")'"
+done
+for cmd in "" run show list interpreters plot report compare merge trend upload; do
+	# shellcheck disable=SC2086
+	expect_exit 0 "$OBJMEM" $cmd --help
+	python3 - "$TMP/out" "${cmd:-objmem}" <<'PY' || fail "'${cmd:-objmem} --help' does not end with its exit statuses"
+import sys
+paras = open(sys.argv[1]).read().rstrip("\n").split("\n\n")
+assert paras[-1].startswith("exit status:"), (sys.argv[2], paras[-1][:80])
+PY
+	[ -z "$cmd" ] && continue
+	expect_exit 2 "$OBJMEM" "$cmd" --no-such-option
+	[ "$(wc -l <"$TMP/err")" -eq 2 ] || { cat "$TMP/err"; fail "$cmd: a usage error is not two lines"; }
+	expect_err "error: objmem $cmd: unknown option '--no-such-option'"
+	expect_err "run 'objmem $cmd --help' for the options"
+	[ -s "$TMP/out" ] && fail "$cmd: a usage error printed the help"
+done
+pass "-V; every --help ends with its exit statuses; a usage error is one line and where the help is"
