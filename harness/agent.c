@@ -27,6 +27,13 @@ void agent_child_setup(struct child *c, const struct catalog *cat, const struct 
 	for (size_t i = 0; args && args[i]; i++)
 		strvec_push(&c->argv, args[i]);
 	config_child_env(in, &c->env);
+	if (cat->params.n) {   /* run --param: a line each, for the workloads that declare them */
+		struct buf b = BUF_INIT;
+		for (size_t i = 0; i < cat->params.n; i++)
+			buf_addf(&b, "%s%s", i ? "\n" : "", cat->params.v[i]);
+		strvec_setenv(&c->env, "OBJMEM_PARAMS", b.p);
+		buf_release(&b);
+	}
 	if (opts) {
 		c->thp_disable = opts->thp_disable;
 		c->cpu = opts->cpu;

@@ -76,6 +76,33 @@ static char *read_description(const char *path)
 	return desc ? desc : xstrdup("");
 }
 
+/*
+ * The names a workload declares on its PARAMS = {'name': default, ...} line
+ * (one line, as the bundled tries write it) into out.
+ */
+static void read_params(const char *path, struct strvec *out)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "PARAMS", 6) || !strchr(line, '{'))
+			continue;
+		for (char *p = strchr(line, '{'); (p = strpbrk(p, "\"'")); ) {
+			char q = *p++, *e = strchr(p, q);
+			if (!e)
+				break;
+			char *after = e + 1 + strspn(e + 1, " \t");
+			if (*after == ':')   /* a key, not a default */
+				strvec_push(out, (*e = 0, p));
+			p = after;
+		}
+		break;
+	}
+	fclose(f);
+}
+
 static void load_workloads(struct catalog *cat)
 {
 	char *dir = xasprintf("%s/workloads", cat->srcdir);
@@ -118,6 +145,7 @@ static void load_workloads(struct catalog *cat)
 		w->path = xasprintf("%s/%s.py", dir, file);
 		free(file);
 		w->description = read_description(w->path);
+		read_params(w->path, &w->params);
 	}
 	strvec_clear(&names);
 	free(dir);
@@ -362,6 +390,7 @@ void catalog_release(struct catalog *cat)
 		free(cat->workloads[i].name);
 		free(cat->workloads[i].description);
 		free(cat->workloads[i].path);
+		strvec_clear(&cat->workloads[i].params);
 	}
 	free(cat->workloads);
 	for (size_t i = 0; i < cat->n_defs; i++) {
@@ -372,6 +401,7 @@ void catalog_release(struct catalog *cat)
 	}
 	free(cat->defs);
 	strvec_clear(&cat->def_dirs);
+	strvec_clear(&cat->params);
 	free(cat->srcdir);
 	free(cat->agent);
 	memset(cat, 0, sizeof(*cat));
@@ -419,6 +449,7 @@ const struct workload_info *catalog_add_workload_file(struct catalog *cat, const
 	w->name = name;
 	w->path = xstrdup(real);
 	w->description = read_description(real);
+	read_params(real, &w->params);
 	w->external = 1;
 	return w;
 }

@@ -24,6 +24,7 @@ struct workload_info {
 	char *description;
 	char *path;
 	int external;         /* given by path (-w ./my_workload.py), not from workloads/ */
+	struct strvec params; /* the names its PARAMS = {...} line declares (run --param) */
 };
 
 struct def {
@@ -41,6 +42,8 @@ struct catalog {
 	struct def *defs;
 	size_t n_defs, alloc_defs;
 	struct strvec def_dirs; /* where definitions were looked for */
+	struct strvec params;   /* run --param NAME=VALUE: each workload that declares
+				   NAME gets it (the children's OBJMEM_PARAMS) */
 };
 
 /*

@@ -49,6 +49,8 @@ static const char run_usage[] =
 	"      --cpu N              pin each child to CPU N\n"
 	"      --malloc-arena-max N set MALLOC_ARENA_MAX=N for the children\n"
 	"      --label TEXT         a revision label stored in the results (for trend)\n"
+	"      --param NAME=VALUE   a parameter of the workloads that declare NAME (the\n"
+	"                           tries: alphabet=01), recorded in the results; repeat\n"
 	"      --resume             keep the cells already in FILE, run the missing and the\n"
 	"                           failed ones; without -i, -w, -n, -r or -p, of the\n"
 	"                           matrix FILE records; with -i, of those builds only\n"
@@ -75,7 +77,7 @@ static const char run_usage[] =
 
 enum {
 	OPT_MAX_MEMORY = 256, OPT_NO_THP, OPT_CPU, OPT_ARENA, OPT_LABEL, OPT_RESUME,
-	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY
+	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY, OPT_PARAM
 };
 
 static const struct option run_options[] = {
@@ -99,6 +101,7 @@ static const struct option run_options[] = {
 	{ "no-table", no_argument, NULL, OPT_NO_TABLE },
 	{ "no-views", no_argument, NULL, OPT_NO_VIEWS },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "param", required_argument, NULL, OPT_PARAM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -145,6 +148,25 @@ static int shard_option(struct cli *c, struct config *cfg)
 				 "not '%s'", c->arg);
 	cfg->shard_k = (int)k;
 	cfg->shard_n = (int)n;
+	return 0;
+}
+
+/* --param NAME=VALUE: NAME a Python identifier, VALUE one line; NAME given once. */
+static int param_option(struct cli *c, struct strvec *params)
+{
+	const char *s = c->arg, *eq = strchr(s, '=');
+	size_t n = eq ? (size_t)(eq - s) : 0;
+	int ident = n && !(s[0] >= '0' && s[0] <= '9');
+	for (size_t i = 0; i < n; i++)
+		ident &= s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			 (s[i] >= '0' && s[i] <= '9');
+	if (!ident || strpbrk(s, "\n\r"))
+		return cli_error(c, "--param takes NAME=VALUE (NAME a Python identifier, VALUE one "
+				 "line), not '%s'", s);
+	for (size_t i = 0; i < params->n; i++)
+		if (!strncmp(params->v[i], s, n + 1))
+			return cli_error(c, "--param %.*s is given twice: give it once", (int)n, s);
+	strvec_push(params, s);
 	return 0;
 }
 
@@ -203,6 +225,7 @@ static int run_option(struct cli *c, int opt, void *arg)
 	case 'q': a->quiet = 1; return 0;
 	case OPT_NO_TABLE: a->no_table = 1; return 0;
 	case OPT_NO_VIEWS: a->no_views = 1; return 0;
+	case OPT_PARAM: return param_option(c, &cfg->params);
 	case OPT_REPLAY:
 		if (!*c->arg)
 			return cli_error(c, "--replay takes a results file, not ''");
@@ -264,6 +287,38 @@ static int check_workloads(struct catalog *cat, struct strvec *wls)
 	}
 	if (!wls->n)
 		return error("no workloads found under '%s/workloads'", cat->srcdir);
+	return 0;
+}
+
+/*
+ * Each --param names a parameter some workload of the run declares (else it
+ * is a typo: said with what the workloads take); the children get them.
+ */
+static int check_params(struct catalog *cat, const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->params.n; i++) {
+		const char *p = cfg->params.v[i];
+		size_t n = strcspn(p, "=");
+		int taken = 0;
+		struct buf takes = BUF_INIT;
+		for (size_t w = 0; w < cfg->workloads.n; w++) {
+			const struct workload_info *wi = catalog_workload(cat, cfg->workloads.v[w]);
+			for (size_t k = 0; wi && k < wi->params.n; k++) {
+				taken |= strlen(wi->params.v[k]) == n && !strncmp(wi->params.v[k], p, n);
+				buf_addf(&takes, "%s%s %s", takes.len ? ", " : "", wi->name, wi->params.v[k]);
+			}
+		}
+		if (!taken) {
+			int rc = error("--param %.*s: no workload of this run takes it (%s); check the "
+				       "name, or add the workload that does (-w)", (int)n, p,
+				       takes.len ? takes.p : "these take no parameters");
+			buf_release(&takes);
+			return rc;
+		}
+		buf_release(&takes);
+	}
+	strvec_clear(&cat->params);
+	strvec_copy(&cat->params, &cfg->params);
 	return 0;
 }
 
@@ -418,6 +473,12 @@ static int open_results(const struct catalog *cat, struct run_args *a, struct re
 			     "--resume", a->output);
 	if (resuming && !a->matrix_given)
 		recorded_matrix(&a->cfg, &r->config);
+	/* cells measured with other parameters are not the same cells */
+	if (resuming && !a->cfg.params.n)
+		strvec_copy(&a->cfg.params, &r->config.params);
+	if (resuming && !strvec_equal(&a->cfg.params, &r->config.params))
+		return error("cannot resume '%s': it was run with other --param values; give the "
+			     "same, or run without --resume into a new file", a->output);
 	/* a resume without -i runs the interpreters the file records */
 	struct strvec keep = STRVEC_INIT;
 	for (size_t i = 0; resuming && !a->names.n && i < r->n_interps; i++)
@@ -553,7 +614,8 @@ static int run(struct run_args *a)
 	struct results r;
 	struct strvec run = STRVEC_INIT;
 	results_init(&r);
-	if (!open_results(&cat, a, &r, &run) && !announce(&r, &run, a)) {
+	if (!open_results(&cat, a, &r, &run) && !check_params(&cat, &r.config) &&
+	    !announce(&r, &run, a)) {
 		prepare_all(&cat, &r, &run, a->quiet);
 		if (!a->no_views)
 			views_all(&cat, &r, &run);

@@ -86,6 +86,7 @@ const struct field_desc config_fields[] = {
 	{ "bytes_per_object", FIELD_STR, C(bytes_per_object), 0, "bytes per object" },
 	{ "child_env", FIELD_STR, C(child_env), 0, "children's environment" },
 	{ "command", FIELD_STRVEC, C(command), 0, "command line" },
+	{ "params", FIELD_STRVEC, C(params), FIELD_COMPARE, "workload parameters (--param)" },
 	{ "merged_from", FIELD_MERGED, C(merged), 0, "merged from" },
 };
 #undef C
@@ -178,6 +179,7 @@ void config_init(struct config *c)
 	c->cpu = -1;
 	strvec_init(&c->workloads);
 	strvec_init(&c->command);
+	strvec_init(&c->params);
 }
 
 static void merged_release(struct merged_from *m)
@@ -193,6 +195,7 @@ void config_release(struct config *c)
 	free(c->counts);
 	strvec_clear(&c->workloads);
 	strvec_clear(&c->command);
+	strvec_clear(&c->params);
 	free(c->preset);
 	free(c->malloc_arena_max);
 	free(c->memory_source);
@@ -214,6 +217,7 @@ void config_copy(struct config *dst, const struct config *src)
 	       src->n_counts * sizeof(*dst->counts));
 	strvec_copy(&dst->workloads, &src->workloads);
 	strvec_copy(&dst->command, &src->command);
+	strvec_copy(&dst->params, &src->params);
 	dst->preset = dup_or_null(src->preset);
 	dst->malloc_arena_max = dup_or_null(src->malloc_arena_max);
 	dst->memory_source = dup_or_null(src->memory_source);

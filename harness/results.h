@@ -132,6 +132,7 @@ struct config {
 	char *bytes_per_object;     /* the formula, in words */
 	char *child_env;            /* what the children's environment was, in words */
 	struct strvec command;      /* the command line */
+	struct strvec params;       /* run --param NAME=VALUE, as given */
 	struct merged_from *merged; /* the inputs of `objmem merge`, n_merged of them */
 	size_t n_merged;
 	int is_merged;              /* written by merge (merged_from present, maybe empty) */

@@ -203,6 +203,16 @@ void strvec_clear(struct strvec *sv)
 	strvec_init(sv);
 }
 
+int strvec_equal(const struct strvec *a, const struct strvec *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}
+
 long strvec_find(const struct strvec *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)

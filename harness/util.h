@@ -56,6 +56,8 @@ void strvec_copy(struct strvec *dst, const struct strvec *src);
 void strvec_clear(struct strvec *sv);
 /* Index of the entry equal to s, or -1. */
 long strvec_find(const struct strvec *sv, const char *s);
+/* The same strings in the same order. */
+int strvec_equal(const struct strvec *a, const struct strvec *b);
 /* For "KEY=VALUE" vectors: set (replace or append) KEY to VALUE. */
 void strvec_setenv(struct strvec *sv, const char *key, const char *value);
 /* For "KEY=VALUE" vectors: the value of KEY or NULL. */

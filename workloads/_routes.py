@@ -8,14 +8,51 @@
 # same on every interpreter and every run (no random module: MicroPython).
 # 10,000 routes fill an area: its last level holds 10 children per node.
 
+# The tries' parameter (run --param alphabet=SYMBOLS): the symbols a line is written
+# in, decimal by default. A line is i % 10000 written in that base with as
+# many symbols as 10,000 lines need (4 in base 10, 14 in base 2), so a
+# smaller alphabet makes a deeper, narrower trie and a larger one a flatter,
+# wider one, every route still different.
+
 import sys
 
-ALPHABET = '+0123456789'
+DIGITS = '0123456789'
 
 
-def route(i):
+def check_alphabet(alphabet):
+    """The alphabet as given, or ValueError saying what is wrong with it."""
+    if len(alphabet) < 2 or len(set(alphabet)) != len(alphabet):
+        raise ValueError("alphabet %r: give two or more different symbols" % (alphabet,))
+    if '+' in alphabet:
+        raise ValueError("alphabet %r: '+' starts every route; leave it out" % (alphabet,))
+    return alphabet
+
+
+def symbols(alphabet):
+    """Every character a route can hold: '+', the area's digits, the alphabet."""
+    out = '+' + DIGITS
+    for ch in alphabet:
+        if ch not in out:
+            out += ch
+    return out
+
+
+def line_width(base):
+    n = 1
+    while base ** n < 10000:
+        n += 1
+    return n
+
+
+def route(i, alphabet=DIGITS):
     """The i-th route, for example route(0) == '+120000000'."""
-    return '+1%d%04d' % (2000 + i // 10000, i % 10000)
+    line, base = i % 10000, len(alphabet)
+    text = []
+    for _ in range(line_width(base)):
+        text.append(alphabet[line % base])
+        line //= base
+    text.reverse()
+    return '+1%d' % (2000 + i // 10000) + ''.join(text)
 
 
 def cost(i):

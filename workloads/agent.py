@@ -377,6 +377,41 @@ def fill(container, make, count):
     gc.collect()
 
 
+def given_params():
+    """run --param NAME=VALUE, as objmem passes them: OBJMEM_PARAMS, a line each."""
+    text = None
+    try:
+        text = os.environ.get('OBJMEM_PARAMS')
+    except Exception:           # no os.environ (MicroPython): os.getenv
+        getenv = getattr(os, 'getenv', None)
+        text = getenv('OBJMEM_PARAMS') if getenv else None
+    out = []
+    for line in (text or '').split('\n'):
+        if '=' in line:
+            k, v = line.split('=', 1)
+            out.append((k, v))
+    return out
+
+
+def call_setup(ns, name):
+    """setup() with the parameters the workload declares (PARAMS) that were given,
+    each made the type of its default; the others are for other workloads."""
+    setup = ns.get('setup')
+    if setup is None:
+        raise TypeError("workload '%s' defines no setup()" % name)
+    declared = ns.get('PARAMS') or {}
+    kw = {}
+    for k, v in given_params():
+        if k not in declared:
+            continue
+        default = declared[k]
+        try:
+            kw[k] = v if isinstance(default, str) else type(default)(v)
+        except ValueError:
+            raise ValueError("parameter %s=%s: not a %s" % (k, v, type(default).__name__))
+    return setup(**kw) if kw else setup()
+
+
 def cmd_run(ch, arg, count):
     path, name = resolve(arg)
     # Everything the measured window (base -> full) needs is made now.
@@ -390,10 +425,7 @@ def cmd_run(ch, arg, count):
     container = None
     try:
         ns = load(path, name)
-        setup = ns.get('setup')
-        if setup is None:
-            raise TypeError("workload '%s' defines no setup()" % name)
-        make, note = split_setup(setup())
+        make, note = split_setup(call_setup(ns, name))
         one = make(0)
         two = make(1)
         if one is two:
@@ -451,10 +483,7 @@ def cmd_views(ch, arg):
     path, name = resolve(arg)
     try:
         ns = load(path, name)
-        setup = ns.get('setup')
-        if setup is None:
-            raise TypeError("workload '%s' defines no setup()" % name)
-        make = split_setup(setup())[0]
+        make = split_setup(call_setup(ns, name))[0]
         import _views
         out = _views.views(make)
     except Skip as e:

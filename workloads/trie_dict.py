@@ -5,17 +5,20 @@
 # per route: a line dict each, an area's upper levels shared) and its cost.
 # The factory returns the route's last dict.
 
-from _routes import route, cost
+from _routes import check_alphabet, cost, route
 
+# what run --param can set (see _routes.py), and its default
+PARAMS = {'alphabet': '0123456789'}
 DESCRIPTION = 'a trie of nested dicts, one dict per character; per object: one phone route added'
 
 
-def setup():
+def setup(alphabet=PARAMS['alphabet']):
+    check_alphabet(alphabet)
     root = {}
 
     def make(i):
         node = root
-        for ch in route(i):
+        for ch in route(i, alphabet):
             child = node.get(ch)
             if child is None:
                 child = node[ch] = {}

@@ -63,3 +63,46 @@ pass "each step of the seed saves; trie-mapped is half of trie-dict or less"
 
 "$OBJMEM" run --help | grep -q "tries (the three phone-route tries" || fail "--help does not list the tries preset"
 pass "--preset tries is listed"
+
+# a workload parameter: the tries' alphabet, on the command line and in the results
+python3 - "$SRC/workloads" <<'PY' || fail "route(i, alphabet) is not what _routes.py says"
+import sys
+sys.path.insert(0, sys.argv[1])
+from _routes import route
+assert route(5, "01") == "+12000" + "00000000000101", route(5, "01")   # 14 binary symbols
+assert len({route(i, "01") for i in range(20000)}) == 20000
+assert route(123456, "0123456789") == route(123456)
+PY
+bin=$TMP/binary.json
+expect_exit 0 "$OBJMEM" run -w trie-dict,trie-mapped,slots -i python3 -n 10k -r 1 -o "$bin" -q --no-table \
+	--no-views --param alphabet=01
+$CHECK "$bin" all-ok
+[ "$($CHECK "$bin" field config.params.0)" = alphabet=01 ] || fail "config.params does not record --param"
+python3 - "$out" "$bin" <<'PY' || fail "a binary alphabet did not make the tries deeper"
+import json, sys
+def bpo(path, w):
+    for c in json.load(open(path))["cells"]:
+        if c["workload"] == w and c["count"] == 10000:
+            owned = lambda s: s["uss"] - s.get("private_clean", 0)
+            return (owned(c["samples"]["full"]) - owned(c["samples"]["base"])) / 1e4
+# 14 binary levels under the area instead of 4 decimal ones: more nodes per route
+assert bpo(sys.argv[2], "trie-mapped") > 1.5 * 103, bpo(sys.argv[2], "trie-mapped")
+print("trie-mapped at 10k, alphabet 01: %.1f B/route" % bpo(sys.argv[2], "trie-mapped"))
+PY
+expect_exit 2 "$OBJMEM" run -w slots -i python3 -n 1k -r 1 -o "$TMP/x.json" -q --param alphabet=01
+expect_err "--param alphabet: no workload of this run takes it"
+expect_exit 2 "$OBJMEM" run -w trie-dict -i python3 -n 1k -r 1 -o "$TMP/x.json" -q --param alfabet=01
+expect_err "(trie-dict alphabet)"
+expect_exit 2 "$OBJMEM" run -w trie-dict -i python3 -n 1k -o "$TMP/x.json" -q --param 'no name'
+expect_err "--param takes NAME=VALUE"
+expect_exit 1 "$OBJMEM" run -w trie-dict -i python3 -n 1k -r 1 -o "$TMP/x.json" -q --no-table --no-views \
+	--param alphabet=0
+grep -q "give two or more different symbols" "$TMP/x.json" || fail "a bad alphabet's reason is not in the results"
+expect_exit 2 "$OBJMEM" run --resume -w trie-dict,trie-mapped,slots -i python3 -n 10k -r 1 -o "$bin" -q \
+	--param alphabet=012
+expect_err "it was run with other --param values"
+# the failed cell of the bad alphabet runs again with the file's own --param
+expect_exit 1 "$OBJMEM" run --resume -o "$TMP/x.json" -q --no-table --no-views
+[ "$($CHECK "$TMP/x.json" field config.params.0)" = alphabet=0 ] || fail "--resume lost the file's --param"
+grep -q "give two or more different symbols" "$TMP/x.json" || fail "--resume ran without the file's --param"
+pass "--param alphabet=01: recorded, deeper tries; unknown, malformed and bad values said; --resume keeps it"
