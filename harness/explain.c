@@ -290,9 +290,15 @@ int explain_views(const struct results *r, const struct interp *in,
 	}
 	step(&steps, "deep", e->shallow, e->deep, owned.p);
 	buf_release(&owned);
+	const cJSON *source = cJSON_GetObjectItemCaseSensitive(view, "requested_source");
+	int from_sizes = cJSON_IsString(source) && !strcmp(source->valuestring, "sizes");
 	step(&steps, "requested", isnan(e->deep) ? e->shallow : e->deep, e->requested,
-	     "what sys.getsizeof does not see: values arrays, spare int digits, parents shared "
-	     "by a few objects");
+	     from_sizes ? "no tracemalloc before 3.4: the requests derived from sys.getsizeof of "
+			  "each object owned, a block each (two for a list, dict or set whose "
+			  "table lies apart; one item more for a subclass of a variable-size "
+			  "type; a 41st of a 992-byte block for a 2.7 int or float)"
+			: "what sys.getsizeof does not see: values arrays, spare int digits, parents "
+			  "shared by a few objects");
 	step(&steps, "allocator", e->requested, e->allocator,
 	     e->allocator_how ? e->allocator_how : "rounding");
 	step(&steps, "kernel", e->allocator, e->kernel,

@@ -54,7 +54,8 @@ static int check_one(const cJSON *o, const char *what, size_t i)
 	for (size_t k = 0; k < 2; k++)
 		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, names[k])))
 			return bad(what, i, names[k], "a string");
-	static const char *const wholes[] = { "shallow", "deep", "traced", "size_class_step" };
+	static const char *const wholes[] = { "shallow", "deep", "traced", "size_class_step",
+					      "gc_tracked" };
 	for (size_t k = 0; k < ARRAY_SIZE(wholes); k++)
 		if (check_whole_or_null(o, what, i, wholes[k]))
 			return -1;

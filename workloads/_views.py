@@ -21,7 +21,11 @@
 #   requested  what the objects asked the allocator for, from tracemalloc
 #              (CPython 3.4+) over BATCH objects: the sizes of the blocks
 #              and how many of each per object, the GC header and the
-#              pre-header included, before any allocator rounding.
+#              pre-header included, before any allocator rounding. Without
+#              tracemalloc (2.7), derived from sys.getsizeof of each object
+#              owned (requested_source: "sizes").
+#   gc_tracked the objects owned that the cyclic collector tracks (the
+#              free-threaded collector's work per object).
 #
 # A view the interpreter cannot give is None, with the reason in `lacks`.
 # Runs on CPython 2.7 and 3.x, PyPy and MicroPython (syntax of 2.7).
@@ -146,22 +150,73 @@ def _dispatch(obj):
     return _referents
 
 
-def deep(obj, seen=None):
-    """Bytes of obj and all it owns, each object counted once."""
-    if seen is None:
-        seen = set()
-    total = 0
+def owned(obj):
+    """obj and every object it owns, each once (what is shared left out)."""
+    seen = set()
+    out = []
     stack = [obj]
     while stack:
         o = stack.pop()
         if id(o) in seen or (o is not obj and shared(o)):
             continue
         seen.add(id(o))
-        total += getsizeof(o)
+        out.append(o)
         for part in _dispatch(o)(o):
             if id(part) not in seen:
                 stack.append(part)
-    return total
+    return out
+
+
+def deep(obj):
+    """Bytes of obj and all it owns, each object counted once."""
+    return sum(getsizeof(o) for o in owned(obj))
+
+
+def gc_tracked(obj):
+    """How many of the objects obj owns the cyclic collector tracks (a
+    dict of atomic values and a tuple of them are untracked)."""
+    return sum(1 for o in owned(obj) if gc.is_tracked(o))
+
+
+# the types whose sys.getsizeof counts a second block (their table or
+# items) beyond the fixed part of an empty one
+_TWO_BLOCKS = (list, dict, set, frozenset)
+_HEAPTYPE = 1 << 9              # Py_TPFLAGS_HEAPTYPE: a class made in Python
+
+
+def _blocks(o):
+    """The allocations one object is made of, from its sizes, as
+    [[request, blocks per object], ...] (CPython 2.7 without tracemalloc)."""
+    size = getsizeof(o)
+    cls = type(o)
+    if sys.version_info[0] == 2 and cls in (int, float):
+        # 2.7 keeps ints and floats in blocks of its own: one malloc of
+        # 8 + 41 x 24 = 992 bytes per 41 objects (intobject.c, floatobject.c)
+        return [[992, 1.0 / 41]]
+    if cls.__itemsize__ and cls.__flags__ & _HEAPTYPE:
+        # PyType_GenericAlloc gives a subclass of a variable-size type one
+        # item more than it has (a namedtuple is a tuple subclass)
+        size += cls.__itemsize__
+    for t in _TWO_BLOCKS:
+        if isinstance(o, t):
+            head = getsizeof(t())
+            return [[head, 1], [size - head, 1]] if size > head else [[size, 1]]
+    return [[size, 1]]
+
+
+def requested_from_sizes(obj):
+    """Where there is no tracemalloc (CPython before 3.4): the requests
+    objects of obj's kind make, derived from sys.getsizeof of each object
+    it owns, one block each (two for a list, dict or set whose table or
+    items lie apart; a share of a 992-byte block for a 2.7 int or float).
+    sys.getsizeof counts the GC header, as the request does.
+    (bytes per object, [[size, blocks per object], ...])."""
+    counts = {}
+    for o in owned(obj):
+        for size, share in _blocks(o):
+            counts[size] = counts.get(size, 0) + share
+    blocks = [[size, round(counts[size], 4)] for size in sorted(counts)]
+    return round(sum(size * n for size, n in blocks), 2), blocks
 
 
 def attribute_names(obj, other):
@@ -349,13 +404,21 @@ def views(make):
             out['deep_by_attribute'] = deep_by_attribute(obj, names)
     if out['shallow'] is not None and 'PyPy' not in sys.version:
         out['size_class_step'] = size_class_step()
+        try:
+            out['gc_tracked'] = gc_tracked(obj)
+        except AttributeError:     # no gc.is_tracked (before 2.7)
+            pass
     try:
         per_object, blocks, n = requested(make)
         out['requested'] = per_object
         out['requested_blocks'] = blocks
         out['traced'] = n
     except ImportError:
-        out['lacks']['requested'] = 'no tracemalloc on this interpreter (CPython 3.4+ has it)'
+        if out['shallow'] is not None and 'PyPy' not in sys.version:
+            out['requested'], out['requested_blocks'] = requested_from_sizes(obj)
+            out['requested_source'] = 'sizes'
+        else:
+            out['lacks']['requested'] = 'no tracemalloc on this interpreter (CPython 3.4+ has it)'
     except Exception as e:
         out['lacks']['requested'] = 'tracemalloc: %s: %s' % (type(e).__name__, e)
     # where objmem and a script using the article's method part (PyPy: the
