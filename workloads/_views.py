@@ -150,9 +150,11 @@ def _dispatch(obj):
     return _referents
 
 
-def owned(obj):
-    """obj and every object it owns, each once (what is shared left out)."""
-    seen = set()
+def owned(obj, seen=None):
+    """obj and every object it owns, each once (what is shared left out),
+    and not those in seen (which it adds to)."""
+    if seen is None:
+        seen = set()
     out = []
     stack = [obj]
     while stack:
@@ -204,19 +206,36 @@ def _blocks(o):
     return [[size, 1]]
 
 
-def requested_from_sizes(obj):
-    """Where there is no tracemalloc (CPython before 3.4): the requests
-    objects of obj's kind make, derived from sys.getsizeof of each object
-    it owns, one block each (two for a list, dict or set whose table or
-    items lie apart; a share of a 992-byte block for a 2.7 int or float).
-    sys.getsizeof counts the GC header, as the request does.
-    (bytes per object, [[size, blocks per object], ...])."""
+def _block_counts(roots):
+    """{request: blocks} of every object the roots own, each once."""
+    seen = set()
     counts = {}
-    for o in owned(obj):
-        for size, share in _blocks(o):
-            counts[size] = counts.get(size, 0) + share
-    blocks = [[size, round(counts[size], 4)] for size in sorted(counts)]
-    return round(sum(size * n for size, n in blocks), 2), blocks
+    for r in roots:
+        for o in owned(r, seen):
+            for size, share in _blocks(o):
+                counts[size] = counts.get(size, 0) + share
+    return counts
+
+
+def requested_from_sizes(make, n=BATCH):
+    """Where there is no tracemalloc (CPython before 3.4): what n objects
+    add to everything the factory holds (its closure: a trie's root) and
+    to themselves, from sys.getsizeof of each object owned, a block each
+    (two for a list, dict or set whose table or items lie apart; a share of
+    a 992-byte block for a 2.7 int or float); sys.getsizeof counts the GC
+    header, as the request does. Per object: (bytes, [[size, blocks], ...])."""
+    cells = getattr(make, '__closure__', None) or ()
+    roots = [c.cell_contents for c in cells if not shared(c.cell_contents)]
+    before = _block_counts(roots)
+    keep = [make(FIRST + 2 + k) for k in range(n)]
+    after = _block_counts(roots + keep)
+    blocks = []
+    for size in sorted(after):
+        per = (after[size] - before.get(size, 0)) / float(n)
+        if per >= MIN_SHARE / 100:
+            blocks.append([size, round(per, 4)])
+    keep = None
+    return round(sum(size * k for size, k in blocks), 2), blocks
 
 
 def attribute_names(obj, other):
@@ -415,7 +434,7 @@ def views(make):
         out['traced'] = n
     except ImportError:
         if out['shallow'] is not None and 'PyPy' not in sys.version:
-            out['requested'], out['requested_blocks'] = requested_from_sizes(obj)
+            out['requested'], out['requested_blocks'] = requested_from_sizes(make)
             out['requested_source'] = 'sizes'
         else:
             out['lacks']['requested'] = 'no tracemalloc on this interpreter (CPython 3.4+ has it)'

@@ -67,24 +67,37 @@ if by != {'a': size(big), 'b': 0}:
 if not shared(None) or not shared(5) or shared(big) or shared(word) or not shared(S):
     print("shared() is wrong")
     bad += 1
-# the requests derived from sizes (used where there is no tracemalloc)
+# the requests derived from sizes (used where there is no tracemalloc): per
+# object, what n of them add to themselves and to what the factory holds
 from _views import requested_from_sizes
 item = size((1, 2)) - size((1,))
-lst = [big, big + 1]
+two = [big, big]
 blocks = [
-    ("a namedtuple: one item more", p, {size(p) + item: 1, size(big): 1}),
-    ("a list: head and items apart", lst,
-     {size([]): 1, size(lst) - size([]): 1, size(big): 2} if size(big) != size([]) else None),
+    ("a namedtuple of a new int: one item more", lambda i: P(big + i, 7),
+     {size(p) + item: 1, size(big): 1}),
+    ("a list: head and items apart", lambda i: [big + i, big + i + 1],
+     {size([]): 1, size(two) - size([]): 1, size(big): 2} if size(big) != size([]) else None),
 ]
+def factory():
+    root = []
+    def grows(i):                   # a factory holding a list that grows by a new int
+        root.append(big + i)
+        return S()
+    return grows
+blocks.append(("what the factory holds", factory(), None))
 if sys.version_info[0] == 2:
     n = 10 ** 6 + len(sys.argv)          # a 2.7 int: a 41st of a 992-byte block
-    blocks.append(("a 2.7 int", [n], {size([]): 1, size([n]) - size([]): 1,
-                                      992: round(1.0 / 41, 4)}))
-for name, obj, want in blocks:
-    if want is None:
-        continue
-    got = dict((k, v) for k, v in requested_from_sizes(obj)[1])
-    if got != want:
+    blocks.append(("a 2.7 int", lambda i: [n + i],
+                   {size([]): 1, size([n]) - size([]): 1, 992: round(1.0 / 41, 4)}))
+for name, make, want in blocks:
+    per, got = requested_from_sizes(make, 400)
+    got = dict((k, v) for k, v in got)
+    if name == "what the factory holds":
+        # the object, the new int, and the list's items growing by 8 each
+        if not (size(S()) + size(big) <= per <= size(S()) + size(big) + 12):
+            print("requested_from_sizes(%s) = %r: the factory's list not seen" % (name, per))
+            bad += 1
+    elif want is not None and got != want:
         print("requested_from_sizes(%s) = %r, expected %r" % (name, got, want))
         bad += 1
 sys.exit(1 if bad else 0)
