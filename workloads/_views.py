@@ -175,8 +175,10 @@ def deep(obj):
 
 
 def gc_tracked(obj):
-    """How many of the objects obj owns the cyclic collector tracks (a
-    dict of atomic values and a tuple of them are untracked)."""
+    """How many of the objects obj owns the cyclic collector tracks after a
+    collection, as the fill ends (a dict of atomic values is untracked when
+    made, a tuple of them by the collection)."""
+    gc.collect()
     return sum(1 for o in owned(obj) if gc.is_tracked(o))
 
 
