@@ -46,6 +46,11 @@ def line_width(base):
 
 def route(i, alphabet=DIGITS):
     """The i-th route, for example route(0) == '+120000000'."""
+    if alphabet == DIGITS:
+        # one formatting, no temporaries: what the tries measured before
+        # they took an alphabet (under glibc malloc, freed temporaries
+        # between the nodes change the figure)
+        return '+1%d%04d' % (2000 + i // 10000, i % 10000)
     line, base = i % 10000, len(alphabet)
     text = []
     for _ in range(line_width(base)):
