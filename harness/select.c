@@ -1,8 +1,10 @@
 /* select.c - choosing and probing the interpreters of a run; see select.h. */
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "probe.h"
@@ -69,6 +71,46 @@ int select_same_build(const struct interp *a, const struct interp *b, char **why
 	return same;
 }
 
+/* The first bytes of path are want (n of them). */
+static int starts_with(const char *path, const char *want, size_t n)
+{
+	char head[256];
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t got = fread(head, 1, sizeof(head) - 1, f);
+	fclose(f);
+	head[got] = 0;
+	return got >= n && !memcmp(head, want, n);
+}
+
+/*
+ * A pyenv shim is a bash script that runs `pyenv exec`: about 85 ms of
+ * bash and pyenv before the interpreter starts, in every cell. Once the
+ * probe has said which executable it runs (sys.executable, an ELF file),
+ * the cells start that, and the probe records the shim it replaced
+ * ("resolved_from"). Only pyenv's shims: another wrapper may set what the
+ * interpreter sees, and is run as given.
+ */
+static void resolve_shim(struct interp *in)
+{
+	const cJSON *exe = cJSON_GetObjectItemCaseSensitive(in->probe, "executable");
+	if (!in->argv.n || !cJSON_IsString(exe) || !strstr(in->argv.v[0], "/shims/"))
+		return;
+	char head[512];
+	FILE *f = fopen(in->argv.v[0], "re");
+	size_t got = f ? fread(head, 1, sizeof(head) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	head[got] = 0;
+	if (strncmp(head, "#!", 2) || !strstr(head, "pyenv") ||
+	    !starts_with(exe->valuestring, "\x7f" "ELF", 4) || access(exe->valuestring, X_OK))
+		return;
+	cJSON_AddStringToObject(in->probe, "resolved_from", in->argv.v[0]);
+	free(in->argv.v[0]);
+	in->argv.v[0] = xstrdup(exe->valuestring);
+}
+
 struct probe_job {
 	const struct catalog *cat;
 	struct interp *in;
@@ -109,9 +151,10 @@ static void probe_all(const struct catalog *cat, struct results *r, double timeo
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct interp *in = &r->interps[i];
-		if (!in->skip_reason && jobs[i].rc) {
+		if (!in->skip_reason && jobs[i].rc)
 			in->skip_reason = xasprintf("probe failed: %s", jobs[i].why ? jobs[i].why : "?");
-		}
+		else if (!in->skip_reason && in->probe)
+			resolve_shim(in);
 		free(jobs[i].why);
 	}
 	free(jobs);
