@@ -113,16 +113,6 @@ int merge_cells_agree(const struct cell *a, const struct cell *b, char **why)
 	return 1;
 }
 
-static int strvec_eq(const struct strvec *a, const struct strvec *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
-			return 0;
-	return 1;
-}
-
 static char *json_text(const cJSON *v)
 {
 	if (!v)
@@ -159,10 +149,10 @@ int merge_interps_agree(const struct interp *a, const struct interp *b, char **w
 {
 	if (why)
 		*why = NULL;
-	if (!strvec_eq(&a->argv, &b->argv))
+	if (!strvec_equal(&a->argv, &b->argv))
 		return differ(why, "argv '%s' vs '%s'", a->argv.n ? a->argv.v[0] : "",
 			      b->argv.n ? b->argv.v[0] : "");
-	if (!strvec_eq(&a->env, &b->env))
+	if (!strvec_equal(&a->env, &b->env))
 		return differ(why, "a different environment");
 	if (!a->probe != !b->probe)
 		return differ(why, "probe %s vs %s", a->probe ? "present" : "null",

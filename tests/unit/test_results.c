@@ -49,16 +49,6 @@ static int str_eq(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-static int strvec_eq(const struct strvec *a, const struct strvec *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
-			return 0;
-	return 1;
-}
-
 static int json_eq(const cJSON *a, const cJSON *b)
 {
 	return (!a && !b) || (a && b && cJSON_Compare(a, b, 1));
@@ -97,9 +87,9 @@ static const char *results_diff(const struct results *a, const struct results *b
 		const struct interp *x = &a->interps[i], *y = &b->interps[i];
 		const char *f = NULL;
 		if (!str_eq(x->name, y->name)) f = "name";
-		else if (!strvec_eq(&x->argv, &y->argv)) f = "argv";
-		else if (!strvec_eq(&x->env, &y->env)) f = "env";
-		else if (!strvec_eq(&x->tags, &y->tags)) f = "tags";
+		else if (!strvec_equal(&x->argv, &y->argv)) f = "argv";
+		else if (!strvec_equal(&x->env, &y->env)) f = "env";
+		else if (!strvec_equal(&x->tags, &y->tags)) f = "tags";
 		else if (!str_eq(x->origin, y->origin)) f = "origin";
 		else if (!str_eq(x->skip_reason, y->skip_reason)) f = "skip_reason";
 		else if (!json_eq(x->probe, y->probe)) f = "probe";
@@ -126,7 +116,7 @@ static const char *results_diff(const struct results *a, const struct results *b
 					    x->peak.polls != y->peak.polls))) f = "peak";
 		else if (memcmp(&x->wall_s, &y->wall_s, sizeof(double))) f = "wall_s (bits)";
 		else if (x->pid != y->pid) f = "pid";
-		else if (!strvec_eq(&x->warnings, &y->warnings)) f = "warnings";
+		else if (!strvec_equal(&x->warnings, &y->warnings)) f = "warnings";
 		else if (!str_eq(x->stderr_tail, y->stderr_tail)) f = "stderr_tail";
 		else if (!str_eq(x->note, y->note)) f = "note";
 		for (int p = 0; !f && p < PHASE_COUNT; p++)
