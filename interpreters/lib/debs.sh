@@ -44,6 +44,80 @@ unpack_debs() { # SUITE DEST PKG...
 	rm -rf "$debs"
 }
 
+# The same for binaries built against a newer C library than this system's
+# (Debian sid's or trixie's, glibc 2.38 and later): that release's libc6 is
+# unpacked with them, every executable is given the root's loader
+# (patchelf --set-interpreter: an absolute path, so the root stays where it
+# was made) and every ELF file a RUNPATH into the root, which the root's
+# loader then follows for the C library and the rest.  Missing libraries are
+# fetched from SUITE as unpack_debs does, found with the root's loader.
+unpack_debs_own_libc() { # SUITE DEST PKG...
+	local suite=$1 dest=$2
+	shift 2
+	local root=$dest/root debs=$dest/debs
+	sys_install patchelf
+	rm -rf "$dest"
+	mkdir -p "$root" "$debs"
+	(cd "$debs" && fetch_debs "$suite" "$@" libc6) ||
+		fail "apt-get download $* libc6 from $suite failed$(archive_hint)"
+	local d
+	for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$root"; done
+	fix_symlinks "$root"
+	local loader
+	loader=$(find "$root" -name 'ld-linux-*.so.*' -type f -print -quit)
+	[[ -n $loader ]] || fail "no loader (ld-linux-*.so.*) in $suite's libc6"
+	local round missing
+	for round in 1 2 3 4; do
+		own_libc_paths "$root" "$loader"
+		missing=$(missing_libs_with "$root" "$loader")
+		[[ -z $missing ]] && break
+		((round < 4)) || fail "libraries still not found: $missing"
+		local pkgs=() so
+		for so in $missing; do pkgs+=("$(soname_package "$so")"); done
+		note "the loader finds no $missing"
+		(cd "$debs" && fetch_debs "$suite" "${pkgs[@]}") ||
+			fail "libraries not found ($missing) and no $suite package ${pkgs[*]}"
+		for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$root"; done
+		fix_symlinks "$root"
+	done
+	local list
+	# shellcheck disable=SC2016
+	list=$(for d in "$debs"/*.deb; do dpkg-deb --showformat='${Package}=${Version}\n' -W "$d"; done | sort | paste -sd' ' -)
+	stamp_add source "Debian $suite $list, with its own C library"
+	rm -rf "$debs"
+}
+
+# Every ELF file of the root: a RUNPATH into the root's lib folders, and
+# for those with a program interpreter, the root's loader.
+own_libc_paths() { # ROOT LOADER
+	local root=$1 loader=$2 f d ours dirs=()
+	for d in "$root/usr/lib" "$root/lib" "$root"/usr/lib/*-linux-* "$root"/lib/*-linux-*; do
+		[[ -d $d && ! -L $d ]] && dirs+=("$d")
+	done
+	while IFS= read -r -d '' f; do
+		is_elf "$f" || continue
+		[[ $f == "$loader" ]] && continue
+		ours=
+		for d in "${dirs[@]}"; do
+			ours+="\$ORIGIN/$(realpath -m --relative-to="$(dirname "$f")" "$d"):"
+		done
+		patchelf --set-rpath "${ours%:}" "$f"
+		if patchelf --print-interpreter "$f" >/dev/null 2>&1; then
+			patchelf --set-interpreter "$loader" "$f"
+		fi
+	done < <(elf_candidates "$root")
+}
+
+# Sonames that some ELF file of the root cannot find through the root's loader.
+missing_libs_with() { # ROOT LOADER
+	local root=$1 loader=$2 f
+	while IFS= read -r -d '' f; do
+		is_elf "$f" || continue
+		[[ $f == "$loader" ]] && continue
+		"$loader" --list "$f" 2>/dev/null | awk '/not found/ { print $1 }'
+	done < <(elf_candidates "$root") | sort -u | tr '\n' ' ' | sed 's/ *$//'
+}
+
 is_elf() {
 	[[ -f $1 && ! -L $1 ]] || return 1
 	[[ $(od -An -tx1 -N4 "$1" 2>/dev/null | tr -d ' \n') == 7f454c46 ]]

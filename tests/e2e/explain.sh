@@ -10,7 +10,9 @@
 #  - on every CPython build found (python3 always; pyenv, provisioned and
 #    Debian builds when there), point3d, slots and largeints at 1M objects:
 #    the allocator figure computed from tracemalloc's requests and the
-#    build's allocator is within 1 byte of the kernel's (free-threaded
+#    build's allocator is within 1 byte of the kernel's, or of the slope
+#    from 100k to 1M where free space left at base makes 1M read low (3.14:
+#    up to 1.7 MB of it) (free-threaded
 #    builds with their collector's 8 bytes per tracked object);
 #    a build without tracemalloc (2.7) derives the requests from the sizes
 #    of what each object owns (2.7's int and float blocks, the extra item of
@@ -117,7 +119,7 @@ pass "deep sizeof on constructed objects of known size (${#builds[@]} CPython bu
 # cannot run are skipped)
 out=$TMP/explain.json
 set +e
-XDG_DATA_HOME=$user_data "$OBJMEM" run -w point3d,slots,largeints -n 1M -r 1 -j 2 -o "$out" -q --no-table \
+XDG_DATA_HOME=$user_data "$OBJMEM" run -w point3d,slots,largeints -n 100k,1M -r 1 -j 2 -o "$out" -q --no-table \
 	>"$TMP/run.out" 2>"$TMP/run.err"
 set -e
 [ -s "$out" ] || { cat "$TMP/run.err"; fail "the run wrote nothing"; }
@@ -127,7 +129,13 @@ import json, sys
 rows = json.load(open(sys.argv[1]))
 doc = json.load(open(sys.argv[2]))
 probes = dict((i["name"], i.get("probe") or {}) for i in doc["interpreters"])
-bad, within, lacking = [], 0, 0
+bad, within, lacking, by_slope = [], 0, 0, []
+delta = dict(((s["interpreter"], s["workload"], s["count"]), (s.get("delta_bytes") or {}).get("median"))
+             for s in doc["summary"])
+def slope(interp, workload):
+    """Bytes per object from 100k to 1M: what start-up's free space does not reach."""
+    a, b = delta.get((interp, workload, 100000)), delta.get((interp, workload, 1000000))
+    return None if a is None or b is None else (b - a) / 900000.0
 for r in rows:
     p = probes.get(r["interpreter"], {})
     impl, alloc = p.get("implementation"), p.get("allocator") or ""
@@ -138,7 +146,15 @@ for r in rows:
         if r["allocator"] is None:
             bad.append("%s: no allocator figure (%s)" % (where, r["lacks"]))
         elif abs(r["residual"]) > 1:
-            bad.append("%s: allocator %.1f, kernel %.1f" % (where, r["allocator"], r["kernel"]))
+            # the 1M figure read low by free space left at base (3.14: up to
+            # 1.7 MB): the slope past it must still be the allocator's figure
+            k = slope(r["interpreter"], r["workload"])
+            if k is None or abs(k - r["allocator"]) > 1:
+                bad.append("%s: allocator %.1f, kernel %.1f, slope 100k-1M %s"
+                           % (where, r["allocator"], r["kernel"], k))
+            else:
+                by_slope.append("%s %.1f (slope %.1f)" % (where, r["residual"], k))
+                within += 1
         else:
             within += 1
     else:
@@ -166,6 +182,8 @@ for v in doc.get("views") or []:
         bad.append("%s: %.1f written after a collection, the kernel %.1f" % (where, op["dirty_collected"], kernel[0]))
 for b in bad:
     print(b)
+if by_slope:
+    print("1M reads low by start-up's free space, the slope is the allocator's: " + "; ".join(by_slope))
 print("within 1 byte: %d CPython rows; PyPy and MicroPython rows, what they lack said: %d"
       % (within, lacking))
 assert within >= 3, "python3's rows are not there"

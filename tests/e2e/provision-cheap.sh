@@ -3,7 +3,9 @@
 # target (PyPy 2.7 from Debian 11: download and unpack, about 30 s) into a
 # temporary prefix, writes a definition whose interpreter runs, leaves it
 # alone on a second run, and reports a failing target without stopping the
-# others.  Skips (77) when the Debian archive is not reachable.
+# others; then CPython 3.14 from Debian unstable, which needs a newer C
+# library than the system's and brings its own.  Skips (77) when the Debian
+# archive is not reachable.
 set -eu
 
 src=${OBJMEM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -95,6 +97,30 @@ grep -q 'FAILED after .*: ' "$tmp/run3.out" || fail "failure reason not printed"
 grep -q "^$target  *up to date " "$tmp/run3.out" || fail "the other target did not go on"
 if [ "$failures" -ne 0 ]; then
 	cat "$tmp/run3.out"
+fi
+
+# 5. A build newer than this system's C library: Debian unstable's CPython
+#    3.14 with sid's own libc6 (download, unpack, patchelf --set-interpreter:
+#    about 10 s). Its interpreter runs from the root, with the root's loader.
+if "$provision" --prefix "$prefix" cpython-3.14 >"$tmp/run4.out" 2>&1; then
+	d314=$prefix/interpreters/cpython-3.14.json
+	exe=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["argv"][0])' "$d314")
+	v=$(env -u LD_LIBRARY_PATH "$exe" -c 'import sys, sysconfig; print(sys.version.split()[0], sys.prefix)' 2>&1) ||
+		fail "cpython-3.14 does not run: $v"
+	case $v in
+	"3.14."*" $prefix/builds/cpython-3.14/root/usr") echo "cpython-3.14 says: $v" ;;
+	*) fail "cpython-3.14: unexpected '$v'" ;;
+	esac
+	interp=$(patchelf --print-interpreter "$exe")
+	case $interp in
+	"$prefix/builds/cpython-3.14/root/"*) ;;
+	*) fail "cpython-3.14 runs with the system's loader ($interp), not its root's" ;;
+	esac
+	grep -q "with its own C library" "$prefix/builds/cpython-3.14/.objmem-stamp" ||
+		fail "the stamp does not say the build has its own C library"
+else
+	cat "$tmp/run4.out"
+	fail "provision cpython-3.14 failed"
 fi
 
 if [ "$failures" -ne 0 ]; then
