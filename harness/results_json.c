@@ -971,6 +971,7 @@ static int read_counts(const char *what, const cJSON *v, const char *path, struc
 	if (!cJSON_IsArray(v))
 		return type_error(what, path, NULL, "an array of counts", v);
 	size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+	free(c->counts);   /* a key given twice: the last one read stands */
 	c->counts = xcalloc(n + 1, sizeof(*c->counts));
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
@@ -1018,6 +1019,7 @@ static int read_field(const char *what, const cJSON *v, const char *path, void *
 	case FIELD_STR:
 		if (!cJSON_IsString(v))
 			return type_error(what, path, NULL, "a string", v);
+		free(*(char **)base);   /* a key given twice: the last one read stands */
 		*(char **)base = xstrdup(v->valuestring);
 		return 0;
 	case FIELD_INT: case FIELD_I64: case FIELD_U64: {
