@@ -6,7 +6,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -750,8 +749,7 @@ enum { FETCH_THREADS = 4 };
 int fetch_results_many(const char *const *sources, size_t n, const struct http_opts *o,
 		       struct results *rs)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t width = cpus < 2 ? 1 : cpus > FETCH_THREADS ? FETCH_THREADS : (size_t)cpus;
+	size_t width = worker_threads(FETCH_THREADS);
 	for (size_t at = 0; at < n; at += width) {
 		struct fetch_job jobs[FETCH_THREADS];
 		pthread_t tid[FETCH_THREADS];

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <pthread.h>
 
 #include "journal.h"
@@ -330,8 +329,7 @@ enum { PARTS_MAX = 4, PER_PART = 2000 };
 
 static size_t parts_for(size_t n)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t k = n / PER_PART, most = cpus < 1 ? 1 : cpus > PARTS_MAX ? PARTS_MAX : (size_t)cpus;
+	size_t k = n / PER_PART, most = worker_threads(PARTS_MAX);
 	return k < 1 ? 1 : k > most ? most : k;
 }
 

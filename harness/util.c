@@ -333,6 +333,13 @@ int read_file(const char *path, size_t max, struct buf *out)
 	return 0;
 }
 
+size_t worker_threads(size_t most)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus < 1 ? 1 : (size_t)cpus;
+	return n > most ? (most ? most : 1) : n;
+}
+
 int write_all(int fd, const char *p, size_t len)
 {
 	while (len) {

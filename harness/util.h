@@ -88,6 +88,9 @@ struct buf *report_capture(struct buf *b);
 /* Text of captured messages (NULL: nothing) said now: into this thread's capture, or stderr. */
 void report_text(const char *text);
 
+/* Threads worth starting for work that splits: the cores online, 1 to most. */
+size_t worker_threads(size_t most);
+
 /* Write all len bytes (retrying short writes and EINTR); 0, or -1 with errno set. */
 int write_all(int fd, const char *p, size_t len);
 /* Read a whole file (at most max bytes) into a NUL-terminated string. */

@@ -12,8 +12,25 @@
 # Download PKG... of SUITE, unpack them into a fresh DEST/root and make the
 # ELF files find the root's libraries.  Adds source= to the stamp.
 unpack_debs() { # SUITE DEST PKG...
-	local suite=$1 dest=$2
-	shift 2
+	unpack_into_root system "$@"
+}
+
+# The same for binaries built against a newer C library than this system's
+# (Debian sid's or trixie's, glibc 2.38 and later): that release's libc6 is
+# unpacked with them, every executable is given the root's loader
+# (patchelf --set-interpreter: an absolute path, so the root stays where it
+# was made) and every ELF file a RUNPATH into the root, which the root's
+# loader then follows for the C library and the rest.
+unpack_debs_own_libc() { # SUITE DEST PKG...
+	unpack_into_root own "$1" "$2" "${@:3}" libc6
+}
+
+# Both: LOADER is "system" (the system's loader finds the root's libraries
+# through RUNPATHs, ldd checks) or "own" (the root's loader, from its libc6).
+# Libraries still missing are fetched from SUITE, up to four rounds.
+unpack_into_root() { # LOADER SUITE DEST PKG...
+	local mode=$1 suite=$2 dest=$3
+	shift 3
 	local root=$dest/root debs=$dest/debs
 	sys_install patchelf
 	rm -rf "$dest"
@@ -23,53 +40,20 @@ unpack_debs() { # SUITE DEST PKG...
 	local d
 	for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$root"; done
 	fix_symlinks "$root"
+	local loader=
+	if [[ $mode == own ]]; then
+		loader=$(find "$root" -name 'ld-linux-*.so.*' -type f -print -quit)
+		[[ -n $loader ]] || fail "no loader (ld-linux-*.so.*) in $suite's libc6"
+	fi
 	local round missing
 	for round in 1 2 3 4; do
-		set_runpaths "$root"
-		missing=$(missing_libs "$root")
-		[[ -z $missing ]] && break
-		((round < 4)) || fail "libraries still not found: $missing"
-		local pkgs=() so
-		for so in $missing; do pkgs+=("$(soname_package "$so")"); done
-		note "ldd finds no $missing"
-		(cd "$debs" && fetch_debs "$suite" "${pkgs[@]}") ||
-			fail "libraries not found ($missing) and no $suite package ${pkgs[*]}"
-		for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$root"; done
-		fix_symlinks "$root"
-	done
-	local list
-	# shellcheck disable=SC2016
-	list=$(for d in "$debs"/*.deb; do dpkg-deb --showformat='${Package}=${Version}\n' -W "$d"; done | sort | paste -sd' ' -)
-	stamp_add source "Debian $suite $list"
-	rm -rf "$debs"
-}
-
-# The same for binaries built against a newer C library than this system's
-# (Debian sid's or trixie's, glibc 2.38 and later): that release's libc6 is
-# unpacked with them, every executable is given the root's loader
-# (patchelf --set-interpreter: an absolute path, so the root stays where it
-# was made) and every ELF file a RUNPATH into the root, which the root's
-# loader then follows for the C library and the rest.  Missing libraries are
-# fetched from SUITE as unpack_debs does, found with the root's loader.
-unpack_debs_own_libc() { # SUITE DEST PKG...
-	local suite=$1 dest=$2
-	shift 2
-	local root=$dest/root debs=$dest/debs
-	sys_install patchelf
-	rm -rf "$dest"
-	mkdir -p "$root" "$debs"
-	(cd "$debs" && fetch_debs "$suite" "$@" libc6) ||
-		fail "apt-get download $* libc6 from $suite failed$(archive_hint)"
-	local d
-	for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$root"; done
-	fix_symlinks "$root"
-	local loader
-	loader=$(find "$root" -name 'ld-linux-*.so.*' -type f -print -quit)
-	[[ -n $loader ]] || fail "no loader (ld-linux-*.so.*) in $suite's libc6"
-	local round missing
-	for round in 1 2 3 4; do
-		own_libc_paths "$root" "$loader"
-		missing=$(missing_libs_with "$root" "$loader")
+		if [[ $mode == own ]]; then
+			own_libc_paths "$root" "$loader"
+			missing=$(missing_libs_with "$root" "$loader")
+		else
+			set_runpaths "$root"
+			missing=$(missing_libs "$root")
+		fi
 		[[ -z $missing ]] && break
 		((round < 4)) || fail "libraries still not found: $missing"
 		local pkgs=() so
@@ -83,7 +67,7 @@ unpack_debs_own_libc() { # SUITE DEST PKG...
 	local list
 	# shellcheck disable=SC2016
 	list=$(for d in "$debs"/*.deb; do dpkg-deb --showformat='${Package}=${Version}\n' -W "$d"; done | sort | paste -sd' ' -)
-	stamp_add source "Debian $suite $list, with its own C library"
+	stamp_add source "Debian $suite $list${loader:+, with its own C library}"
 	rm -rf "$debs"
 }
 

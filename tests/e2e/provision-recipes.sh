@@ -150,8 +150,9 @@ pass "$what changes the identities of the CPython builds only"
 restore
 what="changing set_runpaths in lib/debs.sh (called by unpack_debs)"
 sed -i 's/^\(set_runpaths() {.*\)$/\1\n\tnote "one more step"/' "$TMP/interp/lib/debs.sh"
-changed pypy2.7-bullseye pypy3.7-bullseye
-pass "$what changes the identities of the unpacked PyPys only"
+# unpack_debs and unpack_debs_own_libc share unpack_into_root, which calls it
+changed pypy2.7-bullseye pypy3.7-bullseye cpython-3.14 cpython-3.14-dbg
+pass "$what changes the identities of the unpacked builds only"
 restore
 what="changing fetch_source in lib/fetch.sh (fetching, not building)"
 sed -i 's/^\(fetch_source() {.*\)$/\1\n\tnote "one more step"/' "$TMP/interp/lib/fetch.sh"
