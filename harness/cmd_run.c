@@ -34,7 +34,9 @@ static const char run_usage[] =
 	"                           commas (default: every definition and every python found)\n"
 	"  -w, --workload NAME      workloads to run, repeat or commas (default: all)\n"
 	"  -n, --counts LIST        object counts, k/M/G suffixes (default 10k,100k,1M)\n"
-	"  -r, --repeat N           repetitions of each cell, fresh process each (default 3)\n"
+	"  -r, --repeat N|auto      repetitions of each cell, a fresh process each; auto:\n"
+	"                           2, then one more at a time up to 5 until two agree\n"
+	"                           within one page (default auto; quick: 1)\n"
 	"  -j, --jobs N             cells at once (default: number of CPUs)\n"
 	"  -o, --output FILE        results file (default results/latest.json)\n"
 	"  -p, --preset NAME        default (9 object workloads, 10k to 1M) |\n"
@@ -109,16 +111,18 @@ static const struct option run_options[] = {
 struct preset {
 	const char *name;
 	const char *counts;
-	int repeat;
+	int repeat;            /* REPEAT_AUTO: adaptive (-r auto) */
 	const char *workloads; /* NULL: all */
 };
 
+#define REPEAT_AUTO (-1)
+
 static const struct preset presets[] = {
-	{ "default", "10k,100k,1M", 3, "point3d,slots,namedtuple,record,largeints,tuple,dict,"
+	{ "default", "10k,100k,1M", REPEAT_AUTO, "point3d,slots,namedtuple,record,largeints,tuple,dict,"
 	  "dataclass,dataclass-slots" },
-	{ "versions", "100,1k,10k,100k,1M,10M", 3, "point3d,slots,namedtuple,record,largeints" },
+	{ "versions", "100,1k,10k,100k,1M,10M", REPEAT_AUTO, "point3d,slots,namedtuple,record,largeints" },
 	{ "quick", "1k,10k", 1, "point3d,slots" },
-	{ "tries", "10k,100k,1M", 3, "trie-dict,trie-slots,trie-mapped" },
+	{ "tries", "10k,100k,1M", REPEAT_AUTO, "trie-dict,trie-slots,trie-mapped" },
 };
 static const char *const preset_names[] = { "default", "versions", "quick", "tries", NULL };
 
@@ -184,10 +188,18 @@ static int run_option(struct cli *c, int opt, void *arg)
 		a->matrix_given = 1;
 		return cli_counts(c, &cfg->counts, &cfg->n_counts);
 	case 'r':
-		if (cli_long(c, 1, 1000, &v))
-			return 2;
-		cfg->repeat = (int)v;
 		a->matrix_given = 1;
+		if (!strcmp(c->arg, "auto")) {
+			config_set_adaptive(cfg);
+			return 0;
+		}
+		if (parse_int_range(c->arg, 1, 1000, &v))
+			return cli_error(c, "--repeat takes a whole number from 1 to 1000, or auto, "
+					 "not '%s'", c->arg);
+		cfg->repeat = (int)v;
+		cfg->repeat_min = 0;
+		free(cfg->repeat_rule);
+		cfg->repeat_rule = NULL;
 		return 0;
 	case 'j':
 		if (cli_long(c, 1, 256, &v))
@@ -243,7 +255,9 @@ static void apply_preset(struct run_args *a, int argc, char **argv)
 	const char *why;
 	if (!cfg->n_counts && parse_count_list(p->counts, &cfg->counts, &cfg->n_counts, &why))
 		BUG("preset '%s' has bad counts: %s", p->name, why);
-	if (!cfg->repeat)
+	if (!cfg->repeat && p->repeat == REPEAT_AUTO)
+		config_set_adaptive(cfg);
+	else if (!cfg->repeat)
 		cfg->repeat = p->repeat;
 	if (!cfg->workloads.n && p->workloads) {
 		char *list = xstrdup(p->workloads), *save = NULL;
@@ -399,6 +413,9 @@ static void recorded_matrix(struct config *cfg, const struct config *rec)
 	memcpy(cfg->counts, rec->counts, rec->n_counts * sizeof(*cfg->counts));
 	cfg->n_counts = rec->n_counts;
 	cfg->repeat = rec->repeat > 0 ? rec->repeat : cfg->repeat;
+	cfg->repeat_min = rec->repeat > 0 ? rec->repeat_min : cfg->repeat_min;
+	free(cfg->repeat_rule);
+	cfg->repeat_rule = rec->repeat > 0 && rec->repeat_rule ? xstrdup(rec->repeat_rule) : NULL;
 	free(cfg->preset);
 	cfg->preset = rec->preset ? xstrdup(rec->preset) : NULL;
 }
@@ -460,6 +477,26 @@ static int merge_interps(struct results *into, struct results *fresh, const char
 }
 
 /*
+ * A resume without -i selects the builds the file records: a definition by
+ * its name, one found by path by the executable it ran (a shim or a
+ * command on PATH may start another build now). One that is gone is left
+ * out; merge_interps says so.
+ */
+static void recorded_builds(const struct catalog *cat, const struct results *r,
+			    struct strvec *out)
+{
+	for (size_t i = 0; i < r->n_interps; i++) {
+		const struct interp *in = &r->interps[i];
+		if (catalog_def(cat, in->name))
+			strvec_push(out, in->name);
+		else if (in->origin && (!strcmp(in->origin, "path") || !strcmp(in->origin, "PATH") ||
+					!strcmp(in->origin, "pyenv")) &&
+			 in->argv.n && !access(in->argv.v[0], X_OK))
+			strvec_push(out, in->argv.v[0]);
+	}
+}
+
+/*
  * The document to run into: the file (--resume) or a new one, with the
  * interpreters selected now; run gets the names to run. 0 or -1 (said).
  */
@@ -473,6 +510,12 @@ static int open_results(const struct catalog *cat, struct run_args *a, struct re
 			     "--resume", a->output);
 	if (resuming && !a->matrix_given)
 		recorded_matrix(&a->cfg, &r->config);
+	for (size_t i = 0; resuming && !a->matrix_given && i < a->cfg.workloads.n; i++)
+		if (!catalog_workload(cat, a->cfg.workloads.v[i]))
+			return error("cannot resume '%s': its workload '%s' is not one objmem knows "
+				     "(a workload file, or one removed since); give the matrix again "
+				     "with --resume (-w FILE.py,... -n ... -r ...)", a->output,
+				     a->cfg.workloads.v[i]);
 	/* cells measured with other parameters are not the same cells */
 	if (resuming && !a->cfg.params.n)
 		strvec_copy(&a->cfg.params, &r->config.params);
@@ -483,11 +526,16 @@ static int open_results(const struct catalog *cat, struct run_args *a, struct re
 	struct strvec keep = STRVEC_INIT;
 	for (size_t i = 0; resuming && !a->names.n && i < r->n_interps; i++)
 		strvec_push(&keep, r->interps[i].name);
+	struct strvec recorded = STRVEC_INIT;
+	if (resuming && !a->names.n)
+		recorded_builds(cat, r, &recorded);
 	struct results fresh;
 	results_init(&fresh);
 	/* warnings (duplicate builds) are shown even with --quiet */
-	struct select_opts so = { &a->names, a->preset == 1, 0, a->cfg.timeout_s };
-	int rc = select_interpreters(cat, &so, &fresh);
+	struct select_opts so = { resuming && !a->names.n ? &recorded : &a->names,
+				  a->preset == 1, 0, a->cfg.timeout_s };
+	int rc = resuming && !a->names.n && !recorded.n ? 0 : select_interpreters(cat, &so, &fresh);
+	strvec_clear(&recorded);
 	if (!rc)
 		rc = merge_interps(r, &fresh, a->output, resuming && !a->names.n ? &keep : NULL, run);
 	results_release(&fresh);
@@ -529,12 +577,18 @@ static int announce(const struct results *r, const struct strvec *run, const str
 	if (!usable && !broken)
 		return error("no interpreter can run: install python3, or name one with -i PATH; "
 			     "'%s' was left as it was", a->output);
+	char reps[64];
+	if (r->config.repeat_min > 0)
+		snprintf(reps, sizeof(reps), "%d to %d repetitions (auto)", r->config.repeat_min,
+			 r->config.repeat);
+	else
+		snprintf(reps, sizeof(reps), "%d repetition(s)", r->config.repeat);
 	if (!a->quiet)
-		fprintf(stderr, "objmem: %zu interpreter(s)%s, %zu workload(s), %zu count(s), %d "
-			"repetition(s), %d job(s) -> %s\npreparing workloads (building the record "
-			"extension where it can be built)...\n", usable,
+		fprintf(stderr, "objmem: %zu interpreter(s)%s, %zu workload(s), %zu count(s), %s, "
+			"%d job(s) -> %s\npreparing workloads (building the record extension where "
+			"it can be built)...\n", usable,
 			broken ? " and the named ones that cannot run" : "", r->config.workloads.n,
-			r->config.n_counts, r->config.repeat, r->config.jobs, a->output);
+			r->config.n_counts, reps, r->config.jobs, a->output);
 	return 0;
 }
 
@@ -569,7 +623,7 @@ static int measure(const struct catalog *cat, struct results *r, const struct st
 	int rc = 0;
 	if (run_rc < 0) {
 		rc = 2;
-	} else if (!out.wrote) {
+	} else if (!out.wrote && !(run_rc == 0 && out.total == 0 && a->resume)) {
 		fprintf(stderr, "no cell got a result: '%s' was left as it was\n", a->output);
 		rc = run_rc == 1 ? 130 : 2;
 	} else if (run_rc == 1) {
@@ -586,6 +640,13 @@ static int measure(const struct catalog *cat, struct results *r, const struct st
 		}
 		if (failed)
 			say_failed(r, a->output, failed);
+		if (!out.total)   /* a resume of a whole file: nothing to run, nothing written */
+			fprintf(stderr, "nothing to run: '%s' holds every cell of its matrix\n",
+				a->output);
+		if (!a->quiet && out.settled)
+			fprintf(stderr, "%zu repetition%s not run: %s agreed (-r auto)\n", out.settled,
+				out.settled == 1 ? " was" : "s were",
+				out.settled == 1 ? "its row's first ones" : "their rows' first ones");
 		if (!a->quiet)
 			fprintf(stderr, "wrote '%s' (%zu cells, %zu failed)\n", a->output, r->n_cells,
 				failed);

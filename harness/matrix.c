@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "journal.h"
@@ -132,11 +133,14 @@ static int store_end(struct store *st, struct results *r)
 
 /* ------------------------------------------------------------- the pool */
 
+enum task_state { TASK_QUEUED, TASK_RUNNING, TASK_DONE };
+
 struct task {
 	const struct interp *in;
 	const char *workload;
 	uint64_t count;
 	int repeat;
+	enum task_state state;
 };
 
 struct pool {
@@ -144,11 +148,14 @@ struct pool {
 	const struct matrix_opts *o;
 	struct results *r;
 	struct task *tasks;
-	size_t n_tasks, alloc_tasks, next, done, failed_named;
+	size_t n_tasks, alloc_tasks;
+	size_t next;       /* tasks before it are running or done */
+	size_t done, failed_named, settled;
 	int write_failed;
 	struct store store;
 	struct progress *prog;
 	pthread_mutex_t lock;
+	pthread_cond_t changed;   /* a task ended: a waiting one may be ready */
 };
 
 static double task_weight(const struct task *t)
@@ -230,19 +237,95 @@ static void run_task(struct pool *p, const struct task *t)
 	progress_done(p->prog, label, cell_status_name(st), detail);
 }
 
+static int same_row(const struct task *a, const struct task *b)
+{
+	return a->in == b->in && a->workload == b->workload && a->count == b->count;
+}
+
+/*
+ * Whether task i may start (1), must wait for its row's earlier cells (0),
+ * or is not needed (-1: adaptive repetitions, and the row's cells so far
+ * settle it). A row's tasks are next to each other, in repeat order.
+ * Called with the lock held.
+ */
+static int task_ready(struct pool *p, size_t i)
+{
+	const struct config *rec = p->o->cell.rec;
+	const struct task *t = &p->tasks[i];
+	if (rec->repeat_min < 1 || t->repeat <= rec->repeat_min)
+		return 1;
+	for (size_t j = i; j-- > 0 && same_row(&p->tasks[j], t);)
+		if (p->tasks[j].state != TASK_DONE)
+			return 0;
+	const struct cell *row[1024];
+	size_t n = 0;
+	for (int rep = 1; rep < t->repeat && n < ARRAY_SIZE(row); rep++) {
+		const struct cell *c = results_find_cell(p->r, t->in->name, t->workload, t->count,
+							 rep);
+		if (c)
+			row[n++] = c;
+	}
+	return row_settled(row, n, p->r->machine.page_size) ? -1 : 1;
+}
+
+/* The next task to start, or NULL: none left (*wait 0) or none ready yet (*wait 1). */
+static struct task *next_task(struct pool *p, int *wait)
+{
+	*wait = 0;
+	while (p->next < p->n_tasks && p->tasks[p->next].state != TASK_QUEUED)
+		p->next++;
+	for (size_t i = p->next; i < p->n_tasks; i++) {
+		struct task *t = &p->tasks[i];
+		if (t->state != TASK_QUEUED)
+			continue;
+		int ready = task_ready(p, i);
+		if (ready > 0)
+			return t;
+		if (!ready) {
+			*wait = 1;
+			continue;
+		}
+		/* settled: this repetition is not run, the row's estimate shrinks */
+		char group[256];
+		task_group(t, group, sizeof(group));
+		progress_unplan(p->prog, group);
+		t->state = TASK_DONE;
+		p->settled++;
+	}
+	return NULL;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		if (runner_stop_signal || p->write_failed || p->next >= p->n_tasks) {
-			pthread_mutex_unlock(&p->lock);
-			return NULL;
+		if (runner_stop_signal || p->write_failed)
+			break;
+		int wait;
+		struct task *t = next_task(p, &wait);
+		if (!t && !wait)
+			break;
+		if (!t) {
+			/* bounded, so that a signal is seen even if no task ends */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 200000000L;
+			if (until.tv_nsec >= 1000000000L)
+				until.tv_sec++, until.tv_nsec -= 1000000000L;
+			pthread_cond_timedwait(&p->changed, &p->lock, &until);
+			continue;
 		}
-		const struct task *t = &p->tasks[p->next++];
+		t->state = TASK_RUNNING;
 		pthread_mutex_unlock(&p->lock);
 		run_task(p, t);
+		pthread_mutex_lock(&p->lock);
+		t->state = TASK_DONE;
+		pthread_cond_broadcast(&p->changed);
 	}
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
 }
 
 /* ------------------------------------------------------------ the tasks */
@@ -279,30 +362,42 @@ static size_t all_tasks(struct pool *p, struct task **out)
 						continue;
 					xgrow((void **)out, sizeof(**out), n + 1, &alloc);
 					(*out)[n++] = (struct task){ in, rec->workloads.v[wi],
-								     rec->counts[ci], rep };
+								     rec->counts[ci], rep, TASK_QUEUED };
 				}
 	return n;
 }
 
-/* This shard's cells that need running, in the matrix's order. */
+/*
+ * This shard's cells that need running, in the matrix's order. With
+ * adaptive repetitions whole rows are dealt to the shards (a row's later
+ * repetitions depend on its first ones), keyed by repeat 0.
+ */
 static void plan(struct pool *p)
 {
 	const struct config *rec = p->o->cell.rec;
 	struct task *all = NULL;
-	size_t n = all_tasks(p, &all);
+	size_t n = all_tasks(p, &all), n_keys = 0;
 	struct matrix_cell *cells = xcalloc(n + 1, sizeof(*cells));
+	size_t *key_of = xcalloc(n + 1, sizeof(*key_of));
 	int *shard = xcalloc(n + 1, sizeof(*shard));
-	for (size_t i = 0; i < n; i++)
-		cells[i] = (struct matrix_cell){ all[i].in->name, all[i].workload, all[i].count,
-						 all[i].repeat };
-	matrix_shards(cells, n, rec->shard_n, shard);
 	for (size_t i = 0; i < n; i++) {
-		if ((rec->shard_n > 1 && shard[i] != rec->shard_k) || !needs_running(p->r, &all[i]))
+		int whole_row = rec->repeat_min > 0;
+		if (!whole_row || !i || !same_row(&all[i - 1], &all[i]))
+			cells[n_keys++] = (struct matrix_cell){ all[i].in->name, all[i].workload,
+								all[i].count,
+								whole_row ? 0 : all[i].repeat };
+		key_of[i] = n_keys - 1;
+	}
+	matrix_shards(cells, n_keys, rec->shard_n, shard);
+	for (size_t i = 0; i < n; i++) {
+		if ((rec->shard_n > 1 && shard[key_of[i]] != rec->shard_k) ||
+		    !needs_running(p->r, &all[i]))
 			continue;
 		xgrow((void **)&p->tasks, sizeof(*p->tasks), p->n_tasks + 1, &p->alloc_tasks);
 		p->tasks[p->n_tasks++] = all[i];
 	}
 	free(shard);
+	free(key_of);
 	free(cells);
 	free(all);
 }
@@ -340,6 +435,7 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	p.store.resume = o->resume;
 	p.store.journal.fd = -1;
 	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
 	plan(&p);
 	int jobs = o->cell.rec->jobs < 1 ? 1 : o->cell.rec->jobs;
 	p.prog = progress_new(jobs, o->cell.quiet);
@@ -352,11 +448,13 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	progress_free(p.prog);
 	int end_failed = !p.write_failed && store_end(&p.store, r);
 	out->done = p.done;
-	out->total = p.n_tasks;
+	out->total = p.n_tasks - p.settled;
 	out->failed_named = p.failed_named;
 	out->wrote = p.store.began && !p.write_failed && !end_failed;
 	out->prev = p.store.prev;
 	free(p.tasks);
+	out->settled = p.settled;
+	pthread_cond_destroy(&p.changed);
 	pthread_mutex_destroy(&p.lock);
 	if (p.write_failed || end_failed)
 		return -1;

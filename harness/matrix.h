@@ -33,6 +33,8 @@ struct matrix_opts {
 struct matrix_outcome {
 	size_t done, total;          /* cells that got a result, of those queued */
 	size_t failed_named;         /* failed because a named build cannot run */
+	size_t settled;              /* repetitions not run: their row was settled
+					(adaptive repetitions) */
 	int wrote;                   /* the results file was written */
 	char *prev;                  /* where the replaced file was kept, or NULL */
 };

@@ -252,6 +252,12 @@ static void merge_more(struct merge *m, const struct results *src, const char *n
 			strvec_push(&out->config.workloads, src->config.workloads.v[i]);
 	if (src->config.repeat > out->config.repeat)
 		out->config.repeat = src->config.repeat;
+	if (src->config.repeat_min != out->config.repeat_min) {
+		/* fixed and adaptive inputs, or other rules: no one rule holds */
+		out->config.repeat_min = 0;
+		free(out->config.repeat_rule);
+		out->config.repeat_rule = NULL;
+	}
 }
 
 static void merge_top(struct merge *m, const struct results *src, const char *name)
@@ -288,6 +294,7 @@ static void record_input(struct merge *m, const struct results *src, const char 
 		memcpy(in->counts, c->counts, c->n_counts * sizeof(*in->counts));
 	in->n_counts = c->n_counts;
 	in->repeat = c->repeat;
+	in->repeat_min = c->repeat_min;
 	for (size_t i = 0; i < src->n_interps; i++) {
 		const struct interp *it = &src->interps[i];
 		if (it->skip_reason)
@@ -455,9 +462,16 @@ static char *other_matrix(const struct merge_input *ref, const struct merge_inpu
 		x = counts_text(in), y = counts_text(ref);
 		why = xasprintf("'%s' is a shard of another matrix: its counts are %s, those of "
 				"'%s' %s; %s", in->name, x, ref->name, y, fix);
-	} else if (in->repeat != ref->repeat) {
+	} else if (in->repeat != ref->repeat || in->repeat_min != ref->repeat_min) {
 		why = xasprintf("'%s' is a shard of another matrix: it has %d repetitions, '%s' %d; "
 				"%s", in->name, in->repeat, ref->name, ref->repeat, fix);
+		if (in->repeat == ref->repeat) {   /* the same most, one of them adaptive */
+			free(why);
+			why = xasprintf("'%s' is a shard of another matrix: it was run with %s "
+					"repetitions, '%s' with %s; %s", in->name,
+					in->repeat_min ? "adaptive" : "fixed", ref->name,
+					ref->repeat_min ? "adaptive" : "fixed", fix);
+		}
 	}
 	free(x);
 	free(y);
@@ -545,7 +559,10 @@ static void check_cells(const struct merge *m, const struct merge_input *ref,
 	for (size_t i = 0; i < interps->n; i++)
 		for (size_t w = 0; w < ref->workloads.n; w++)
 			for (size_t c = 0; c < ref->n_counts; c++)
-				for (int r = 1; r <= ref->repeat; r++) {
+				/* adaptive: the first repeat_min of a row; later ones
+				   run only while they disagree */
+				for (int r = 1; r <= (ref->repeat_min > 0 ? ref->repeat_min
+									    : ref->repeat); r++) {
 					const struct cell *have = results_find_cell(
 						&m->out, interps->v[i], ref->workloads.v[w],
 						ref->counts[c], r);

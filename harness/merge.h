@@ -35,7 +35,7 @@ struct merge_input {
 	struct strvec workloads;
 	uint64_t *counts;
 	size_t n_counts;
-	int repeat;
+	int repeat, repeat_min;      /* repeat_min > 0: adaptive, at least that many */
 	struct strvec runnable;      /* interpreters it lists and could run */
 	struct strvec skipped;       /* "NAME: why" of those it could not */
 };

@@ -375,7 +375,10 @@ static void hbars_job(struct job *j, const struct plot_opts *o, const struct plo
 /* "median of 3 runs, bars: min..max" as the run was made. */
 static void runs_text(const struct results *r, char *out, size_t n)
 {
-	if (r->config.repeat > 1)
+	if (r->config.repeat_min > 0)
+		snprintf(out, n, "median of %d to %d runs (until two agreed), bars: min..max",
+			 r->config.repeat_min, r->config.repeat);
+	else if (r->config.repeat > 1)
 		snprintf(out, n, "median of %d runs, bars: min..max", r->config.repeat);
 	else if (r->config.repeat == 1)
 		snprintf(out, n, "one run each");
@@ -488,7 +491,7 @@ static void versions_job(const struct results *r, const struct grid *g, uint64_t
 			 const struct slice *sl, struct job *j)
 {
 	const char *only = sl->only;
-	char cnt[32], runs[64];
+	char cnt[32], runs[96];
 	format_count(count, cnt, sizeof(cnt));
 	runs_text(r, runs, sizeof(runs));
 	struct plot_hbars h;

@@ -77,6 +77,19 @@ void progress_plan(struct progress *p, const char *group, double weight)
 	pthread_mutex_unlock(&p->lock);
 }
 
+void progress_unplan(struct progress *p, const char *group)
+{
+	if (!p)
+		return;
+	size_t g;
+	pthread_mutex_lock(&p->lock);
+	if (keymap_gets(&p->index, group, &g) && p->groups[g].pending) {
+		p->groups[g].pending--;
+		p->total--;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* Seconds one cell of group g is expected to take; < 0 when nothing tells yet. */
 static double expected(const struct progress *p, size_t g)
 {

@@ -28,6 +28,8 @@ struct progress;
 struct progress *progress_new(int jobs, int quiet);
 /* One more cell to run, of group (e.g. "cpython-3.12.1 1M"), weighing weight. */
 void progress_plan(struct progress *p, const char *group, double weight);
+/* A planned cell of group that will not run after all (its row is settled). */
+void progress_unplan(struct progress *p, const char *group);
 /* A cell started (label like "cpython-3.12.1 slots 1M #2"). */
 void progress_start(struct progress *p, const char *label, const char *group);
 /* A cell ended with this status word and detail ("64.0 B/obj", a reason). */

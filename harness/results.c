@@ -69,6 +69,8 @@ const size_t n_machine_fields = ARRAY_SIZE(machine_fields);
 const struct field_desc config_fields[] = {
 	{ "counts", FIELD_COUNTS, C(counts), 0, "object counts" },
 	{ "repeat", FIELD_INT, C(repeat), 0, "repetitions" },
+	{ "repeat_min", FIELD_INT, C(repeat_min), 0, "adaptive repetitions (at least)" },
+	{ "repeat_rule", FIELD_STR, C(repeat_rule), 0, "adaptive repetitions (the rule)" },
 	{ "jobs", FIELD_INT, C(jobs), 0, "cells at once" },
 	{ "workloads", FIELD_STRVEC, C(workloads), 0, "workloads" },
 	{ "preset", FIELD_STR, C(preset), 0, "preset" },
@@ -197,6 +199,7 @@ void config_release(struct config *c)
 	strvec_clear(&c->command);
 	strvec_clear(&c->params);
 	free(c->preset);
+	free(c->repeat_rule);
 	free(c->malloc_arena_max);
 	free(c->memory_source);
 	free(c->memory_limit);
@@ -219,6 +222,7 @@ void config_copy(struct config *dst, const struct config *src)
 	strvec_copy(&dst->command, &src->command);
 	strvec_copy(&dst->params, &src->params);
 	dst->preset = dup_or_null(src->preset);
+	dst->repeat_rule = dup_or_null(src->repeat_rule);
 	dst->malloc_arena_max = dup_or_null(src->malloc_arena_max);
 	dst->memory_source = dup_or_null(src->memory_source);
 	dst->memory_limit = dup_or_null(src->memory_limit);
@@ -532,6 +536,36 @@ void interp_copy(struct interp *dst, const struct interp *src)
 	strvec_copy(&dst->env, &src->env);
 	strvec_copy(&dst->tags, &src->tags);
 	dst->probe = src->probe ? cJSON_Duplicate(src->probe, 1) : NULL;
+}
+
+void config_set_adaptive(struct config *c)
+{
+	c->repeat = REPEAT_AUTO_MAX;
+	c->repeat_min = REPEAT_AUTO_MIN;
+	free(c->repeat_rule);
+	c->repeat_rule = xasprintf("%d repetitions, then one more at a time up to %d until two "
+				   "ok ones grew by the same bytes within one page",
+				   REPEAT_AUTO_MIN, REPEAT_AUTO_MAX);
+}
+
+/* What an ok cell's owned memory grew by from base to full, in bytes; 0 when none. */
+static int cell_growth(const struct cell *c, int64_t *out)
+{
+	if (c->status != CELL_OK || !c->samples[PHASE_BASE].valid || !c->samples[PHASE_FULL].valid)
+		return 0;
+	*out = (int64_t)mem_sample_owned(&c->samples[PHASE_FULL]) -
+	       (int64_t)mem_sample_owned(&c->samples[PHASE_BASE]);
+	return 1;
+}
+
+int row_settled(const struct cell *const *cells, size_t n, int64_t page_size)
+{
+	int64_t page = page_size > 0 ? page_size : 4096, a, b;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; cell_growth(cells[i], &a) && j < n; j++)
+			if (cell_growth(cells[j], &b) && (a > b ? a - b : b - a) <= page)
+				return 1;
+	return 0;
 }
 
 int cell_bytes_per_object(const struct cell *c, double *out)

@@ -118,7 +118,11 @@ struct config {
 	int present;         /* the document has a config object */
 	uint64_t *counts;    /* ascending, every count the file holds a cell of */
 	size_t n_counts;
-	int repeat, jobs;    /* 0: not recorded */
+	int repeat, jobs;    /* 0: not recorded; adaptive: repeat is the most run */
+	int repeat_min;      /* adaptive repetitions (-r auto): at least this many of
+				each row, more only until two agree (repeat_rule);
+				0: every row runs repeat times */
+	char *repeat_rule;   /* the adaptive rule, in words; NULL: fixed */
 	struct strvec workloads;
 	char *preset;
 	double timeout_s, poll_s;   /* 0: not recorded */
@@ -219,6 +223,21 @@ void config_copy(struct config *dst, const struct config *src);
  * see struct mem_sample.
  */
 int cell_bytes_per_object(const struct cell *c, double *out);
+
+/*
+ * Adaptive repetitions (run -r auto): a row (interpreter, workload, count)
+ * runs REPEAT_AUTO_MIN cells, then one more at a time, up to
+ * REPEAT_AUTO_MAX, until two of its ok cells agree: their owned memory grew
+ * by the same bytes within one page (one page over the count in bytes per
+ * object), so the row's median lies within that page of both.
+ * config_set_adaptive records the rule in c (repeat, repeat_min,
+ * repeat_rule); row_settled says whether the n cells of a row (any status)
+ * settle it on a machine of this page size.
+ */
+#define REPEAT_AUTO_MIN 2
+#define REPEAT_AUTO_MAX 5
+void config_set_adaptive(struct config *c);
+int row_settled(const struct cell *const *cells, size_t n, int64_t page_size);
 
 /*
  * The fields of the machine and the configuration, described once: their

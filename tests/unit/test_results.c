@@ -959,6 +959,67 @@ static void test_summary_ignored(void)
 	results_release(&r);
 }
 
+/*
+ * Adaptive repetitions: which rows two of their cells settle. A cell is
+ * its growth from base to full in bytes (base owns 1 MB), -1 for a failed
+ * cell; pages of 4096 bytes.
+ */
+static const struct settle_case {
+	const char *what;
+	int64_t grown[6];
+	size_t n;
+	int settled;
+} settle_cases[] = {
+	{ "two the same", { 400000, 400000 }, 2, 1 },
+	{ "a page apart", { 400000, 404096 }, 2, 1 },
+	{ "a page and a byte apart", { 400000, 404097 }, 2, 0 },
+	{ "one cell", { 400000 }, 1, 0 },
+	{ "none", { 0 }, 0, 0 },
+	{ "the third agrees with the first", { 400000, 420000, 401000 }, 3, 1 },
+	{ "three far apart", { 400000, 420000, 440000 }, 3, 0 },
+	{ "a failed cell does not agree", { -1, 400000, -1 }, 3, 0 },
+	{ "two ok among failed ones", { -1, 400000, -1, 403000 }, 4, 1 },
+	{ "shrinking rows agree too", { -8192, -8192 }, 2, 1 },
+};
+
+static void test_row_settled(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(settle_cases); i++) {
+		const struct settle_case *k = &settle_cases[i];
+		struct cell cells[6];
+		const struct cell *row[6];
+		for (size_t j = 0; j < k->n; j++) {
+			cell_init(&cells[j]);
+			cells[j].count = 10000;
+			cells[j].status = k->grown[j] == -1 ? CELL_FAILED : CELL_OK;
+			cells[j].samples[PHASE_BASE] = (struct mem_sample){ .valid = 1, .uss = 1 << 20 };
+			cells[j].samples[PHASE_FULL] = (struct mem_sample){
+				.valid = 1, .uss = (uint64_t)((1 << 20) + k->grown[j]) };
+			row[j] = &cells[j];
+		}
+		int got = row_settled(row, k->n, 4096);
+		if (got != k->settled)
+			fprintf(stderr, "\n  %s: settled %d, expected %d", k->what, got, k->settled);
+		CU_ASSERT_EQUAL(got, k->settled);
+	}
+}
+
+static void test_config_adaptive(void)
+{
+	struct config c;
+	config_init(&c);
+	config_set_adaptive(&c);
+	CU_ASSERT_EQUAL(c.repeat, REPEAT_AUTO_MAX);
+	CU_ASSERT_EQUAL(c.repeat_min, REPEAT_AUTO_MIN);
+	CU_ASSERT_PTR_NOT_NULL(c.repeat_rule);
+	struct config copy;
+	config_copy(&copy, &c);
+	CU_ASSERT_STRING_EQUAL(copy.repeat_rule, c.repeat_rule);
+	CU_ASSERT_PTR_NOT_EQUAL(copy.repeat_rule, c.repeat_rule);
+	config_release(&copy);
+	config_release(&c);
+}
+
 static const struct unit_test write_tests[] = {
 	{ "cJSON number printing", test_cjson_number_printing },
 	{ "written text: exact numbers, escapes", test_write_text },
@@ -982,9 +1043,15 @@ static const struct unit_test read_tests[] = {
 	{ "summary and fits ignored on reading", test_summary_ignored },
 };
 
+static const struct unit_test repeat_tests[] = {
+	{ "row_settled: two cells within a page", test_row_settled },
+	{ "config_set_adaptive", test_config_adaptive },
+};
+
 static const struct unit_suite suites[] = {
 	UNIT_SUITE("results write", write_tests),
 	UNIT_SUITE("results read", read_tests),
+	UNIT_SUITE("adaptive repetitions", repeat_tests),
 };
 
 int main(int argc, char **argv)
