@@ -51,30 +51,35 @@ def main():
     ap.add_argument("interpreters", nargs="+")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        print("%-22s %6s %6s %9s %9s %6s %12s %9s" % (
-            "interpreter", "cells3", "cellsA", "r3 s", "auto s", "ratio", "max diff B", "max %"))
+        print("%-22s %6s %6s %8s %8s %6s  %s" % (
+            "interpreter", "cells3", "cellsA", "r3 s", "auto s", "ratio",
+            "largest |auto - r3| of a row's median, per count: B/object (%)"))
         tot3 = tota = 0.0
-        worst = 0.0
+        worst = {}
         for py in a.interpreters:
             base = ["-p", a.preset, "-i", py, "-j", a.jobs]
-            t3, d3 = run(base + ["-r", "3"], os.path.join(tmp, "r3.json"))
-            ta, da = run(base + ["-r", "auto"], os.path.join(tmp, "ra.json"))
+            i = a.interpreters.index(py)
+            t3, d3 = run(base + ["-r", "3"], os.path.join(tmp, "r3-%d.json" % i))
+            ta, da = run(base + ["-r", "auto"], os.path.join(tmp, "ra-%d.json" % i))
             page, m3, n3 = rows(d3)
             _, ma, na = rows(da)
-            diff_b = diff_p = 0.0
+            per = {}
             name = next(iter(m3), ("?",))[0]
             for k, v in m3.items():
                 if k not in ma or v * k[2] < page:
                     continue
-                diff_b = max(diff_b, abs(ma[k] - v))
-                diff_p = max(diff_p, abs(ma[k] - v) / abs(v) * 100 if v else 0)
-            worst = max(worst, diff_p)
+                d = abs(ma[k] - v)
+                if d >= per.get(k[2], (-1, 0))[0]:
+                    per[k[2]] = (d, d / abs(v) * 100 if v else 0)
+                worst[k[2]] = max(worst.get(k[2], 0), per[k[2]][1])
             tot3 += t3
             tota += ta
-            print("%-22s %6d %6d %9.1f %9.1f %6.2f %12.2f %9.3f" % (
-                name, sum(n3.values()), sum(na.values()), t3, ta, ta / t3, diff_b, diff_p))
-        print("%-22s %6s %6s %9.1f %9.1f %6.2f %12s %9.3f" % (
-            "all", "", "", tot3, tota, tota / tot3 if tot3 else 0, "", worst))
+            print("%-22s %6d %6d %8.1f %8.1f %6.2f  %s" % (
+                name, sum(n3.values()), sum(na.values()), t3, ta, ta / t3,
+                "  ".join("%s: %.2f (%.3f%%)" % (n, per[n][0], per[n][1]) for n in sorted(per))))
+        print("%-22s %6s %6s %8.1f %8.1f %6.2f  %s" % (
+            "all", "", "", tot3, tota, tota / tot3 if tot3 else 0,
+            "  ".join("%s: (%.3f%%)" % (n, worst[n]) for n in sorted(worst))))
 
 
 if __name__ == "__main__":
