@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "runlock.h"
 #include "matrix.h"
+#include "memplan.h"
 #include "runner.h"
 #include "select.h"
 #include "sysinfo.h"
@@ -47,6 +48,9 @@ static const char run_usage[] =
 	"      --max-memory SIZE    hold each cell, start-up included, to SIZE (e.g. 2G): a\n"
 	"                           cgroup memory limit where objmem can make one, else RSS\n"
 	"                           checks (config.memory_limit says which)\n"
+	"      --memory-budget SIZE the cells running at once fit their predicted peaks\n"
+	"                           (from the smaller counts) in SIZE; one predicted above\n"
+	"                           it fails unrun (default: MemAvailable less a tenth)\n"
 	"      --no-thp             transparent huge pages off in the child (prctl)\n"
 	"      --cpu N              pin each child to CPU N\n"
 	"      --malloc-arena-max N set MALLOC_ARENA_MAX=N for the children\n"
@@ -79,7 +83,7 @@ static const char run_usage[] =
 
 enum {
 	OPT_MAX_MEMORY = 256, OPT_NO_THP, OPT_CPU, OPT_ARENA, OPT_LABEL, OPT_RESUME,
-	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY, OPT_PARAM
+	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY, OPT_PARAM, OPT_BUDGET
 };
 
 static const struct option run_options[] = {
@@ -92,6 +96,7 @@ static const struct option run_options[] = {
 	{ "preset", required_argument, NULL, 'p' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "memory-budget", required_argument, NULL, OPT_BUDGET },
 	{ "no-thp", no_argument, NULL, OPT_NO_THP },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "malloc-arena-max", required_argument, NULL, OPT_ARENA },
@@ -215,6 +220,7 @@ static int run_option(struct cli *c, int opt, void *arg)
 		return cli_choice(c, preset_names, &a->preset);
 	case 't': return cli_seconds(c, 86400, &cfg->timeout_s);
 	case OPT_MAX_MEMORY: return cli_size(c, &cfg->max_memory);
+	case OPT_BUDGET: return cli_size(c, &cfg->memory_budget);
 	case OPT_NO_THP: cfg->thp_disabled = 1; return 0;
 	case OPT_CPU:
 		if (cli_long(c, 0, 4095, &v))
@@ -658,6 +664,8 @@ static int measure(const struct catalog *cat, struct results *r, const struct st
 
 static int run(struct run_args *a)
 {
+	if (!a->cfg.memory_budget)
+		a->cfg.memory_budget = memplan_default_budget();
 	struct catalog cat;
 	if (catalog_load(&cat) || check_workloads(&cat, &a->cfg.workloads) ||
 	    mkdir_parent(a->output)) {

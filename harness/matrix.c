@@ -11,6 +11,7 @@
 
 #include "journal.h"
 #include "matrix.h"
+#include "memplan.h"
 #include "progress.h"
 #include "textfmt.h"
 
@@ -141,6 +142,8 @@ struct task {
 	uint64_t count;
 	int repeat;
 	enum task_state state;
+	uint64_t predicted;      /* its peak, predicted when it was started; 0: unknown */
+	char *too_big;           /* not run: why its predicted peak exceeds the budget */
 };
 
 struct pool {
@@ -150,7 +153,10 @@ struct pool {
 	struct task *tasks;
 	size_t n_tasks, alloc_tasks;
 	size_t next;       /* tasks before it are running or done */
+	size_t first_open; /* tasks before it are done */
 	size_t done, failed_named, settled;
+	uint64_t running_peaks;   /* the predicted peaks of the cells running */
+	size_t n_running;
 	int write_failed;
 	struct store store;
 	struct progress *prog;
@@ -211,9 +217,12 @@ static void run_task(struct pool *p, const struct task *t)
 	c.workload = xstrdup(t->workload);
 	c.count = t->count;
 	c.repeat = t->repeat;
-	if (t->in->skip_reason)
+	if (t->in->skip_reason) {
 		fail_unrunnable(t, &c);
-	else
+	} else if (t->too_big) {
+		c.status = CELL_FAILED;
+		c.reason = xstrdup(t->too_big);
+	} else
 		runner_run_cell(p->cat, t->in, &p->o->cell, &c);
 
 	if (runner_stop_signal && c.status == CELL_FAILED && c.reason &&
@@ -243,17 +252,53 @@ static int same_row(const struct task *a, const struct task *b)
 }
 
 /*
- * Whether task i may start (1), must wait for its row's earlier cells (0),
- * or is not needed (-1: adaptive repetitions, and the row's cells so far
- * settle it). A row's tasks are next to each other, in repeat order.
- * Called with the lock held.
+ * Whether the memory lets task t start now (1) or not yet (0: a smaller
+ * count of its interpreter and workload has not ended, or the running
+ * cells' predicted peaks and its own exceed the budget); a cell whose
+ * predicted peak alone exceeds it starts, to fail at once with why.
+ */
+static int memory_ready(struct pool *p, struct task *t)
+{
+	uint64_t budget = p->o->cell.rec->memory_budget;
+	char basis[128];
+	if (!budget || t->in->skip_reason)
+		return 1;
+	/* the prediction waits for the smaller counts of its interpreter and workload */
+	while (p->first_open < p->n_tasks && p->tasks[p->first_open].state == TASK_DONE)
+		p->first_open++;
+	for (size_t j = p->first_open; j < p->n_tasks && &p->tasks[j] != t; j++) {
+		const struct task *o = &p->tasks[j];
+		if (o->state != TASK_DONE && o->in == t->in && o->workload == t->workload &&
+		    o->count < t->count)
+			return 0;
+	}
+	t->predicted = memplan_predict(p->r, t->in->name, t->workload, t->count, basis,
+				       sizeof(basis));
+	if (t->predicted > budget) {
+		char want[32], have[32];
+		format_bytes((double)t->predicted, want, sizeof(want));
+		format_bytes((double)budget, have, sizeof(have));
+		free(t->too_big);
+		t->too_big = xasprintf("not run: its predicted peak of %s (from %s) exceeds the "
+				       "memory budget of %s (--memory-budget; by default "
+				       "MemAvailable less a tenth)", want, basis, have);
+		return 1;
+	}
+	return !p->n_running || p->running_peaks + t->predicted <= budget;
+}
+
+/*
+ * Whether task i may start (1), must wait (0: for its row's earlier cells,
+ * or for memory), or is not needed (-1: adaptive repetitions, and the
+ * row's cells so far settle it). A row's tasks are next to each other, in
+ * repeat order. Called with the lock held.
  */
 static int task_ready(struct pool *p, size_t i)
 {
 	const struct config *rec = p->o->cell.rec;
-	const struct task *t = &p->tasks[i];
+	struct task *t = &p->tasks[i];
 	if (rec->repeat_min < 1 || t->repeat <= rec->repeat_min)
-		return 1;
+		return memory_ready(p, t);
 	for (size_t j = i; j-- > 0 && same_row(&p->tasks[j], t);)
 		if (p->tasks[j].state != TASK_DONE)
 			return 0;
@@ -265,7 +310,9 @@ static int task_ready(struct pool *p, size_t i)
 		if (c)
 			row[n++] = c;
 	}
-	return row_settled(row, n, p->r->machine.page_size) ? -1 : 1;
+	if (row_settled(row, n, p->r->machine.page_size))
+		return -1;
+	return memory_ready(p, t);
 }
 
 /* The next task to start, or NULL: none left (*wait 0) or none ready yet (*wait 1). */
@@ -317,10 +364,14 @@ static void *worker(void *arg)
 			continue;
 		}
 		t->state = TASK_RUNNING;
+		p->running_peaks += t->predicted;
+		p->n_running++;
 		pthread_mutex_unlock(&p->lock);
 		run_task(p, t);
 		pthread_mutex_lock(&p->lock);
 		t->state = TASK_DONE;
+		p->running_peaks -= t->predicted;
+		p->n_running--;
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_cond_broadcast(&p->changed);
@@ -362,7 +413,8 @@ static size_t all_tasks(struct pool *p, struct task **out)
 						continue;
 					xgrow((void **)out, sizeof(**out), n + 1, &alloc);
 					(*out)[n++] = (struct task){ in, rec->workloads.v[wi],
-								     rec->counts[ci], rep, TASK_QUEUED };
+								     rec->counts[ci], rep,
+								     TASK_QUEUED, 0, NULL };
 				}
 	return n;
 }
@@ -454,6 +506,8 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	out->prev = p.store.prev;
 	free(p.tasks);
 	out->settled = p.settled;
+	for (size_t i = 0; i < p.n_tasks; i++)
+		free(p.tasks[i].too_big);
 	pthread_cond_destroy(&p.changed);
 	pthread_mutex_destroy(&p.lock);
 	if (p.write_failed || end_failed)

@@ -77,6 +77,7 @@ const struct field_desc config_fields[] = {
 	{ "timeout_s", FIELD_DOUBLE, C(timeout_s), 0, "timeout" },
 	{ "poll_s", FIELD_DOUBLE, C(poll_s), 0, "peak polling interval" },
 	{ "max_memory", FIELD_U64, C(max_memory), 0, "memory cap" },
+	{ "memory_budget", FIELD_U64, C(memory_budget), 0, "memory budget of the cells at once" },
 	{ "memory_limit", FIELD_STR, C(memory_limit), 0,
 	  "what held the memory cap (cgroup memory.max, cgroup v1 memory.limit_in_bytes, rss checks)" },
 	{ "thp_disabled_in_child", FIELD_BOOL, C(thp_disabled), FIELD_COMPARE, "--no-thp setting" },

@@ -127,6 +127,8 @@ struct config {
 	char *preset;
 	double timeout_s, poll_s;   /* 0: not recorded */
 	uint64_t max_memory;        /* 0: no cap */
+	uint64_t memory_budget;     /* the cells running at once fit their predicted
+				       peaks in it (memplan.h); 0: not recorded */
 	char *memory_limit;         /* what held it: "cgroup memory.max", "rss checks", ...; NULL: no cap */
 	int thp_disabled;           /* prctl(PR_SET_THP_DISABLE) in the children */
 	int cpu;                    /* -1: not pinned */

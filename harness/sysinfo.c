@@ -148,16 +148,16 @@ static char *cpu_model(void)
 	return model;
 }
 
-static int64_t mem_total(void)
+int64_t sysinfo_meminfo(const char *key)
 {
-	char buf[8192];
+	char buf[8192], want[64];
 	unsigned long long kb;
 	if (read_small("/proc/meminfo", buf, sizeof(buf)) < 0)
 		return -1;
-	const char *p = strstr(buf, "MemTotal:");
-	if (p && (p == buf || p[-1] == '\n') &&
-	    sscanf(p, "MemTotal: %llu kB", &kb) == 1)
-		return (int64_t)kb * 1024;
+	snprintf(want, sizeof(want), "%s:", key);
+	for (const char *p = strstr(buf, want); p; p = strstr(p + 1, want))
+		if ((p == buf || p[-1] == '\n') && sscanf(p + strlen(want), " %llu kB", &kb) == 1)
+			return (int64_t)kb * 1024;
 	return -1;
 }
 
@@ -184,7 +184,7 @@ void sysinfo_machine(struct machine *m)
 	m->cpu_model = cpu_model();
 	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) > 0)
 		m->cpus = n;
-	m->mem_total = mem_total();
+	m->mem_total = sysinfo_meminfo("MemTotal");
 	if ((n = sysconf(_SC_PAGESIZE)) > 0)
 		m->page_size = n;
 	m->thp_enabled = thp_mode_of("/sys/kernel/mm/transparent_hugepage/enabled");

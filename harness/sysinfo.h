@@ -12,6 +12,9 @@
 /* Describe this machine into m (released first; present set). */
 void sysinfo_machine(struct machine *m);
 
+/* A line of /proc/meminfo in bytes ("MemTotal", "MemAvailable"), or -1. */
+int64_t sysinfo_meminfo(const char *key);
+
 /* The bracketed word of a THP sysfs file ("always [madvise] never"), or NULL. */
 char *sysinfo_thp_mode(const char *text);
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""objmem's time on a matrix against its floor, in one run on this machine.
+
+    bench/floor.py [-w W,...] [-n COUNTS] INTERPRETER...
+
+The matrix: the interpreters given (default: pyenv's 2.7, 3.8 and 3.12
+where found, else python3) x four workloads x 10k, 100k, 1M, one
+repetition. Printed: the wall time of `objmem run` at -j 1 and -j 2 (with
+the views, as users run it, and -j 2 without them); the floor, which is
+the sum of the fills alone (timed by the article's method,
+bench/article_method.py, in the same interpreters) over 1 and 2 cores; the
+article's method itself (one process per interpreter and workload, counts
+in sequence, one after the other); and each as a ratio to its floor. The
+machine is shared: quote the ratios.
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(HERE)
+OBJMEM = os.environ.get("OBJMEM", os.path.join(SRC, "objmem"))
+
+
+def default_interpreters():
+    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    found = []
+    for v in ("2.7", "3.8", "3.12"):
+        for exe in sorted(glob.glob(os.path.join(root, "versions", v + ".*", "bin", "python"))):
+            found.append(os.path.realpath(exe))
+            break
+    return found or [os.path.realpath(sys.executable)]
+
+
+def timed(cmd):
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    took = time.monotonic() - t0
+    if p.returncode != 0:
+        sys.exit("bench/floor.py: %s exited %d:\n%s" % (" ".join(cmd), p.returncode, p.stderr))
+    return took, p.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-w", "--workloads", default="point3d,slots,namedtuple,largeints")
+    ap.add_argument("-n", "--counts", default="10000,100000,1000000")
+    ap.add_argument("interpreters", nargs="*")
+    a = ap.parse_args()
+    interps = a.interpreters or default_interpreters()
+    counts = a.counts.split(",")
+    workloads = a.workloads.split(",")
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = {}
+        for label, extra in (("objmem -j 1", ["-j", "1"]), ("objmem -j 2", ["-j", "2"]),
+                             ("objmem -j 2 --no-views", ["-j", "2", "--no-views"])):
+            cmd = [OBJMEM, "run", "-w", a.workloads, "-n", a.counts, "-r", "1", "-q",
+                   "--no-table", "-o", os.path.join(tmp, "r.json")] + extra
+            for py in interps:
+                cmd += ["-i", py]
+            runs[label] = timed(cmd)[0]
+        fills = 0.0
+        article = 0.0
+        for py in interps:
+            for w in workloads:
+                wfile = os.path.join(SRC, "workloads", w.replace("-", "_") + ".py")
+                took, out = timed([py, os.path.join(HERE, "article_method.py"), wfile] + counts)
+                article += took
+                fills += sum(float(line.split()[1]) for line in out.splitlines())
+    cells = len(interps) * len(workloads) * len(counts)
+    print("%d interpreters x %d workloads x %d counts = %d cells, one repetition"
+          % (len(interps), len(workloads), len(counts), cells))
+    print("%-34s %9s %14s" % ("", "seconds", "x its floor"))
+    print("%-34s %9.2f %14s" % ("floor, 1 core (the fills)", fills, ""))
+    print("%-34s %9.2f %14s" % ("floor, 2 cores", fills / 2, ""))
+    for label, t in runs.items():
+        floor = fills if "-j 1" in label else fills / 2
+        print("%-34s %9.2f %14.2f" % (label, t, t / floor))
+    print("%-34s %9.2f %14.2f" % ("article's method (sequential)", article, article / fills))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
