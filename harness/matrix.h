@@ -5,7 +5,10 @@
  * first; the cells a file holds already are not run again (--resume), a
  * cell outside the shard is not run at all.
  *
- * Owns: which cells run and in which order, the worker threads, progress,
+ * Owns: which cells run and in which order (small counts first; with
+ * adaptive repetitions a row's later cells only while its first disagree;
+ * a cell only when the predicted peaks of the cells running and its own
+ * fit the memory budget, memplan.h), the worker threads, progress,
  * and how the results reach the disk without losing any: nothing is
  * written until the first cell has a result, and then the old file (when
  * the run does not resume it) is kept as FILE.prev; each cell is made
