@@ -8,6 +8,7 @@
 
 #include "agent.h"
 #include "probe.h"
+#include "probecache.h"
 #include "select.h"
 #include "spawn.h"
 
@@ -111,6 +112,24 @@ static void resolve_shim(struct interp *in)
 	in->argv.v[0] = xstrdup(exe->valuestring);
 }
 
+/* A probe kept from an earlier run of the same build, else a fresh one (then kept). */
+static int probe_one(const struct catalog *cat, struct interp *in, double timeout, char **why)
+{
+	char *key = probecache_key(cat, in);
+	cJSON *kept = key ? probecache_get(key) : NULL;
+	int rc = 0;
+	if (kept) {
+		cJSON_Delete(in->probe);
+		in->probe = kept;
+	} else {
+		rc = agent_probe(cat, in, timeout, why);
+		if (!rc && key)
+			probecache_put(key, in->probe);
+	}
+	free(key);
+	return rc;
+}
+
 struct probe_job {
 	const struct catalog *cat;
 	struct interp *in;
@@ -122,7 +141,7 @@ struct probe_job {
 static void *probe_thread(void *arg)
 {
 	struct probe_job *j = arg;
-	j->rc = agent_probe(j->cat, j->in, j->timeout, &j->why);
+	j->rc = probe_one(j->cat, j->in, j->timeout, &j->why);
 	return NULL;
 }
 
@@ -192,7 +211,7 @@ static int find_discovered(const struct catalog *cat, const char *name, double t
 		strvec_push(&in.argv, paths.v[i]);
 		in.origin = xstrdup(origins.v[i]);
 		char *why = NULL;
-		if (!agent_probe(cat, &in, timeout, &why)) {
+		if (!probe_one(cat, &in, timeout, &why)) {
 			char *pn = probe_name(in.probe);
 			strvec_push(found, pn);
 			if (!strcmp(pn, name)) {
