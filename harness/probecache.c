@@ -86,9 +86,12 @@ static char *key_path(const char *key)
 cJSON *probecache_get(const char *key)
 {
 	char *path = key_path(key);
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, quiet = BUF_INIT, *was = report_capture(&quiet);
 	cJSON *probe = NULL;
-	if (!read_file(path, 1 << 20, &b)) {
+	int rc = read_file(path, 1 << 20, &b);   /* none kept yet is no error */
+	report_capture(was);
+	buf_release(&quiet);
+	if (!rc) {
 		cJSON *doc = cJSON_ParseWithLength(b.p, b.len);
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(doc, "key");
 		cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "probe");

@@ -22,6 +22,7 @@ run() { expect_exit 0 "$OBJMEM" run -i "$@" -w slots -n 1k -r 1 -q --no-table --
 probe_field() { python3 -c 'import json, sys; print(json.load(open("r.json"))["interpreters"][0]["probe"].get(sys.argv[1]))' "$1"; }
 
 run "$P"
+[ ! -s "$TMP/err" ] || { cat "$TMP/err"; fail "the first run (nothing kept yet) said something with -q"; }
 kept=$(ls cache/probes/*.json 2>/dev/null | wc -l)
 [ "$kept" -eq 1 ] || fail "$kept probes kept after the first run, not 1"
 f=$(ls cache/probes/*.json)
