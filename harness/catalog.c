@@ -76,6 +76,20 @@ static char *read_description(const char *path)
 	return desc ? desc : xstrdup("");
 }
 
+/* Whether a workload file says "prepare" at all (else it has no prepare step). */
+static int mentions_prepare(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 1;   /* not known: prepare, which says what is wrong */
+	char line[4096];
+	int found = 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "prepare") != NULL;
+	fclose(f);
+	return found;
+}
+
 /*
  * The names a workload declares on its PARAMS = {'name': default, ...} line
  * (one line, as the bundled tries write it) into out.
@@ -146,6 +160,7 @@ static void load_workloads(struct catalog *cat)
 		free(file);
 		w->description = read_description(w->path);
 		read_params(w->path, &w->params);
+		w->prepares = mentions_prepare(w->path);
 	}
 	strvec_clear(&names);
 	free(dir);
@@ -450,6 +465,7 @@ const struct workload_info *catalog_add_workload_file(struct catalog *cat, const
 	w->path = xstrdup(real);
 	w->description = read_description(real);
 	read_params(real, &w->params);
+	w->prepares = mentions_prepare(real);
 	w->external = 1;
 	return w;
 }

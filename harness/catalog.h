@@ -25,6 +25,9 @@ struct workload_info {
 	char *path;
 	int external;         /* given by path (-w ./my_workload.py), not from workloads/ */
 	struct strvec params; /* the names its PARAMS = {...} line declares (run --param) */
+	int prepares;         /* its text says "prepare": it may have a prepare() step to
+				 run once per interpreter (agent.py prepare); without it
+				 there is nothing to prepare */
 };
 
 struct def {

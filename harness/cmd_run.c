@@ -1,5 +1,6 @@
 /* cmd_run.c - `objmem run`: options, presets, the output file, the run, the closing table. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,58 +356,114 @@ static int check_output(const char *path)
 	return rc;
 }
 
-/* Build the per-interpreter extensions a workload needs, once per run. */
-static void prepare_all(const struct catalog *cat, struct results *r, const struct strvec *run,
-			int quiet)
+/*
+ * Before the cells, once per run and per (interpreter, workload), each in
+ * a child of its own, `jobs` pairs at once: the workload's prepare step
+ * (the record extension's build; only for a workload whose text has one),
+ * then what the interpreter says one object costs (views.h; the cells are
+ * not touched). A view the file has already (--resume) is kept; one that
+ * cannot be had says why.
+ */
+struct before_cells {
+	const struct catalog *cat;
+	struct results *r;
+	const struct strvec *run;
+	int quiet, views;
+	size_t next;               /* pairs taken: interpreter * workloads + workload */
+	pthread_mutex_t lock;      /* next, r's views, stderr's notes */
+};
+
+static void prepare_one(struct before_cells *b, const struct interp *in, const char *wl)
 {
-	const struct strvec *wls = &r->config.workloads;
-	for (size_t i = 0; i < r->n_interps; i++) {
-		struct interp *in = &r->interps[i];
-		if (in->skip_reason || strvec_find(run, in->name) < 0)
+	const struct workload_info *info = catalog_workload(b->cat, wl);
+	char *why = NULL;
+	if ((!info || info->prepares) &&
+	    agent_prepare(b->cat, in, workload_agent_arg(b->cat, wl), b->r->config.timeout_s,
+			  &why) && !b->quiet && why) {
+		pthread_mutex_lock(&b->lock);
+		fprintf(stderr, "note: %s / %s: %s\n", in->name, wl, why);
+		pthread_mutex_unlock(&b->lock);
+	}
+	free(why);
+}
+
+static void views_one(struct before_cells *b, const struct interp *in, const char *wl)
+{
+	pthread_mutex_lock(&b->lock);
+	int have = views_find(b->r, in->name, wl) != NULL;
+	pthread_mutex_unlock(&b->lock);
+	if (have || runner_stop_signal)
+		return;
+	char *why = NULL;
+	cJSON *v = agent_views(b->cat, in, workload_agent_arg(b->cat, wl), b->r->config.timeout_s,
+			       &why);
+	if (!v && !runner_stop_signal) {
+		v = cJSON_CreateObject();
+		cJSON *lacks = cJSON_AddObjectToObject(v, "lacks");
+		cJSON_AddStringToObject(lacks, "views", why ? why : "unknown");
+	}
+	if (v) {
+		/* the name the run knows it by (a workload file's path is its name) */
+		cJSON_DeleteItemFromObjectCaseSensitive(v, "workload");
+		cJSON_AddStringToObject(v, "workload", wl);
+		pthread_mutex_lock(&b->lock);
+		views_put(b->r, in->name, v);
+		pthread_mutex_unlock(&b->lock);
+	}
+	free(why);
+}
+
+static void *before_worker(void *arg)
+{
+	struct before_cells *b = arg;
+	const struct strvec *wls = &b->r->config.workloads;
+	size_t total = b->r->n_interps * wls->n;
+	for (;;) {
+		pthread_mutex_lock(&b->lock);
+		size_t k = b->next++;
+		pthread_mutex_unlock(&b->lock);
+		if (k >= total || runner_stop_signal)
+			return NULL;
+		const struct interp *in = &b->r->interps[k / wls->n];
+		const char *wl = wls->v[k % wls->n];
+		if (in->skip_reason || strvec_find(b->run, in->name) < 0)
 			continue;
-		for (size_t w = 0; w < wls->n; w++) {
-			char *why = NULL;
-			if (agent_prepare(cat, in, workload_agent_arg(cat, wls->v[w]),
-					  r->config.timeout_s, &why) &&
-			    !quiet && why)
-				fprintf(stderr, "note: %s / %s: %s\n", in->name, wls->v[w], why);
-			free(why);
-		}
+		prepare_one(b, in, wl);
+		if (b->views)
+			views_one(b, in, wl);
 	}
 }
 
-/*
- * What each interpreter says one object of each workload costs (views.h),
- * once per run, in a child of its own: the cells are not touched. A view
- * the file has already (--resume) is kept; one that cannot be had says why.
- */
-static void views_all(const struct catalog *cat, struct results *r, const struct strvec *run)
+static void before_cells(const struct catalog *cat, struct results *r, const struct strvec *run,
+			 int quiet, int views)
 {
-	const struct strvec *wls = &r->config.workloads;
-	for (size_t i = 0; i < r->n_interps && !runner_stop_signal; i++) {
-		struct interp *in = &r->interps[i];
-		if (in->skip_reason || strvec_find(run, in->name) < 0)
-			continue;
-		for (size_t w = 0; w < wls->n && !runner_stop_signal; w++) {
-			if (views_find(r, in->name, wls->v[w]))
-				continue;
-			char *why = NULL;
-			cJSON *v = agent_views(cat, in, workload_agent_arg(cat, wls->v[w]),
-					       r->config.timeout_s, &why);
-			if (!v) {
-				if (runner_stop_signal)
-					break;
-				v = cJSON_CreateObject();
-				cJSON *lacks = cJSON_AddObjectToObject(v, "lacks");
-				cJSON_AddStringToObject(lacks, "views", why ? why : "unknown");
-			}
-			/* the name the run knows it by (a workload file's path is its name) */
-			cJSON_DeleteItemFromObjectCaseSensitive(v, "workload");
-			cJSON_AddStringToObject(v, "workload", wls->v[w]);
-			views_put(r, in->name, v);
-			free(why);
+	struct before_cells b = { cat, r, run, quiet, views, 0, PTHREAD_MUTEX_INITIALIZER };
+	int jobs = r->config.jobs > 1 ? r->config.jobs : 1;
+	pthread_t *th = xcalloc((size_t)jobs, sizeof(*th));
+	int started = 0;
+	for (int i = 0; i < jobs; i++)
+		started += !pthread_create(&th[started], NULL, before_worker, &b);
+	if (!started)
+		before_worker(&b);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	pthread_mutex_destroy(&b.lock);
+	/* views in the matrix's order (interpreter, workload), whatever order they came in */
+	if (!r->views)
+		return;
+	cJSON *ordered = cJSON_CreateArray();
+	for (size_t i = 0; i < r->n_interps; i++)
+		for (size_t w = 0; w < r->config.workloads.n; w++) {
+			cJSON *v = (cJSON *)views_find(r, r->interps[i].name, r->config.workloads.v[w]);
+			if (v)
+				cJSON_AddItemToArray(ordered, cJSON_DetachItemViaPointer(r->views, v));
 		}
-	}
+	cJSON *rest;
+	while ((rest = cJSON_DetachItemFromArray(r->views, 0)))
+		cJSON_AddItemToArray(ordered, rest);
+	cJSON_Delete(r->views);
+	r->views = ordered;
 }
 
 /* Take the matrix a resumed file records: its workloads, counts, repetitions, preset. */
@@ -685,9 +742,7 @@ static int run(struct run_args *a)
 	results_init(&r);
 	if (!open_results(&cat, a, &r, &run) && !check_params(&cat, &r.config) &&
 	    !announce(&r, &run, a)) {
-		prepare_all(&cat, &r, &run, a->quiet);
-		if (!a->no_views)
-			views_all(&cat, &r, &run);
+		before_cells(&cat, &r, &run, a->quiet, !a->no_views);
 		rc = measure(&cat, &r, &run, a);
 	}
 	strvec_clear(&run);
