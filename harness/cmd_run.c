@@ -14,6 +14,7 @@
 #include "runlock.h"
 #include "matrix.h"
 #include "memplan.h"
+#include "probecache.h"
 #include "runner.h"
 #include "select.h"
 #include "sysinfo.h"
@@ -395,8 +396,16 @@ static void views_one(struct before_cells *b, const struct interp *in, const cha
 	if (have || runner_stop_signal)
 		return;
 	char *why = NULL;
-	cJSON *v = agent_views(b->cat, in, workload_agent_arg(b->cat, wl), b->r->config.timeout_s,
-			       &why);
+	const struct workload_info *info = catalog_workload(b->cat, wl);
+	char *key = info ? probecache_views_key(b->cat, in, info->path, &b->cat->params) : NULL;
+	cJSON *v = key ? probecache_get(key) : NULL;
+	if (!v) {
+		v = agent_views(b->cat, in, workload_agent_arg(b->cat, wl), b->r->config.timeout_s,
+				&why);
+		if (v && key)
+			probecache_put(key, v);
+	}
+	free(key);
 	if (!v && !runner_stop_signal) {
 		v = cJSON_CreateObject();
 		cJSON *lacks = cJSON_AddObjectToObject(v, "lacks");

@@ -1,4 +1,5 @@
 /* probecache.c - probes kept across runs; see probecache.h. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,17 @@ static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
 	return h;
 }
 
+/* The text of a file into the hash h; -1 when it cannot be read. */
+static int hash_file(const char *path, uint64_t *h)
+{
+	struct buf b = BUF_INIT;
+	int rc = read_file(path, 1 << 24, &b);
+	if (!rc)
+		*h = fnv1a(b.p, b.len, *h);
+	buf_release(&b);
+	return rc;
+}
+
 /* The agent's text (agent.py and the _objmem.py it imports), as a hash. */
 static int agent_hash(const struct catalog *cat, uint64_t *h)
 {
@@ -28,15 +40,40 @@ static int agent_hash(const struct catalog *cat, uint64_t *h)
 	*h = 1469598103934665603ULL;
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char *path = xasprintf("%s/workloads/%s", cat->srcdir, files[i]);
-		struct buf b = BUF_INIT;
-		int rc = read_file(path, 1 << 24, &b);
+		int rc = hash_file(path, h);
 		free(path);
-		if (rc) {
-			buf_release(&b);
+		if (rc)
 			return -1;
+	}
+	return 0;
+}
+
+/* What a workload's views may read besides its file: workloads/_*.py, workloads/ext/. */
+static int helpers_hash(const struct catalog *cat, uint64_t *h)
+{
+	static const char *const dirs[] = { "workloads", "workloads/ext" };
+	*h = 1469598103934665603ULL;
+	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
+		char *dir = xasprintf("%s/%s", cat->srcdir, dirs[d]);
+		struct dirent **names = NULL;
+		int n = scandir(dir, &names, NULL, alphasort);
+		for (int i = 0; i < n; i++) {
+			const char *e = names[i]->d_name;
+			if (e[0] != '.' && (d || e[0] == '_')) {
+				char *path = xasprintf("%s/%s", dir, e);
+				struct stat st;
+				if (!stat(path, &st) && S_ISREG(st.st_mode) && hash_file(path, h))
+					n = -2;   /* unreadable: not kept */
+				*h = fnv1a(e, strlen(e), *h);
+				free(path);
+			}
 		}
-		*h = fnv1a(b.p, b.len, *h);
-		buf_release(&b);
+		for (int i = 0; names && i < (n < 0 ? 0 : n); i++)
+			free(names[i]);
+		free(names);
+		free(dir);
+		if (n == -2)
+			return -1;
 	}
 	return 0;
 }
@@ -73,6 +110,24 @@ char *probecache_key(const struct catalog *cat, const struct interp *in)
 	return buf_detach(&k);
 }
 
+char *probecache_views_key(const struct catalog *cat, const struct interp *in, const char *path,
+			   const struct strvec *params)
+{
+	char *key = probecache_key(cat, in);
+	uint64_t wl = 1469598103934665603ULL, helpers;
+	if (!key || hash_file(path, &wl) || helpers_hash(cat, &helpers)) {
+		free(key);
+		return NULL;
+	}
+	struct buf k = BUF_INIT;
+	buf_addf(&k, "%sviews of %s %016llx\nhelpers %016llx\n", key, path,
+		 (unsigned long long)wl, (unsigned long long)helpers);
+	for (size_t i = 0; params && i < params->n; i++)
+		buf_addf(&k, "param %s\n", params->v[i]);
+	free(key);
+	return buf_detach(&k);
+}
+
 /* CACHE/probes/HASH.json, the file of key. */
 static char *key_path(const char *key)
 {
@@ -94,7 +149,7 @@ cJSON *probecache_get(const char *key)
 	if (!rc) {
 		cJSON *doc = cJSON_ParseWithLength(b.p, b.len);
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(doc, "key");
-		cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "probe");
+		cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "value");
 		/* the whole key, not its hash, says it is this build */
 		if (cJSON_IsString(k) && !strcmp(k->valuestring, key) && cJSON_IsObject(p))
 			probe = cJSON_Duplicate(p, 1);
@@ -110,7 +165,7 @@ void probecache_put(const char *key, const cJSON *probe)
 	char *path = key_path(key);
 	cJSON *doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "key", key);
-	cJSON_AddItemToObject(doc, "probe", cJSON_Duplicate(probe, 1));
+	cJSON_AddItemToObject(doc, "value", cJSON_Duplicate(probe, 1));
 	char *text = cJSON_Print(doc);
 	struct buf quiet = BUF_INIT, *was = report_capture(&quiet);
 	if (text && !mkdir_parent(path))

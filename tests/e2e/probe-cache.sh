@@ -29,7 +29,7 @@ f=$(ls cache/probes/*.json)
 python3 - "$f" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-d["probe"]["kept_mark"] = "from the cache"
+d["value"]["kept_mark"] = "from the cache"
 json.dump(d, open(sys.argv[1], "w"))
 PY
 run "$P"
@@ -53,3 +53,26 @@ before=$(ls cache/probes | wc -l)
 run "$TMP/wrap"
 [ "$(ls cache/probes | wc -l)" -eq "$before" ] || fail "a probe was kept for a shell script"
 pass "a wrapper script is probed every run, nothing kept for it"
+
+# views: kept under the probe's key, the workload's file and the --param values
+cp "$SRC/workloads/slots.py" myslots.py
+vrun() { expect_exit 0 "$OBJMEM" run -i "$P" -w "$TMP/myslots.py" -n 1k -r 1 -q --no-table -o v.json "$@"; }
+view_field() { python3 -c 'import json, sys; print(json.load(open("v.json"))["views"][0].get(sys.argv[1]))' "$1"; }
+rm -rf cache
+vrun
+[ "$(ls cache/probes | wc -l)" -eq 2 ] || fail "not a probe and a view kept after a run with views"
+python3 - <<'PY'
+import glob, json
+for f in glob.glob("cache/probes/*.json"):
+    d = json.load(open(f))
+    if "views of" in d["key"]:
+        d["value"]["kept_mark"] = "from the cache"
+        json.dump(d, open(f, "w"))
+PY
+vrun
+[ "$(view_field kept_mark)" = "from the cache" ] || fail "the second run did not take the kept views"
+[ "$(view_field workload)" = "myslots" ] || fail "a kept view does not name the run's workload"
+echo "# edited" >>myslots.py
+vrun
+[ "$(view_field kept_mark)" = "None" ] || fail "an edited workload kept its old views"
+pass "views kept and taken again; an edited workload file is asked again"

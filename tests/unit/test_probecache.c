@@ -155,7 +155,39 @@ static void test_round_trip(void)
 	leave(&w);
 }
 
+static void test_views_key(void)
+{
+	struct world w;
+	enter(&w);
+	char *wl = xasprintf("%s/workloads/point3d.py", w.tmp);
+	write_text(wl, "def setup(): pass\n", 0644);
+	struct strvec params = STRVEC_INIT;
+	char *a = probecache_views_key(&w.cat, &w.in, wl, &params);
+	strvec_push(&params, "alphabet=01");
+	char *b = probecache_views_key(&w.cat, &w.in, wl, &params);
+	char *helper = xasprintf("%s/workloads/_routes.py", w.tmp);
+	write_text(helper, "# routes\n", 0644);
+	char *c = probecache_views_key(&w.cat, &w.in, wl, &params);
+	char *p = probecache_key(&w.cat, &w.in);
+	CU_ASSERT(a && b && c && p);
+	if (a && b && c && p) {
+		CU_ASSERT(strcmp(a, b) != 0);       /* a parameter */
+		CU_ASSERT(strcmp(b, c) != 0);       /* a helper module of workloads/ */
+		CU_ASSERT(strcmp(a, p) != 0);       /* never a probe's */
+		CU_ASSERT(!strncmp(a, p, strlen(p)));   /* and the build's key in it */
+	}
+	free(a);
+	free(b);
+	free(c);
+	free(p);
+	free(helper);
+	free(wl);
+	strvec_clear(&params);
+	leave(&w);
+}
+
 static const struct unit_test tests[] = {
+	{ "views: parameters and helpers change the key", test_views_key },
 	{ "what changes the key", test_key_changes },
 	{ "scripts, missing files and directories get no key", test_not_kept },
 	{ "kept and read back under the whole key", test_round_trip },
