@@ -72,7 +72,9 @@ for at in probe prepare run; do
 	for sig in INT TERM; do
 		mark=objmem-e2e-slow-$at-$sig-$$
 		out=$TMP/stop-$at.json
-		SLOW_AT=$at SLOW_MARK=$mark "$OBJMEM" run -i "$slow" -w slots -n 1k -r 1 -o "$out" \
+		# only a workload with a prepare step has one run (record builds its extension)
+		wl=slots; [ "$at" != prepare ] || wl=record
+		SLOW_AT=$at SLOW_MARK=$mark "$OBJMEM" run -i "$slow" -w $wl -n 1k -r 1 -o "$out" \
 			>/dev/null 2>"$TMP/stop.err" &
 		pid=$!
 		for _ in $(seq 1 1200); do pgrep -f "^$mark" >/dev/null && break; sleep 0.05; done
@@ -94,7 +96,8 @@ for at in probe prepare; do
 	mark=objmem-e2e-timeout-$at-$$
 	t0=$(ms_now)
 	set +e
-	SLOW_AT=$at SLOW_MARK=$mark "$OBJMEM" run -i "$slow" -w slots -n 1k -r 1 -o "$TMP/t-$at.json" \
+	wl=slots; [ "$at" != prepare ] || wl=record
+	SLOW_AT=$at SLOW_MARK=$mark "$OBJMEM" run -i "$slow" -w $wl -n 1k -r 1 -o "$TMP/t-$at.json" \
 		-t 2 >/dev/null 2>"$TMP/t.err"
 	set -e
 	took=$(( $(ms_now) - t0 ))
