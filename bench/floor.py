@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """objmem's time on a matrix against its floor, in one run on this machine.
 
-    bench/floor.py [-w W,...] [-n COUNTS] INTERPRETER...
+    bench/floor.py [-w W,...] [-n COUNTS] [-r ROUNDS] INTERPRETER...
 
 The matrix: the interpreters given (default: pyenv's 2.7, 3.8 and 3.12
 where found, else python3) x four workloads x 10k, 100k, 1M, one
@@ -10,12 +10,14 @@ the views, as users run it, and -j 2 without them); the floor, which is
 the sum of the fills alone (timed by the article's method,
 bench/article_method.py, in the same interpreters) over 1 and 2 cores; the
 article's method itself (one process per interpreter and workload, counts
-in sequence, one after the other); and each as a ratio to its floor. The
+in sequence, one after the other); and each as a ratio to its floor, all
+measured in each of ROUNDS rounds (default 3) and given as medians. The
 machine is shared: quote the ratios.
 """
 import argparse
 import glob
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,38 +51,47 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-w", "--workloads", default="point3d,slots,namedtuple,largeints")
     ap.add_argument("-n", "--counts", default="10000,100000,1000000")
+    ap.add_argument("-r", "--rounds", type=int, default=3)
     ap.add_argument("interpreters", nargs="*")
     a = ap.parse_args()
     interps = a.interpreters or default_interpreters()
     counts = a.counts.split(",")
     workloads = a.workloads.split(",")
+    labels = ("objmem -j 1", "objmem -j 2", "objmem -j 2 --no-views")
+    extras = (["-j", "1"], ["-j", "2"], ["-j", "2", "--no-views"])
+    rounds = []   # per round: fills, article, and each objmem run; then ratios per round
     with tempfile.TemporaryDirectory() as tmp:
-        runs = {}
-        for label, extra in (("objmem -j 1", ["-j", "1"]), ("objmem -j 2", ["-j", "2"]),
-                             ("objmem -j 2 --no-views", ["-j", "2", "--no-views"])):
-            cmd = [OBJMEM, "run", "-w", a.workloads, "-n", a.counts, "-r", "1", "-q",
-                   "--no-table", "-o", os.path.join(tmp, "r.json")] + extra
+        for _ in range(a.rounds):
+            fills = article = 0.0
             for py in interps:
-                cmd += ["-i", py]
-            runs[label] = timed(cmd)[0]
-        fills = 0.0
-        article = 0.0
-        for py in interps:
-            for w in workloads:
-                wfile = os.path.join(SRC, "workloads", w.replace("-", "_") + ".py")
-                took, out = timed([py, os.path.join(HERE, "article_method.py"), wfile] + counts)
-                article += took
-                fills += sum(float(line.split()[1]) for line in out.splitlines())
+                for w in workloads:
+                    wfile = os.path.join(SRC, "workloads", w.replace("-", "_") + ".py")
+                    took, out = timed([py, os.path.join(HERE, "article_method.py"), wfile]
+                                      + counts)
+                    article += took
+                    fills += sum(float(line.split()[1]) for line in out.splitlines())
+            runs = []
+            for extra in extras:
+                cmd = [OBJMEM, "run", "-w", a.workloads, "-n", a.counts, "-r", "1", "-q",
+                       "--no-table", "-o", os.path.join(tmp, "r.json")] + extra
+                for py in interps:
+                    cmd += ["-i", py]
+                runs.append(timed(cmd)[0])
+            rounds.append((fills, article, runs))
+    med = statistics.median
     cells = len(interps) * len(workloads) * len(counts)
-    print("%d interpreters x %d workloads x %d counts = %d cells, one repetition"
-          % (len(interps), len(workloads), len(counts), cells))
+    print("%d interpreters x %d workloads x %d counts = %d cells, one repetition; "
+          "medians of %d rounds (the ratio is each round's own)"
+          % (len(interps), len(workloads), len(counts), cells, a.rounds))
     print("%-34s %9s %14s" % ("", "seconds", "x its floor"))
-    print("%-34s %9.2f %14s" % ("floor, 1 core (the fills)", fills, ""))
-    print("%-34s %9.2f %14s" % ("floor, 2 cores", fills / 2, ""))
-    for label, t in runs.items():
-        floor = fills if "-j 1" in label else fills / 2
-        print("%-34s %9.2f %14.2f" % (label, t, t / floor))
-    print("%-34s %9.2f %14.2f" % ("article's method (sequential)", article, article / fills))
+    print("%-34s %9.2f %14s" % ("floor, 1 core (the fills)", med(r[0] for r in rounds), ""))
+    print("%-34s %9.2f %14s" % ("floor, 2 cores", med(r[0] for r in rounds) / 2, ""))
+    for i, label in enumerate(labels):
+        cores = 1 if "-j 1" in label else 2
+        print("%-34s %9.2f %14.2f" % (label, med(r[2][i] for r in rounds),
+                                      med(r[2][i] / (r[0] / cores) for r in rounds)))
+    print("%-34s %9.2f %14.2f" % ("article's method (sequential)", med(r[1] for r in rounds),
+                                  med(r[1] / r[0] for r in rounds)))
 
 
 if __name__ == "__main__":
