@@ -18,12 +18,7 @@ static char tombstone;
 /* FNV-1a, 64 bits: fast, and good enough for names and counts. */
 static uint64_t hash_bytes(const void *key, size_t len)
 {
-	const unsigned char *p = key;
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
-	}
+	uint64_t h = fnv1a(key, len, FNV1A_INIT);
 	return h ^ (h >> 29);
 }
 

@@ -21,12 +21,7 @@ static uint64_t key_hash(const char *interp, const char *workload, uint64_t coun
 	char key[1024];
 	snprintf(key, sizeof(key), "%s\n%s\n%llu\n%d", interp, workload,
 		 (unsigned long long)count, repeat);
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = key; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return fnv1a(key, strlen(key), FNV1A_INIT);
 }
 
 struct ranked {

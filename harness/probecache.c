@@ -13,15 +13,6 @@
 /* Bumped when what a key covers changes. */
 #define KEY_VERSION "objmem probe key 1"
 
-static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* The text of a file into the hash h; -1 when it cannot be read. */
 static int hash_file(const char *path, uint64_t *h)
 {
@@ -37,7 +28,7 @@ static int hash_file(const char *path, uint64_t *h)
 static int agent_hash(const struct catalog *cat, uint64_t *h)
 {
 	static const char *const files[] = { "agent.py", "_objmem.py" };
-	*h = 1469598103934665603ULL;
+	*h = FNV1A_INIT;
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char *path = xasprintf("%s/workloads/%s", cat->srcdir, files[i]);
 		int rc = hash_file(path, h);
@@ -52,7 +43,7 @@ static int agent_hash(const struct catalog *cat, uint64_t *h)
 static int helpers_hash(const struct catalog *cat, uint64_t *h)
 {
 	static const char *const dirs[] = { "workloads", "workloads/ext" };
-	*h = 1469598103934665603ULL;
+	*h = FNV1A_INIT;
 	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
 		char *dir = xasprintf("%s/%s", cat->srcdir, dirs[d]);
 		struct dirent **names = NULL;
@@ -114,7 +105,7 @@ char *probecache_views_key(const struct catalog *cat, const struct interp *in, c
 			   const struct strvec *params)
 {
 	char *key = probecache_key(cat, in);
-	uint64_t wl = 1469598103934665603ULL, helpers;
+	uint64_t wl = FNV1A_INIT, helpers;
 	if (!key || hash_file(path, &wl) || helpers_hash(cat, &helpers)) {
 		free(key);
 		return NULL;
@@ -133,7 +124,7 @@ static char *key_path(const char *key)
 {
 	char *dir = config_cache_dir();
 	char *path = xasprintf("%s/probes/%016llx.json", dir,
-			       (unsigned long long)fnv1a(key, strlen(key), 1469598103934665603ULL));
+			       (unsigned long long)fnv1a(key, strlen(key), FNV1A_INIT));
 	free(dir);
 	return path;
 }

@@ -30,14 +30,6 @@ static char *canonical_path(const char *path)
 	return out;
 }
 
-static uint64_t fnv1a(const char *s, uint64_t h)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 /*
  * Bind the abstract name of canonical: 0 bound, 1 taken by another
@@ -53,8 +45,8 @@ static int bind_name(const char *canonical, int *fd_out)
 	sa.sun_family = AF_UNIX;
 	/* two independent hashes of the path: a collision would need both */
 	int n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "objmem-run/%016llx%016llx",
-			 (unsigned long long)fnv1a(canonical, 1469598103934665603ULL),
-			 (unsigned long long)fnv1a(canonical, 0x84222325cbf29ce4ULL));
+			 (unsigned long long)fnv1a(canonical, strlen(canonical), FNV1A_INIT),
+			 (unsigned long long)fnv1a(canonical, strlen(canonical), 0x84222325cbf29ce4ULL));
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
 	if (bind(fd, (struct sockaddr *)&sa, len) == 0) {
 		*fd_out = fd;

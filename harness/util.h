@@ -88,6 +88,21 @@ struct buf *report_capture(struct buf *b);
 /* Text of captured messages (NULL: nothing) said now: into this thread's capture, or stderr. */
 void report_text(const char *text);
 
+/*
+ * FNV-1a, 64 bits, over n bytes, continuing from h (FNV1A_INIT to start):
+ * the one hash of names, keys and file texts (keymap, shards, locks, caches).
+ */
+#define FNV1A_INIT 1469598103934665603ULL
+static inline uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 /* Threads worth starting for work that splits: the cores online, 1 to most. */
 size_t worker_threads(size_t most);
 
