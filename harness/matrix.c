@@ -499,10 +499,10 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	out->failed_named = p.failed_named;
 	out->wrote = p.store.began && !p.write_failed && !end_failed;
 	out->prev = p.store.prev;
-	free(p.tasks);
 	out->settled = p.settled;
 	for (size_t i = 0; i < p.n_tasks; i++)
 		free(p.tasks[i].too_big);
+	free(p.tasks);
 	pthread_cond_destroy(&p.changed);
 	pthread_mutex_destroy(&p.lock);
 	if (p.write_failed || end_failed)

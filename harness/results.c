@@ -562,6 +562,11 @@ static int cell_growth(const struct cell *c, int64_t *out)
 int row_settled(const struct cell *const *cells, size_t n, int64_t page_size)
 {
 	int64_t page = page_size > 0 ? page_size : 4096, a, b;
+	size_t ok = 0;
+	for (size_t i = 0; i < n; i++)
+		ok += cell_growth(cells[i], &a);
+	if (n >= REPEAT_AUTO_MIN && !ok)
+		return 1;   /* its first cells all failed: more would not agree either */
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; cell_growth(cells[i], &a) && j < n; j++)
 			if (cell_growth(cells[j], &b) && (a > b ? a - b : b - a) <= page)

@@ -231,7 +231,8 @@ int cell_bytes_per_object(const struct cell *c, double *out);
  * runs REPEAT_AUTO_MIN cells, then one more at a time, up to
  * REPEAT_AUTO_MAX, until two of its ok cells agree: their owned memory grew
  * by the same bytes within one page (one page over the count in bytes per
- * object), so the row's median lies within that page of both.
+ * object), so the row's median lies within that page of both; a row
+ * whose first REPEAT_AUTO_MIN cells all failed ends there too.
  * config_set_adaptive records the rule in c (repeat, repeat_min,
  * repeat_rule); row_settled says whether the n cells of a row (any status)
  * settle it on a machine of this page size.

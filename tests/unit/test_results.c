@@ -978,6 +978,8 @@ static const struct settle_case {
 	{ "the third agrees with the first", { 400000, 420000, 401000 }, 3, 1 },
 	{ "three far apart", { 400000, 420000, 440000 }, 3, 0 },
 	{ "a failed cell does not agree", { -1, 400000, -1 }, 3, 0 },
+	{ "the first two failed: the row ends", { -1, -1 }, 2, 1 },
+	{ "one failed, one ok: go on", { -1, 400000 }, 2, 0 },
 	{ "two ok among failed ones", { -1, 400000, -1, 403000 }, 4, 1 },
 	{ "shrinking rows agree too", { -8192, -8192 }, 2, 1 },
 };
