@@ -161,6 +161,9 @@ static const char *allocator_words(const cJSON *probe)
 		{ "pypy-gc", "PyPy's collector keeps objects in 8 KiB pages of equal-sized slots" },
 	};
 	const char *alloc = probe_str(probe, "allocator");
+	if (alloc && !strcmp(alloc, "malloc") && probe_pointer_bits(probe) == 32)
+		return "a 32-bit dlmalloc (emscripten's on wasm32) adds a 4-byte header and "
+		       "rounds to 8 (16 at least)";
 	for (size_t i = 0; alloc && i < ARRAY_SIZE(words); i++)
 		if (!strcmp(alloc, words[i][0]))
 			return words[i][1];

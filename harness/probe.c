@@ -18,6 +18,13 @@ int probe_true(const cJSON *probe, const char *key)
 	return probe && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(probe, key));
 }
 
+int probe_pointer_bits(const cJSON *probe)
+{
+	const cJSON *v = probe ? cJSON_GetObjectItemCaseSensitive(probe, "pointer_bits") : NULL;
+	return cJSON_IsNumber(v) && (v->valuedouble == 32 || v->valuedouble == 64)
+		       ? (int)v->valuedouble : 0;
+}
+
 char *probe_name(const cJSON *probe)
 {
 	const char *impl = probe_str(probe, "implementation");

@@ -18,6 +18,8 @@
 const char *probe_str(const cJSON *probe, const char *key);
 /* A boolean field: 1 when true. */
 int probe_true(const cJSON *probe, const char *key);
+/* The build's pointer size in bits (32 on wasm32), or 0 when not said. */
+int probe_pointer_bits(const cJSON *probe);
 
 /*
  * A name for a discovered build: "cpython-3.12.1", "cpython-3.13.0t"

@@ -179,7 +179,7 @@ int views_number(const cJSON *view, const char *key, double *out, const char **w
 
 /* ---- the allocators ---- */
 
-enum model { M_NONE, M_PYMALLOC, M_MALLOC, M_MIMALLOC };
+enum model { M_NONE, M_PYMALLOC, M_MALLOC, M_DLMALLOC32, M_MIMALLOC };
 
 struct alloc {
 	enum model model;
@@ -223,7 +223,7 @@ static struct alloc alloc_of(const cJSON *probe, const cJSON *view)
 	else if (!strncmp(name, "mimalloc", 8))
 		a.model = M_MIMALLOC;
 	else if (!strncmp(name, "malloc", 6))
-		a.model = M_MALLOC;
+		a.model = probe_pointer_bits(probe) == 32 ? M_DLMALLOC32 : M_MALLOC;
 	int v = version_number(probe_str(probe, "version"));
 	/* pymalloc: 4 KiB pools to 3.9, 16 KiB since 3.10; requests up to 512 bytes;
 	 * 16-byte classes since 3.8 (and in 3.7.4+, 2.7.17+ and patched 3.6 builds:
@@ -242,6 +242,14 @@ static double glibc_cost(double n)
 {
 	double c = ceil((n + 8) / 16) * 16;
 	return c < 32 ? 32 : c;
+}
+
+/* A 32-bit dlmalloc (emscripten's, on wasm32): a 4-byte header, 8-byte
+ * steps, 16 at least. */
+static double dlmalloc32_cost(double n)
+{
+	double c = ceil((n + 4) / 8) * 8;
+	return c < 16 ? 16 : c;
 }
 
 /* mimalloc's bins: 16-byte steps to 64 bytes, then four bins per doubling. */
@@ -276,6 +284,8 @@ static double cost_of(const struct alloc *a, double n)
 		return pymalloc_cost(a, n);
 	case M_MALLOC:
 		return glibc_cost(n);
+	case M_DLMALLOC32:
+		return dlmalloc32_cost(n);
 	case M_MIMALLOC:
 		return mimalloc_cost(n);
 	default:
@@ -295,6 +305,8 @@ static void describe(const struct alloc *a, struct buf *how)
 		buf_addf(how, "pymalloc (%.0f-byte steps, %.0f KiB pools)", a->align, a->pool / 1024);
 	else if (a->model == M_MALLOC)
 		buf_addstr(how, "glibc malloc (8-byte header, 16-byte steps)");
+	else if (a->model == M_DLMALLOC32)
+		buf_addstr(how, "32-bit dlmalloc (4-byte header, 8-byte steps)");
 	else
 		buf_addstr(how, "mimalloc bins");
 	if (a->debug)

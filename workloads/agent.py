@@ -341,6 +341,39 @@ def load(path, name):
     return ns
 
 
+def wasm_note():
+    """On Pyodide (CPython on wasm32 under Node.js, sys.platform
+    'emscripten'): what is different about the row, with what the first
+    objects can reuse before the wasm heap grows: the free bytes emscripten's
+    malloc holds at base (mallinfo's fordblks) and the heap above its break
+    (sbrk(0)), which start-up may have touched.  None elsewhere."""
+    if sys.platform != 'emscripten':
+        return None
+    gc.collect()
+    free = above = None
+    try:
+        import pyodide_js
+        m = pyodide_js._module
+        p = m._malloc(64)
+        try:
+            m._mallinfo(p)
+            free = int(m.HEAP32[(p >> 2) + 8])      # fordblks, after 8 ints
+        finally:
+            m._free(p)
+        above = int(m.HEAP8.length) - int(m._sbrk(0))
+    except Exception:
+        pass
+    text = ('wasm32 under Node.js: 4-byte pointers, emscripten\'s malloc '
+            '(no pymalloc); the wasm heap is never given back, so freed '
+            'reads as full')
+    if free is not None and above is not None:
+        text += ('; at base malloc held %.1f MB free and the heap had %.1f MB '
+                 'above its break: the first objects reuse up to %.1f MB before '
+                 'the heap grows, so small counts read low'
+                 % (free / 1e6, above / 1e6, (free + above) / 1e6))
+    return text
+
+
 def split_setup(result):
     """setup() returns factory or (factory, note)."""
     if isinstance(result, tuple) and len(result) == 2 and callable(result[0]):
@@ -435,6 +468,9 @@ def cmd_run(ch, arg, count):
         one = two = None
         container = [None] * count
         container_bytes = _sizeof(container)
+        platform_note = wasm_note()
+        if platform_note:
+            note = '%s; %s' % (note, platform_note) if note else platform_note
     except Skip as e:
         report_skip(ch, e)
     except Exception as e:

@@ -119,8 +119,10 @@ fix_symlinks() {
 }
 
 # Files of the root that may be ELF objects (shared objects, executables).
+# gconv modules are left as they come: glibc loads them by path, and they
+# find their own helpers (libKSC.so, libJIS.so) through an $ORIGIN RUNPATH.
 elf_candidates() {
-	find "$1" \( -path "$1/usr/share" -prune \) -o -type f \
+	find "$1" \( -path "$1/usr/share" -prune \) -o \( -type d -name gconv -prune \) -o -type f \
 		\( -name '*.so' -o -name '*.so.*' -o -perm -u+x \) -print0
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_views.c - views.c: what one request costs under each allocator a
  * CPython build can have (pymalloc by version, its debug hooks, glibc
- * malloc, mimalloc; the builds it does not model say so); the allocator's
+ * malloc, a 32-bit dlmalloc (wasm32), mimalloc; the builds it does not model
+ * say so); the allocator's
  * figure of a view's requested blocks; the "views" of a results document
  * checked (tests/fixtures/views/), found, replaced and merged.
  */
@@ -26,46 +27,56 @@ static cJSON *probe_of(const char *impl, const char *version, const char *alloca
 static const struct {
 	const char *impl, *version, *allocator;
 	double request, cost;
+	int pointer_bits;        /* 0: not said (64-bit) */
 } costs[] = {
 	/* pymalloc 3.10+: 16-byte steps, 16 KiB pools of (16384 - 48) / size blocks */
-	{ "cpython", "3.11.7", "pymalloc", 56, 16384.0 / 255 },
-	{ "cpython", "3.11.7", "pymalloc", 40, 16384.0 / 340 },
-	{ "cpython", "3.12.1", "pymalloc", 1, 16384.0 / 1021 },
-	{ "cpython", "3.12.1", "pymalloc", 512, 16384.0 / 31 },
-	{ "cpython", "3.12.1", "pymalloc", 513, 528 },          /* past 512: glibc */
+	{ "cpython", "3.11.7", "pymalloc", 56, 16384.0 / 255, 0 },
+	{ "cpython", "3.11.7", "pymalloc", 40, 16384.0 / 340, 0 },
+	{ "cpython", "3.12.1", "pymalloc", 1, 16384.0 / 1021, 0 },
+	{ "cpython", "3.12.1", "pymalloc", 512, 16384.0 / 31, 0 },
+	{ "cpython", "3.12.1", "pymalloc", 513, 528, 0 },          /* past 512: glibc */
 	/* 3.8 and 3.9: 16-byte steps, 4 KiB pools */
-	{ "cpython", "3.8.18", "pymalloc", 56, 4096.0 / 63 },
+	{ "cpython", "3.8.18", "pymalloc", 56, 4096.0 / 63, 0 },
 	/* before 3.8, unless the view measured otherwise: 8-byte steps */
-	{ "cpython", "3.7.16", "pymalloc", 56, 4096.0 / 72 },
-	{ "cpython", "3.7.16", "pymalloc", 52, 4096.0 / 72 },
-	{ "cpython", "2.7.18", "pymalloc", 256, 4096.0 / 15 },
-	{ "cpython", "2.7.18", "pymalloc", 280, 4096.0 / 14 },
-	{ "cpython", "2.7.18", "pymalloc", 520, 528 },
+	{ "cpython", "3.7.16", "pymalloc", 56, 4096.0 / 72, 0 },
+	{ "cpython", "3.7.16", "pymalloc", 52, 4096.0 / 72, 0 },
+	{ "cpython", "2.7.18", "pymalloc", 256, 4096.0 / 15, 0 },
+	{ "cpython", "2.7.18", "pymalloc", 280, 4096.0 / 14, 0 },
+	{ "cpython", "2.7.18", "pymalloc", 520, 528, 0 },
 	/* the debug hooks: 24 bytes more per request, then pymalloc */
-	{ "cpython", "3.13.15", "pymalloc-debug", 56, 16384.0 / 204 },
-	{ "cpython", "3.11.2", "malloc-debug", 56, 80 + 16 },
+	{ "cpython", "3.13.15", "pymalloc-debug", 56, 16384.0 / 204, 0 },
+	{ "cpython", "3.11.2", "malloc-debug", 56, 80 + 16, 0 },
 	/* glibc: an 8-byte header, 16-byte steps, 32 at least */
-	{ "cpython", "3.13.15", "malloc", 24, 32 },
-	{ "cpython", "3.13.15", "malloc", 56, 64 },
-	{ "cpython", "3.13.15", "malloc", 57, 80 },
-	{ "cpython", "3.13.15", "malloc", 88, 96 },
+	{ "cpython", "3.13.15", "malloc", 24, 32, 0 },
+	{ "cpython", "3.13.15", "malloc", 56, 64, 0 },
+	{ "cpython", "3.13.15", "malloc", 57, 80, 0 },
+	{ "cpython", "3.13.15", "malloc", 88, 96, 0 },
+	/* a 32-bit malloc (Pyodide's emscripten dlmalloc): a 4-byte header,
+	 * 8-byte steps, 16 at least; the same names on 64 bits are glibc's */
+	{ "cpython", "3.14.2", "malloc", 8, 16, 32 },
+	{ "cpython", "3.14.2", "malloc", 28, 32, 32 },
+	{ "cpython", "3.14.2", "malloc", 29, 40, 32 },
+	{ "cpython", "3.14.2", "malloc", 48, 56, 32 },
+	{ "cpython", "3.14.2", "malloc", 48, 64, 64 },
 	/* mimalloc: 16-byte steps to 64, then four bins per doubling */
-	{ "cpython", "3.13.15", "mimalloc", 8, 16 },
-	{ "cpython", "3.13.15", "mimalloc", 52, 64 },
-	{ "cpython", "3.13.15", "mimalloc", 72, 80 },
-	{ "cpython", "3.13.15", "mimalloc", 96, 96 },
-	{ "cpython", "3.13.15", "mimalloc", 130, 160 },
-	{ "cpython", "3.13.15", "mimalloc", 257, 320 },
+	{ "cpython", "3.13.15", "mimalloc", 8, 16, 0 },
+	{ "cpython", "3.13.15", "mimalloc", 52, 64, 0 },
+	{ "cpython", "3.13.15", "mimalloc", 72, 80, 0 },
+	{ "cpython", "3.13.15", "mimalloc", 96, 96, 0 },
+	{ "cpython", "3.13.15", "mimalloc", 130, 160, 0 },
+	{ "cpython", "3.13.15", "mimalloc", 257, 320, 0 },
 	/* not modelled */
-	{ "pypy", "3.9.16", "pypy-gc", 56, -1 },
-	{ "micropython", "3.4.0", "unknown", 56, -1 },
-	{ "cpython", "3.12.1", NULL, 56, -1 },
+	{ "pypy", "3.9.16", "pypy-gc", 56, -1, 0 },
+	{ "micropython", "3.4.0", "unknown", 56, -1, 0 },
+	{ "cpython", "3.12.1", NULL, 56, -1, 0 },
 };
 
 static void test_costs(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(costs); i++) {
 		cJSON *p = probe_of(costs[i].impl, costs[i].version, costs[i].allocator);
+		if (costs[i].pointer_bits)
+			cJSON_AddNumberToObject(p, "pointer_bits", costs[i].pointer_bits);
 		double c = views_block_cost(p, NULL, costs[i].request);
 		if (fabs(c - costs[i].cost) > 1e-9)
 			fprintf(stderr, "\n%s %s %s %.0f: %.4f, expected %.4f\n", costs[i].impl,
