@@ -94,8 +94,17 @@ char *probecache_key(const struct catalog *cat, const struct interp *in)
 		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 		 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
 		 (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, ld ? ld : "");
-	for (size_t i = 0; i < in->argv.n; i++)
+	for (size_t i = 0; i < in->argv.n; i++) {
 		buf_addf(&k, "argv %s\n", in->argv.v[i]);
+		/* a script the executable runs (Pyodide's python.mjs under node):
+		 * provisioned again, it is a new file, and the build is probed again */
+		if (i && in->argv.v[i][0] == '/' && !stat(in->argv.v[i], &st) && S_ISREG(st.st_mode))
+			buf_addf(&k, "file %llu:%llu size %lld mtime %lld.%09ld ctime %lld.%09ld\n",
+				 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+				 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+				 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+				 st.st_ctim.tv_nsec);
+	}
 	for (size_t i = 0; i < in->env.n; i++)
 		buf_addf(&k, "env %s\n", in->env.v[i]);
 	return buf_detach(&k);

@@ -9,7 +9,9 @@
  * interpreter whose argv[0] is an ELF executable, keyed by its argv, its
  * definition's environment, LD_LIBRARY_PATH, the executable's identity
  * (device, inode, size, modification and change times: a rebuilt or
- * reinstalled build is probed again) and the agent's own text. A script
+ * reinstalled build is probed again), the same identity of every file its
+ * argv names by absolute path (a script it runs, such as Pyodide's
+ * python.mjs under node) and the agent's own text. A script
  * (a shim, a wrapper) is probed every time: what it starts is not its own.
  * Views are kept under the probe's key, the workload's file, the helper
  * modules and extension sources of workloads/ and the --param values.

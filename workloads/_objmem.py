@@ -58,15 +58,22 @@ def config_var(name):
 
 
 def include_dir():
-    """The folder that should hold this interpreter's Python.h, or None."""
+    """The folder that should hold this interpreter's Python.h, or None.
+    INCLUDEPY is where the build put it; a build unpacked elsewhere than the
+    prefix it was built for (Debian's binaries in a private root) has it
+    where sysconfig's relocated paths say."""
     d = config_var('INCLUDEPY')
-    if d:
+    if d and os.path.isdir(d):
         return d
     try:
         import sysconfig
-        return sysconfig.get_path('include')
+        there = sysconfig.get_path('include')
+        if there and os.path.isdir(there) or not d:
+            return there
     except Exception:
         pass
+    if d:
+        return d
     try:
         from distutils import sysconfig as dsc
         return dsc.get_python_inc()
@@ -116,6 +123,9 @@ def build_dir():
 def headers_missing():
     """None when Python.h is there, else the reason for a skip."""
     inc = include_dir()
+    if sys.platform == 'emscripten':
+        return ('Pyodide (wasm32) loads only extensions built with emscripten\'s '
+                'toolchain, which objmem does not use')
     if inc and os.path.exists(os.path.join(inc, 'Python.h')):
         return None
     return 'Python.h not found (install python%d.%d-dev)' % sys.version_info[:2]
@@ -180,8 +190,11 @@ def build_extension(name, source, what):
     cflags = shlex.split(os.environ.get('OBJMEM_EXT_CFLAGS', '-O2'))
     inc = [include_dir()]
     conf = config_var('CONFINCLUDEPY')
-    if conf and conf not in inc:
+    if conf and conf not in inc and os.path.isdir(conf):
         inc.append(conf)
+    if inc[0] != config_var('INCLUDEPY'):
+        # relocated: Debian's pyconfig.h includes <MULTIARCH/pythonX.Y/pyconfig.h>
+        inc.append(os.path.dirname(inc[0]))
     argv = (cc + ['-shared', '-fPIC', '-Wall', '-Wextra'] + cflags +
             ['-I' + d for d in inc] + ['-o', tmp, src])
     sys.stderr.write('objmem: building %s: %s\n' % (name, ' '.join(argv)))

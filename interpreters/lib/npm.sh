@@ -31,6 +31,7 @@ npm_node() {
 # beside it as DEST/python.mjs.  Adds node= and shim= (the argv) and source=
 # to the stamp.
 npm_pyodide() { # DEST VERSION
+	# shellcheck disable=SC2154 # (here: the driver's folder)
 	local dest=$1 version=$2 node shim=$here/pyodide/python.mjs
 	[[ -f $shim ]] || fail "the shim $shim is missing from this checkout"
 	node=$(npm_node)

@@ -13,6 +13,7 @@
 #   - the heap is never given back: freed reads as full, and the note says
 #     so.
 # Skips (77) when node or npm is missing or the npm registry does not answer.
+# shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for tool in node npm; do
@@ -44,7 +45,9 @@ echo 'hello' | "${argv[@]}" -c 'import os; os.write(1, os.read(0, 100).upper())'
 set -e
 [ "$rc1" -eq 7 ] || fail "sys.exit(7) gave exit status $rc1"
 [ "$rc2" -eq 5 ] || fail "os._exit(5) gave exit status $rc2"
-[ "$rc3" -eq 0 ] && [ "$(cat "$TMP/echo")" = HELLO ] || fail "stdin to stdout: status $rc3, '$(cat "$TMP/echo")'"
+if [ "$rc3" -ne 0 ] || [ "$(cat "$TMP/echo")" != HELLO ]; then
+	fail "stdin to stdout: status $rc3, '$(cat "$TMP/echo")'"
+fi
 pass "the shim runs -c, passes argv, stdin and stdout, and exits as Python says"
 
 export OBJMEM_INTERPRETERS=$prefix/interpreters

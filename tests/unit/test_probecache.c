@@ -1,7 +1,7 @@
 /*
  * test_probecache.c - probecache.c: which interpreters get a key, what
- * changes it (a table of changes to argv, environment, executable and
- * agent), and kept probes read back only under their whole key.
+ * changes it (a table of changes to argv, environment, executable, the
+ * script it runs and agent), and kept probes read back only under their whole key.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include "unit.h"
 
 struct world {
-	char *tmp, *exe, *saved_cache;
+	char *tmp, *exe, *script, *saved_cache;
 	struct catalog cat;
 	struct interp in;
 };
@@ -43,10 +43,14 @@ static void enter(struct world *w)
 	/* an ELF file of our own: the first bytes are what counts */
 	w->exe = xasprintf("%s/python", w->tmp);
 	write_text(w->exe, "\x7f" "ELF....", 0755);
+	/* a script the executable runs, as Pyodide's python.mjs under node */
+	w->script = xasprintf("%s/python.mjs", w->tmp);
+	write_text(w->script, "// shim\n", 0644);
 	w->cat.srcdir = w->tmp;
 	interp_init(&w->in);
 	w->in.name = xstrdup("py");
 	strvec_push(&w->in.argv, w->exe);
+	strvec_push(&w->in.argv, w->script);
 	free(a);
 	free(o);
 	free(wl);
@@ -64,9 +68,10 @@ static void leave(struct world *w)
 	unit_rmtree(w->tmp);
 	free(w->tmp);
 	free(w->exe);
+	free(w->script);
 }
 
-enum change { ARGV, ENV, TOUCH, AGENT, NOTHING };
+enum change { ARGV, ENV, TOUCH, SCRIPT, AGENT, NOTHING };
 
 static const struct change_case {
 	const char *what;
@@ -77,6 +82,7 @@ static const struct change_case {
 	{ "another argument", ARGV, 0 },
 	{ "the definition's environment", ENV, 0 },
 	{ "the executable touched", TOUCH, 0 },
+	{ "the script it runs rewritten", SCRIPT, 0 },
 	{ "the agent edited", AGENT, 0 },
 };
 
@@ -90,6 +96,9 @@ static void apply(struct world *w, enum change c)
 	case TOUCH:
 		ts[1] = (struct timespec){ 12345, 0 };   /* another modification time */
 		CU_ASSERT_EQUAL(utimensat(AT_FDCWD, w->exe, ts, 0), 0);
+		break;
+	case SCRIPT:
+		write_text(w->script, "// shim, provisioned again\n", 0644);
 		break;
 	case AGENT:
 		path = xasprintf("%s/workloads/_objmem.py", w->tmp);
