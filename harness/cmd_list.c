@@ -58,7 +58,8 @@ static int list_interpreters(const struct catalog *cat)
 		tab_cell(&tb, what);
 		free(what);
 		struct buf cmd = BUF_INIT;
-		buf_addf(&cmd, "  %s", in->argv.v[0]);
+		for (size_t a = 0; a < in->argv.n; a++)   /* a script the executable runs, its options */
+			buf_addf(&cmd, a ? " %s" : "  %s", in->argv.v[a]);
 		for (size_t e = 0; e < in->env.n; e++)
 			buf_addf(&cmd, " %s", in->env.v[e]);
 		tab_cell(&tb, "");

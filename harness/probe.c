@@ -49,6 +49,9 @@ char *probe_name(const cJSON *probe)
 		buf_addstr(&b, "t");
 	if (probe_true(probe, "debug"))
 		buf_addstr(&b, "d");
+	const char *machine = probe_str(probe, "machine");
+	if (machine && !strncmp(machine, "wasm", 4))   /* Pyodide: "cpython-3.14.2-wasm32" */
+		buf_addf(&b, "-%s", machine);
 	return buf_detach(&b);
 }
 
@@ -63,6 +66,9 @@ char *probe_summary(const cJSON *probe)
 	double nbits;
 	if (bits && !json_whole(bits, 1, 1024, &nbits))   /* from the child: checked first */
 		buf_addf(&b, ", %d-bit", (int)nbits);
+	const char *machine = probe_str(probe, "machine");
+	if (machine && !strncmp(machine, "wasm", 4))      /* Pyodide: not a native build */
+		buf_addf(&b, " %s", machine);
 	if (alloc)
 		buf_addf(&b, ", %s", alloc);
 	if (probe_true(probe, "debug"))

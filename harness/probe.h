@@ -23,7 +23,8 @@ int probe_pointer_bits(const cJSON *probe);
 
 /*
  * A name for a discovered build: "cpython-3.12.1", "cpython-3.13.0t"
- * (free-threaded), "cpython-3.11.2d" (debug), "pypy3.9-7.3.11".
+ * (free-threaded), "cpython-3.11.2d" (debug), "pypy3.9-7.3.11",
+ * "cpython-3.14.2-wasm32" (Pyodide).
  */
 char *probe_name(const cJSON *probe);
 /* One line: "cpython 3.12.1, 64-bit, pymalloc, debug". */

@@ -19,6 +19,8 @@ static const struct {
 	{ "cpython-3.12.1.json", "cpython-3.12.1", "cpython 3.12.1, 64-bit, pymalloc" },
 	{ "pypy-2.7.18.json", "pypy2.7-7.3.3", "pypy 2.7.18, 64-bit, pypy-gc" },
 	{ "pypy-3.9.16.json", "pypy3.9-7.3.11", "pypy 3.9.16, 64-bit, pypy-gc" },
+	{ "pypy-3.11.11.json", "pypy3.11-7.3.19", "pypy 3.11.11, 64-bit, pypy-gc" },
+	{ "pyodide-3.14.2.json", "cpython-3.14.2-wasm32", "cpython 3.14.2, 32-bit wasm32, malloc" },
 };
 
 static void test_probe_names(void)
