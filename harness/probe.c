@@ -119,6 +119,13 @@ char *probe_label(const cJSON *probe, const struct strvec *env)
 	const char *ver = probe_str(probe, "version");
 	const char *impl_ver = probe_str(probe, "implementation_version");
 	struct buf b = BUF_INIT;
+	const char *pyodide = probe_str(probe, "pyodide");
+	if (pyodide) {   /* "Pyodide 314.0.8 (CPython 3.14.2, wasm32)" */
+		const char *machine = probe_str(probe, "machine");
+		buf_addf(&b, "Pyodide %s (%s %s, %s)", pyodide, impl_title(impl ? impl : "Python"),
+			 ver ? ver : "?", machine ? machine : "wasm");
+		return buf_detach(&b);
+	}
 	buf_addf(&b, "%s", impl_title(impl ? impl : "Python"));
 	int major, minor;
 	if (impl && !strcmp(impl, "micropython") && impl_ver)
@@ -134,6 +141,9 @@ char *probe_label(const cJSON *probe, const struct strvec *env)
 	}
 	if (probe_true(probe, "debug"))
 		buf_addstr(&b, " debug");
+	const char *machine = probe_str(probe, "machine");
+	if (machine && !strncmp(machine, "wasm", 4))   /* a probe from before "pyodide" */
+		buf_addf(&b, " on %s", machine);
 	const char *alloc = probe_str(probe, "allocator"), *own = own_allocator(probe);
 	const char *pymalloc = env ? strvec_getenv(env, "PYTHONMALLOC") : NULL;
 	if (pymalloc && !same_allocator(pymalloc, own))
@@ -187,7 +197,8 @@ int probe_family(const cJSON *probe)
 		return 2;
 	if (!strcmp(impl, "micropython"))
 		return 3;
-	if (strcmp(impl, "cpython"))
+	const char *machine = probe_str(probe, "machine");
+	if (strcmp(impl, "cpython") || (machine && !strncmp(machine, "wasm", 4)))
 		return 7;
 	if (probe_true(probe, "gil_disabled"))
 		return 4;

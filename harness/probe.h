@@ -35,7 +35,8 @@ char *probe_summary(const cJSON *probe);
  * free-threaded", "CPython 3.11.2 debug", "PyPy 7.3.11 (3.9)",
  * "MicroPython 1.26.1"; what changes its memory is added: ", GIL on" (a
  * free-threaded build with the GIL turned back on), ", PYTHONMALLOC=malloc"
- * (env, the definition's environment, may be NULL), ", without pymalloc".
+ * (env, the definition's environment, may be NULL), ", without pymalloc";
+ * "Pyodide 314.0.8 (CPython 3.14.2, wasm32)".
  * NULL probe: NULL.
  */
 char *probe_label(const cJSON *probe, const struct strvec *env);
@@ -51,7 +52,7 @@ void probe_labels_free(char **labels, size_t n);
 /*
  * Families of builds that share a colour in figures: 1 CPython, 2 PyPy,
  * 3 MicroPython, 4 CPython free-threaded, 5 CPython debug, 6 CPython with
- * another allocator, 7 anything else.
+ * another allocator, 7 anything else (Pyodide: CPython on wasm32).
  */
 int probe_family(const cJSON *probe);
 

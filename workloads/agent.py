@@ -696,6 +696,13 @@ def probe():
         import recordclass
         return _text(getattr(recordclass, '__version__', 'unknown'))
 
+    def pyodide_version():
+        """Pyodide's release where this is Pyodide (CPython on wasm32), else None."""
+        if sys.platform != 'emscripten':
+            return None
+        import pyodide
+        return _text(getattr(pyodide, '__version__', 'unknown'))
+
     impl = _objmem.implementation()
     facts['implementation'] = impl
     fact('version', lambda: '%d.%d.%d' % tuple(sys.version_info[:3]))
@@ -718,6 +725,7 @@ def probe():
     fact('has_headers', has_headers)
     fact('getsizeof_works', lambda: _sizeof(object()) >= 0)
     fact('recordclass', recordclass_version)
+    fact('pyodide', pyodide_version)
     fact('ext_build_dir', _objmem.build_dir)
     try:
         facts['allocator'], facts['allocator_source'] = _allocator(

@@ -59,6 +59,7 @@ probe = d["interpreters"]["pyodide"]["probe"] if isinstance(d["interpreters"], d
     [i for i in d["interpreters"] if i["name"] == "pyodide"][0]["probe"]
 assert probe["pointer_bits"] == 32 and probe["machine"] == "wasm32", probe
 assert probe["allocator"] == "malloc", probe["allocator"]
+assert probe.get("pyodide"), "the probe does not name the Pyodide release"
 cell = [c for c in d["cells"] if c["count"] == 2000000][0]
 assert cell["status"] == "ok", cell
 s = cell["samples"]

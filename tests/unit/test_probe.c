@@ -95,6 +95,12 @@ static const struct label_case {
 	{ "{\"implementation\":\"micropython\",\"version\":\"3.4.0\",\"implementation_version\":"
 	  "\"1.26.1\"}", NULL, "MicroPython 1.26.1", 3 },
 	{ "{\"implementation\":\"graalpy\",\"version\":\"3.11.7\"}", NULL, "GraalPy 3.11.7", 7 },
+	/* Pyodide: its release first; a probe from before that field says wasm32 */
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.14.2\",\"allocator\":\"malloc\","
+	  "\"machine\":\"wasm32\",\"pyodide\":\"314.0.8\"}", NULL,
+	  "Pyodide 314.0.8 (CPython 3.14.2, wasm32)", 7 },
+	{ "{\"implementation\":\"cpython\",\"version\":\"3.14.2\",\"allocator\":\"malloc\","
+	  "\"machine\":\"wasm32\"}", NULL, "CPython 3.14.2 on wasm32, without pymalloc", 7 },
 	{ "{}", NULL, "Python ?", 7 },
 	{ NULL, NULL, NULL, 7 },
 };
