@@ -151,8 +151,14 @@ restore
 what="changing set_runpaths in lib/debs.sh (called by unpack_debs)"
 sed -i 's/^\(set_runpaths() {.*\)$/\1\n\tnote "one more step"/' "$TMP/interp/lib/debs.sh"
 # unpack_debs and unpack_debs_own_libc share unpack_into_root, which calls it
-changed pypy2.7-bullseye pypy3.7-bullseye cpython-3.14 cpython-3.14-dbg
+changed pypy2.7-bullseye pypy3.7-bullseye cpython-3.14 cpython-3.14-dbg pypy3.11-sid pypy3.11-trixie
 pass "$what changes the identities of the unpacked builds only"
+restore
+what="changing the Pyodide shim (pyodide/python.mjs, copied into its build)"
+printf '// one more line\n' >>"$TMP/interp/pyodide/python.mjs"
+changed pyodide
+pass "$what changes the identity of pyodide only"
+cp "$interp/pyodide/python.mjs" "$TMP/interp/pyodide/python.mjs"
 restore
 what="changing fetch_source in lib/fetch.sh (fetching, not building)"
 sed -i 's/^\(fetch_source() {.*\)$/\1\n\tnote "one more step"/' "$TMP/interp/lib/fetch.sh"
