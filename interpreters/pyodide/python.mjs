@@ -117,7 +117,7 @@ for (const a of args) {
     dir = path.dirname(a);
     if (!fs.existsSync(dir)) continue;
   }
-  mounts.add(dir);
+  if (dir !== path.parse(dir).root) mounts.add(dir);  // never over Pyodide's own root
 }
 for (const dir of [...mounts].sort()) {
   if ([...mounts].some((m) => m !== dir && dir.startsWith(m + path.sep))) continue;
