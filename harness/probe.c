@@ -25,6 +25,13 @@ int probe_pointer_bits(const cJSON *probe)
 		       ? (int)v->valuedouble : 0;
 }
 
+/* The machine of a build that is not native code (Pyodide: "wasm32"), or NULL. */
+static const char *wasm_machine(const cJSON *probe)
+{
+	const char *machine = probe_str(probe, "machine");
+	return machine && !strncmp(machine, "wasm", 4) ? machine : NULL;
+}
+
 char *probe_name(const cJSON *probe)
 {
 	const char *impl = probe_str(probe, "implementation");
@@ -49,8 +56,8 @@ char *probe_name(const cJSON *probe)
 		buf_addstr(&b, "t");
 	if (probe_true(probe, "debug"))
 		buf_addstr(&b, "d");
-	const char *machine = probe_str(probe, "machine");
-	if (machine && !strncmp(machine, "wasm", 4))   /* Pyodide: "cpython-3.14.2-wasm32" */
+	const char *machine = wasm_machine(probe);
+	if (machine)   /* Pyodide: "cpython-3.14.2-wasm32" */
 		buf_addf(&b, "-%s", machine);
 	return buf_detach(&b);
 }
@@ -66,8 +73,8 @@ char *probe_summary(const cJSON *probe)
 	double nbits;
 	if (bits && !json_whole(bits, 1, 1024, &nbits))   /* from the child: checked first */
 		buf_addf(&b, ", %d-bit", (int)nbits);
-	const char *machine = probe_str(probe, "machine");
-	if (machine && !strncmp(machine, "wasm", 4))      /* Pyodide: not a native build */
+	const char *machine = wasm_machine(probe);
+	if (machine)      /* Pyodide: not a native build */
 		buf_addf(&b, " %s", machine);
 	if (alloc)
 		buf_addf(&b, ", %s", alloc);
@@ -141,8 +148,8 @@ char *probe_label(const cJSON *probe, const struct strvec *env)
 	}
 	if (probe_true(probe, "debug"))
 		buf_addstr(&b, " debug");
-	const char *machine = probe_str(probe, "machine");
-	if (machine && !strncmp(machine, "wasm", 4))   /* a probe from before "pyodide" */
+	const char *machine = wasm_machine(probe);
+	if (machine)   /* a probe from before "pyodide" */
 		buf_addf(&b, " on %s", machine);
 	const char *alloc = probe_str(probe, "allocator"), *own = own_allocator(probe);
 	const char *pymalloc = env ? strvec_getenv(env, "PYTHONMALLOC") : NULL;
@@ -197,8 +204,7 @@ int probe_family(const cJSON *probe)
 		return 2;
 	if (!strcmp(impl, "micropython"))
 		return 3;
-	const char *machine = probe_str(probe, "machine");
-	if (strcmp(impl, "cpython") || (machine && !strncmp(machine, "wasm", 4)))
+	if (strcmp(impl, "cpython") || wasm_machine(probe))
 		return 7;
 	if (probe_true(probe, "gil_disabled"))
 		return 4;
