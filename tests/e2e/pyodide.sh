@@ -9,7 +9,10 @@
 #   - a slots cell at 2M objects costs what its layout says: the view's
 #     allocator figure (28 requested bytes -> a 32-byte dlmalloc chunk),
 #     less at most what start-up left free for the first objects (the
-#     cell's note says how much), give or take a byte;
+#     cell's note says how much), give or take a byte: with the young
+#     generation the definition fixes at 1 MB a semi-space, V8 can give
+#     back 2 MB during the cell (1 B/object at 2M; left to grow, it gave
+#     back 10 MB in one cell in ten, read as 25.5);
 #   - the heap is never given back: freed reads as full, and the note says
 #     so.
 # Skips (77) when node or npm is missing or the npm registry does not answer.
