@@ -236,8 +236,28 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median over the row's ok cells of the raw USS delta per object. */
-static double raw_uss_per_object(const struct results *r, const struct summary_row *row)
+/* Per object from base to full, NAN where the cell does not have it. */
+static double raw_uss_of(const struct cell *c)
+{
+	const struct mem_sample *b = &c->samples[PHASE_BASE], *f = &c->samples[PHASE_FULL];
+	return b->valid && f->valid ? ((double)f->uss - (double)b->uss) / (double)c->count : NAN;
+}
+
+static double malloc_in_use_of(const struct cell *c)
+{
+	return c->malloc_base.valid && c->malloc_full.valid
+	       ? (double)(c->malloc_full.in_use - c->malloc_base.in_use) / (double)c->count : NAN;
+}
+
+static double malloc_free_of(const struct cell *c)
+{
+	return c->malloc_base.valid && c->malloc_full.valid
+	       ? (double)(c->malloc_full.free - c->malloc_base.free) / (double)c->count : NAN;
+}
+
+/* The median over the row's ok cells of per(cell), NAN where none has it. */
+static double cells_median(const struct results *r, const struct summary_row *row,
+			   double (*per)(const struct cell *))
 {
 	double v[64];
 	size_t n = 0;
@@ -246,9 +266,9 @@ static double raw_uss_per_object(const struct results *r, const struct summary_r
 							 rep);
 		if (!c || c->status != CELL_OK || !c->count)
 			continue;
-		const struct mem_sample *b = &c->samples[PHASE_BASE], *f = &c->samples[PHASE_FULL];
-		if (b->valid && f->valid)
-			v[n++] = ((double)f->uss - (double)b->uss) / (double)c->count;
+		double x = per(c);
+		if (!isnan(x))
+			v[n++] = x;
 	}
 	if (!n)
 		return NAN;
@@ -256,12 +276,38 @@ static double raw_uss_per_object(const struct results *r, const struct summary_r
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/*
+ * Where the child counted its malloc (glibc, the objects from malloc): the
+ * residual split into what malloc handed out beyond the model, what it keeps
+ * free in its bins, and the pages past both.
+ */
+static void malloc_steps(struct buf *b, const struct explanation *e)
+{
+	if (isnan(e->malloc_in_use) || isnan(e->malloc_free) || isnan(e->kernel))
+		return;
+	double past = isnan(e->allocator) ? NAN : e->malloc_in_use - e->allocator;
+	buf_addf(b, "%smalloc's own count (glibc's mallinfo2, base to full): %.1f in use",
+		 b->len ? "; " : "", e->malloc_in_use);
+	if (!isnan(past))
+		buf_addf(b, " (%+.1f past the allocator figure%s)", past,
+			 past >= 0.5 ? ": a free chunk up to 31 bytes larger than asked is handed out "
+				       "whole when what would remain is under glibc's 32-byte minimum" : "");
+	buf_addf(b, ", %+.1f free in its bins%s, %.1f together; the kernel %+.1f past that "
+		 "(the pages of the heap's top, page rounding)", e->malloc_free,
+		 e->malloc_free >= 0.5 ? " (blocks freed during the fill and kept: the tables of "
+					 "dicts that grew, temporaries)"
+		 : e->malloc_free <= -0.5 ? " (free chunks from before base reused)" : "",
+		 e->malloc_in_use + e->malloc_free, e->kernel - e->malloc_in_use - e->malloc_free);
+}
+
 int explain_views(const struct results *r, const struct interp *in,
 		  const struct summary_row *row, struct explanation *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->shallow = e->deep = e->requested = e->allocator = e->kernel = e->residual = NAN;
-	e->raw = raw_uss_per_object(r, row);
+	e->raw = cells_median(r, row, raw_uss_of);
+	e->malloc_in_use = cells_median(r, row, malloc_in_use_of);
+	e->malloc_free = cells_median(r, row, malloc_free_of);
 	const cJSON *view = views_find(r, row->interpreter, row->workload);
 	if (!view)
 		return -1;
@@ -306,6 +352,7 @@ int explain_views(const struct results *r, const struct interp *in,
 	     e->allocator_how ? e->allocator_how : "rounding");
 	step(&steps, "kernel", e->allocator, e->kernel,
 	     "the residual: pool and arena slack, the collector, pages the fill touched");
+	malloc_steps(&steps, e);
 	if (!isnan(e->raw) && !isnan(e->kernel) && fabs(e->raw - e->kernel) >= 0.05)
 		step(&steps, "raw USS", e->kernel, e->raw,
 		     "the article's method counts clean pages too: interpreter code paged in "
@@ -400,6 +447,8 @@ static cJSON *json_row(const struct summary_row *row, const struct explanation *
 	cJSON_AddItemToObject(o, "kernel", json_num_or_null(e->kernel));
 	cJSON_AddItemToObject(o, "residual", json_num_or_null(e->residual));
 	cJSON_AddItemToObject(o, "raw_uss", json_num_or_null(e->raw));
+	cJSON_AddItemToObject(o, "malloc_in_use", json_num_or_null(e->malloc_in_use));
+	cJSON_AddItemToObject(o, "malloc_free", json_num_or_null(e->malloc_free));
 	cJSON_AddItemToObject(o, "allocator_how", e->allocator_how
 			      ? cJSON_CreateString(e->allocator_how) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "steps", e->steps ? cJSON_CreateString(e->steps)

@@ -67,6 +67,8 @@ struct explanation {
 	double shallow, deep, requested, allocator, kernel, residual;
 	double raw;      /* the article's method: the raw USS delta per object, clean
 			    pages (interpreter code paged in during the fill) included */
+	double malloc_in_use, malloc_free; /* glibc malloc's own count per object, base
+					      to full (NAN where the child did not count) */
 	char *steps;     /* "deep +96 (owned attribute values); requested ..." */
 	char *lacks;     /* "requested: no tracemalloc ...; ..." or NULL */
 	char *allocator_how;  /* "pymalloc (16-byte steps, 16 KiB pools): 56->64.2 ..." or NULL */

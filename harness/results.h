@@ -64,6 +64,17 @@ struct mem_peak {
 	unsigned polls;
 };
 
+/*
+ * glibc malloc's own count of its main arena, as the child read it
+ * (mallinfo2) where the driver sampled: only where the objects come from
+ * malloc (CPython with PYTHONMALLOC=malloc or without pymalloc).
+ */
+struct malloc_count {
+	int valid;
+	int64_t in_use;  /* uordblks + hblkhd: chunks handed out, headers included */
+	int64_t free;    /* fordblks - keepcost: freed chunks kept in its bins */
+};
+
 enum cell_status { CELL_PENDING, CELL_OK, CELL_FAILED, CELL_SKIPPED };
 /* "pending", "ok", "failed", "skipped"; from_name returns -1 if unknown. */
 const char *cell_status_name(enum cell_status s);
@@ -79,6 +90,7 @@ struct cell {
 	int64_t getsizeof;  /* sys.getsizeof of one instance, -1 if none */
 	int64_t container_bytes; /* the [None]*count list, -1 if unknown */
 	struct mem_sample samples[PHASE_COUNT];
+	struct malloc_count malloc_base, malloc_full; /* invalid where not counted */
 	struct mem_peak peak;
 	double wall_s;
 	int pid;            /* child pid, for the record */

@@ -203,6 +203,20 @@ static cJSON *json_interp(const struct interp *in)
 	return o;
 }
 
+/* "malloc": {"base": {"in_use", "free"}, "full": {...}}, both counted. */
+static cJSON *json_malloc(const struct cell *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	const struct malloc_count *m[2] = { &c->malloc_base, &c->malloc_full };
+	static const char *const names[2] = { "base", "full" };
+	for (int i = 0; i < 2; i++) {
+		cJSON *p = cJSON_AddObjectToObject(o, names[i]);
+		cJSON_AddNumberToObject(p, "in_use", (double)m[i]->in_use);
+		cJSON_AddNumberToObject(p, "free", (double)m[i]->free);
+	}
+	return o;
+}
+
 static cJSON *json_cell(const struct cell *c)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -220,6 +234,8 @@ static cJSON *json_cell(const struct cell *c)
 	cJSON *samples = cJSON_AddObjectToObject(o, "samples");
 	for (int p = 0; p < PHASE_COUNT; p++)
 		cJSON_AddItemToObject(samples, phase_name(p), json_sample(&c->samples[p]));
+	cJSON_AddItemToObject(o, "malloc", c->malloc_base.valid && c->malloc_full.valid
+			      ? json_malloc(c) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "peak", json_peak(&c->peak));
 	/* a cell that never ran has no time and no pid */
 	cJSON_AddItemToObject(o, "wall_s", c->wall_s > 0 ? json_num(c->wall_s) : cJSON_CreateNull());
@@ -781,6 +797,35 @@ out:
 	return rc;
 }
 
+/* "malloc" of a cell, absent where the child did not count: 0 or -1. */
+static int read_malloc(const char *what, const cJSON *cell, const char *path, struct cell *c)
+{
+	const cJSON *o, *p;
+	int rc = read_sub(what, cell, path, "malloc", &o);
+	if (rc <= 0)
+		return rc;
+	char mp_buf[PATH_TEXT], pp_buf[PATH_TEXT];
+	const char *mp = path_key(mp_buf, path, "malloc");
+	struct malloc_count *m[2] = { &c->malloc_base, &c->malloc_full };
+	static const char *const names[2] = { "base", "full" };
+	for (int i = 0; i < 2; i++) {
+		double in_use, free_bytes;
+		rc = read_sub(what, o, mp, names[i], &p);
+		if (rc < 0)
+			return -1;
+		if (!rc) {
+			field_error(what, mp, names[i], "missing: \"malloc\" holds both base and full");
+			return -1;
+		}
+		const char *pp = path_key(pp_buf, mp, names[i]);
+		if (read_whole(what, p, pp, "in_use", F_REQUIRED, 0, JSON_INT_MAX, &in_use) < 0 ||
+		    read_whole(what, p, pp, "free", F_REQUIRED, 0, JSON_INT_MAX, &free_bytes) < 0)
+			return -1;
+		*m[i] = (struct malloc_count){ 1, (int64_t)in_use, (int64_t)free_bytes };
+	}
+	return 0;
+}
+
 static int read_peak(const char *what, const cJSON *cell, const char *path,
 		     struct mem_peak *pk)
 {
@@ -865,7 +910,7 @@ static int read_cell(const char *what, const cJSON *o, const char *path, struct 
 		if (rc < 0)
 			return -1;
 	}
-	if (read_peak(what, o, path, &c->peak) < 0)
+	if (read_peak(what, o, path, &c->peak) < 0 || read_malloc(what, o, path, c) < 0)
 		return -1;
 
 	const cJSON *wall;

@@ -151,6 +151,23 @@ static void note_clean_change(struct cell_run *cr)
 			     d / 1024);
 }
 
+/*
+ * The child's own malloc count at base and full, sent with "freed" where
+ * the objects come from glibc's malloc; kept only when all four are whole
+ * numbers >= 0.
+ */
+static void keep_malloc_counts(struct cell *c, const struct proto_msg *m)
+{
+	long long v[4];
+	static const char *const keys[4] = { "malloc_base_in_use", "malloc_base_free",
+					     "malloc_full_in_use", "malloc_full_free" };
+	for (int i = 0; i < 4; i++)
+		if (proto_int(m, keys[i], &v[i]) || v[i] < 0)
+			return;
+	c->malloc_base = (struct malloc_count){ 1, v[0], v[1] };
+	c->malloc_full = (struct malloc_count){ 1, v[2], v[3] };
+}
+
 /* A phase line: check, sample, keep its fields, answer "go". 1 when the conversation is over. */
 static int on_phase(struct cell_run *cr, struct proto_msg *m, int *expect, int *filling)
 {
@@ -182,6 +199,8 @@ static int on_phase(struct cell_run *cr, struct proto_msg *m, int *expect, int *
 		}
 		*filling = 1;
 	}
+	if (m->phase == PHASE_FREED)
+		keep_malloc_counts(c, m);
 	if (proto_send(cr->child.in_fd, "go\n")) {
 		cell_fail(cr, xasprintf("cannot answer the child after '%s': %s",
 					phase_name((enum phase)m->phase), strerror(errno)));

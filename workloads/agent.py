@@ -374,6 +374,44 @@ def wasm_note():
     return text
 
 
+def malloc_counter():
+    """Where the objects come from glibc's malloc (CPython with
+    PYTHONMALLOC=malloc or built without pymalloc: sys.getallocatedblocks()
+    is 0 there), a function that returns malloc's own count of its main
+    arena, (in use, free), in bytes: in use is mallinfo2's uordblks +
+    hblkhd (chunks handed out, their headers and rounding included, and
+    mmapped blocks), free is fordblks - keepcost (chunks freed and kept in
+    its bins, the top of the heap left out).  None elsewhere (pymalloc,
+    mimalloc, PyPy, MicroPython, a C library without mallinfo2).  ctypes is
+    imported here, before base, so that the count does not move the
+    measured window."""
+    impl = getattr(getattr(sys, 'implementation', None), 'name', None)
+    blocks = getattr(sys, 'getallocatedblocks', None)
+    if impl != 'cpython' or blocks is None or blocks() != 0:
+        return None
+    try:
+        import ctypes
+    except Exception:
+        return None
+
+    class Mallinfo2(ctypes.Structure):
+        _fields_ = [(f, ctypes.c_size_t) for f in (
+            'arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks',
+            'fsmblks', 'uordblks', 'fordblks', 'keepcost')]
+    try:
+        fn = ctypes.CDLL(None).mallinfo2
+    except (AttributeError, OSError):
+        return None
+    fn.restype = Mallinfo2
+    fn.argtypes = []
+
+    def count():
+        m = fn()
+        return int(m.uordblks + m.hblkhd), int(m.fordblks - m.keepcost)
+    count()
+    return count
+
+
 def split_setup(result):
     """setup() returns factory or (factory, note)."""
     if isinstance(result, tuple) and len(result) == 2 and callable(result[0]):
@@ -471,6 +509,7 @@ def cmd_run(ch, arg, count):
         platform_note = wasm_note()
         if platform_note:
             note = '%s; %s' % (note, platform_note) if note else platform_note
+        malloc_count = malloc_counter()
     except Skip as e:
         report_skip(ch, e)
     except Exception as e:
@@ -484,6 +523,8 @@ def cmd_run(ch, arg, count):
     ch.write(base)
     base = None
     ch.wait()
+    # malloc's own count, read where the driver sampled (nothing ran since)
+    at_base = malloc_count() if malloc_count else None
 
     try:
         fill(container, make, count)
@@ -491,6 +532,12 @@ def cmd_run(ch, arg, count):
         report_error(ch, e)
     ch.write(full_line)
     ch.wait()
+    if at_base:
+        at_full = malloc_count()
+        freed_line = ch.encode('phase', {
+            'phase': 'freed',
+            'malloc_base_in_use': at_base[0], 'malloc_base_free': at_base[1],
+            'malloc_full_in_use': at_full[0], 'malloc_full_free': at_full[1]})
 
     container = None
     gc.collect()

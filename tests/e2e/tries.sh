@@ -13,6 +13,11 @@
 #    a leaf node (__slots__ children and value: 48 bytes) and its cost (a
 #    float: 24, served as 32), plus a tenth of a parent node and its list of
 #    11 places (48 + 64 + 11 x 8 -> 96), plus the levels above, within 5%;
+#  - under glibc's malloc (python3 with PYTHONMALLOC=malloc, 200k routes):
+#    the kernel's figure is malloc's own count (in use + free in its bins,
+#    read by the agent at base and full) within a byte a route; in use is
+#    at least the allocator figure; trie-dict keeps 20 B a route or more of
+#    freed dict tables in its bins, trie-slots and plain slots none;
 #  - --preset tries runs the three at 10k, 100k and 1M (checked with -n).
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip "no python3"
@@ -60,6 +65,36 @@ if probe["implementation"] == "cpython" and version >= (3, 8) and probe.get("all
     print("trie-mapped %.1f against %.1f from the layout" % (bpo["trie-mapped"], predicted))
 PY
 pass "each step of the seed saves; trie-mapped is half of trie-dict or less"
+
+# Under glibc's malloc (python3-malloc: PYTHONMALLOC=malloc) the tries cost
+# more than the allocator figure (tracemalloc's requests in glibc's chunks):
+# malloc's own count, which the agent reads at base and full, says where it
+# goes, and with it the kernel is explained within a byte a route.
+gm=$TMP/glibc.json
+expect_exit 0 "$OBJMEM" run -w trie-dict,trie-slots,slots -i python3-malloc -n 200k -r 1 -o "$gm" -q --no-table
+"$OBJMEM" show --explain --format json "$gm" >"$TMP/gm-explain.json"
+python3 - "$gm" "$TMP/gm-explain.json" <<'PY' || fail "malloc's own count does not explain the tries under glibc"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = dict((r["workload"], r) for r in json.load(open(sys.argv[2])))
+if not any(c.get("malloc") for c in doc["cells"]):
+    print("skip: the agent could not count malloc here (no glibc mallinfo2): "
+          + (doc["machine"].get("glibc") or "no glibc"))
+    sys.exit(0)
+for w, r in sorted(rows.items()):
+    inuse, free, kernel, alloc = r["malloc_in_use"], r["malloc_free"], r["kernel"], r["allocator"]
+    print("%s at 200k: kernel %.1f = in use %.1f + free in bins %.1f (%+.1f); allocator figure %.1f"
+          % (w, kernel, inuse, free, kernel - inuse - free, alloc))
+    assert abs(kernel - inuse - free) <= 1, (w, "the kernel is not malloc's count", r)
+    assert inuse >= alloc - 0.5, (w, "less in use than the allocator figure", r)
+    assert "malloc's own count" in r["steps"], r["steps"]
+# the dicts that grew leave their old tables in malloc's bins: most of the
+# nested-dict trie's residual; the slots trie and plain slots leave none
+assert rows["trie-dict"]["malloc_free"] >= 20, rows["trie-dict"]
+# (less free than at base where start-up's free chunks were reused)
+assert rows["slots"]["malloc_free"] <= 1 and rows["trie-slots"]["malloc_free"] <= 1, rows
+PY
+pass "under glibc malloc the tries' residual is malloc's own count: chunks larger than asked, freed tables in its bins"
 
 "$OBJMEM" run --help | grep -q "tries (the three phone-route tries" || fail "--help does not list the tries preset"
 pass "--preset tries is listed"

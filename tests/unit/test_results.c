@@ -73,6 +73,12 @@ static int sample_eq(const struct mem_sample *a, const struct mem_sample *b)
 			     a->anon == b->anon && a->swap == b->swap);
 }
 
+static int malloc_eq(const struct malloc_count *a, const struct malloc_count *b)
+{
+	return a->valid == b->valid &&
+	       (!a->valid || (a->in_use == b->in_use && a->free == b->free));
+}
+
 /* The first field where a and b differ, or NULL (static text). */
 static const char *results_diff(const struct results *a, const struct results *b)
 {
@@ -119,6 +125,8 @@ static const char *results_diff(const struct results *a, const struct results *b
 		else if (!strvec_equal(&x->warnings, &y->warnings)) f = "warnings";
 		else if (!str_eq(x->stderr_tail, y->stderr_tail)) f = "stderr_tail";
 		else if (!str_eq(x->note, y->note)) f = "note";
+		else if (!malloc_eq(&x->malloc_base, &y->malloc_base) ||
+			 !malloc_eq(&x->malloc_full, &y->malloc_full)) f = "malloc";
 		for (int p = 0; !f && p < PHASE_COUNT; p++)
 			if (!sample_eq(&x->samples[p], &y->samples[p]))
 				f = phase_name(p);
@@ -200,6 +208,8 @@ static void make_full(struct results *r)
 		   3200000003ULL, 0);
 	set_sample(&c->samples[PHASE_FULL], BIG, BIG - 1, BIG - 2, BIG - 3, 4096);
 	set_sample(&c->samples[PHASE_FREED], 1000000000000000ULL, 0, 0, 0, 0);
+	c->malloc_base = (struct malloc_count){ 1, 12345678, 0 };
+	c->malloc_full = (struct malloc_count){ 1, BIG - 7, 53000000 };
 	c->peak.valid = 1;
 	c->peak.vm_hwm = BIG;
 	c->peak.rss_anon_max = 123456789012ULL;
@@ -397,10 +407,12 @@ static const struct keys_case {
 		"interpreters", "cells", "summary", "fits" } },
 	{ "interpreters/0", { "name", "argv", "env", "tags", "origin", "skipped", "probe" } },
 	{ "cells/0", { "interpreter", "workload", "count", "repeat", "status", "reason",
-		       "getsizeof", "container_bytes", "samples", "peak", "wall_s", "pid",
+		       "getsizeof", "container_bytes", "samples", "malloc", "peak", "wall_s", "pid",
 		       "warnings", "stderr_tail", "note" } },
 	{ "cells/0/samples", { "start", "base", "full", "freed" } },
 	{ "cells/0/samples/full", { "rss", "pss", "uss", "anon", "swap", "private_clean" } },
+	{ "cells/0/malloc", { "base", "full" } },
+	{ "cells/0/malloc/full", { "in_use", "free" } },
 	{ "cells/0/peak", { "vm_hwm", "rss_anon_max", "polls" } },
 	{ "summary/0", { "interpreter", "workload", "count", "n_ok", "n_failed", "n_skipped",
 			 "bytes_per_object", "delta_bytes", "absolute_bytes", "full_uss",
@@ -462,6 +474,7 @@ static const struct null_case {
 	{ "cells/1/samples/base", 1 },
 	{ "cells/1/samples/start", 0 },
 	{ "cells/1/peak", 1 },
+	{ "cells/1/malloc", 1 },                /* not counted */
 	{ "cells/1/note", 1 },
 	{ "cells/3/getsizeof", 1 },
 	{ "cells/3/samples/start", 1 },
@@ -603,6 +616,11 @@ static const struct fixture_case {
 	{ "wrong-cells.json", 0, "wrong-cells.json: cells: expected an array, got an object" },
 	{ "missing-cells.json", 0, "missing-cells.json: cells: required field missing" },
 	{ "wrong-peak.json", 0, "cells[0].peak: expected an object or null, got an array" },
+	{ "malloc-counted.json", 1, NULL },
+	{ "malloc-missing-full.json", 0, "cells[0].malloc.full: missing: \"malloc\" holds both base "
+	  "and full" },
+	{ "range-malloc-negative.json", 0, "cells[0].malloc.full.in_use: expected a whole number "
+	  "from 0 to 9007199254740992, got -5\n" },
 	{ "wrong-warnings.json", 0, "cells[0].warnings: expected an array of strings, got a string" },
 	{ "wrong-created.json", 0, "wrong-created.json: created: expected a string, got a number" },
 	{ "duplicate-cell.json", 0, "cells[1]: same interpreter, workload, count and repeat as "
