@@ -25,7 +25,7 @@ FUZZ_LIBS = $(FUZZ_CJSON_LIBS) -lpthread -lm
 
 # The harness sources each target links: the parser and what it calls.
 FUZZ_SRC_smaps = harness/procmem.c
-FUZZ_RESULTS_MODEL = harness/results.c harness/results_json.c harness/jsonutil.c \
+FUZZ_RESULTS_MODEL = harness/results.c harness/results_json.c harness/cellscan.c harness/jsonutil.c \
 	harness/keymap.c harness/textfmt.c harness/stats.c harness/util.c harness/journal.c harness/views.c \
 	harness/probe.c
 FUZZ_SRC_protocol = harness/protocol.c $(FUZZ_RESULTS_MODEL)

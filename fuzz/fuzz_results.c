@@ -9,6 +9,12 @@
  * error, never a cast: -fsanitize=undefined in clang includes
  * float-cast-overflow, so such a cast is a crash here).
  *
+ * Then the two ways of reading a cell against each other: every element of
+ * the cells array, as the strict split delimits it, read by cellscan (the
+ * quick way) and by the full reader; where cellscan takes one, the text must
+ * be JSON, the full reader must take it too, and the two cells must be the
+ * same field for field (cell_diff).
+ *
  * The input is exactly len bytes, not NUL-terminated. The round trip goes
  * through files in a private directory under /dev/shm (or $TMPDIR),
  * removed at exit; a failed round trip leaves them and names them.
@@ -18,7 +24,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cellscan.h"
 #include "fuzz.h"
+#include "jsonutil.h"
 #include "results.h"
 
 static char *dir, *path1, *path2;
@@ -50,6 +58,39 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Each cell of the input read both ways: the quick one never takes what the full one would not. */
+static void cells_both_ways(const char *text, size_t len)
+{
+	static const char *const cut[] = { "cells", NULL };
+	struct json_span *elems;
+	size_t n;
+	cJSON *doc = json_parse_split(text, len, "fuzz-input", cut, &elems, &n);
+	if (!doc)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = text + elems[i].start;
+		size_t tl = elems[i].end - elems[i].start;
+		struct cell quick, full;
+		cell_init(&quick);
+		cell_init(&full);
+		if (cellscan_read(t, tl, &quick)) {
+			FUZZ_CHECK(json_span_valid(text, elems[i].start, elems[i].end, 2));
+			cJSON *o = cJSON_ParseWithLength(t, tl);
+			FUZZ_CHECK(o);
+			FUZZ_CHECK(results_cell_from_json(o, "fuzz-input", "cells[i]", &full) == 0);
+			const char *diff = cell_diff(&quick, &full);
+			if (diff)
+				dprintf(2, "fuzz: cells[%zu]: %s read differently\n", i, diff);
+			FUZZ_CHECK(!diff);
+			cJSON_Delete(o);
+		}
+		cell_release(&quick);
+		cell_release(&full);
+	}
+	cJSON_Delete(doc);
+	free(elems);
+}
+
 static void slurp(const char *path, struct buf *b)
 {
 	buf_reset(b);
@@ -59,6 +100,7 @@ static void slurp(const char *path, struct buf *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct results r, back;
+	cells_both_ways((const char *)data, size);
 	results_init(&r);
 	if (results_parse((const char *)data, size, &r, "fuzz-input")) {
 		/* a failed read leaves nothing behind */

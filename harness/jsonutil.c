@@ -107,6 +107,8 @@ struct jscan {
 	struct json_span cuts[JSON_MAX_CUT];
 	size_t n_cuts;
 	int collecting;                   /* inside the first cut key's array */
+	int skim;                         /* its elements only delimited (json_skim_split) */
+	unsigned cut_seen;                /* cut keys met: with skim, one may not come twice */
 	struct json_span *elems;
 	size_t n_elems, alloc_elems;
 };
@@ -136,10 +138,25 @@ static int jscan_fail(struct jscan *j, const char *why)
 	return -1;
 }
 
+const unsigned char json_plain_byte[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0xff] = 1, /* not 0x22 '"', 0x5c '\\' */
+};
+/* What jscan_skim stops at: quotes and brackets. */
+static const unsigned char skim_byte[256] = {
+	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
+};
+static const unsigned char space_byte[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
+/* The hot loops keep the place in a local pointer, not in j. */
 static void jscan_space(struct jscan *j)
 {
-	while (j->pos < j->len && is_json_space(j->s[j->pos]))
-		j->pos++;
+	const unsigned char *p = (const unsigned char *)j->s + j->pos,
+			    *end = (const unsigned char *)j->s + j->len;
+	while (p < end && space_byte[*p])
+		p++;
+	j->pos = (size_t)(p - (const unsigned char *)j->s);
 }
 
 static int jscan_peek(const struct jscan *j)
@@ -149,10 +166,12 @@ static int jscan_peek(const struct jscan *j)
 
 static int jscan_digits(struct jscan *j)
 {
-	if (jscan_peek(j) < '0' || jscan_peek(j) > '9')
+	const char *p = j->s + j->pos, *end = j->s + j->len;
+	if (p >= end || *p < '0' || *p > '9')
 		return jscan_fail(j, "expected a digit");
-	while (jscan_peek(j) >= '0' && jscan_peek(j) <= '9')
-		j->pos++;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	j->pos = (size_t)(p - j->s);
 	return 0;
 }
 
@@ -181,12 +200,14 @@ static int jscan_number(struct jscan *j)
 
 static int jscan_string(struct jscan *j)
 {
+	const unsigned char *s = (const unsigned char *)j->s, *end = s + j->len;
 	j->pos++; /* the opening quote */
 	for (;;) {
 		/* the plain characters in one stride */
-		while (j->pos < j->len && (unsigned char)j->s[j->pos] >= 0x20 &&
-		       j->s[j->pos] != '"' && j->s[j->pos] != '\\')
-			j->pos++;
+		const unsigned char *p = s + j->pos;
+		while (p < end && json_plain_byte[*p])
+			p++;
+		j->pos = (size_t)(p - s);
 		int c = jscan_peek(j);
 		if (c < 0)
 			return jscan_fail(j, "unterminated string");
@@ -196,9 +217,7 @@ static int jscan_string(struct jscan *j)
 		}
 		if (c < 0x20)
 			return jscan_fail(j, "control character in a string (write it as \\uXXXX)");
-		j->pos++;
-		if (c != '\\')
-			continue;
+		j->pos++; /* a backslash */
 		c = jscan_peek(j);
 		if (c < 0)
 			return jscan_fail(j, "unterminated string");
@@ -229,6 +248,10 @@ static int cut_index(const struct jscan *j, size_t from, size_t to)
 static int jscan_top_value(struct jscan *j, int k)
 {
 	size_t from = j->pos;
+	if (j->skim && k >= 0 && (j->cut_seen & (1u << k)))
+		return jscan_fail(j, "a cut key given twice");
+	if (k >= 0)
+		j->cut_seen |= 1u << k;
 	int array = jscan_peek(j) == '[';
 	j->collecting = array && k == 0;
 	int rc = jscan_value(j, 1);
@@ -238,11 +261,49 @@ static int jscan_top_value(struct jscan *j, int k)
 	return rc;
 }
 
-/* An element of the first cut array: scanned, its span noted. */
+/*
+ * Past the object or array at j->pos by matching brackets outside strings,
+ * no more: what is inside is for the caller to check (json_skim_split).
+ */
+static int jscan_skim(struct jscan *j)
+{
+	const unsigned char *s = (const unsigned char *)j->s;
+	for (size_t i = j->pos, depth = 0; i < j->len; i++) {
+		while (i < j->len && !skim_byte[s[i]])
+			i++;
+		if (i == j->len)
+			break;
+		switch (s[i]) {
+		case '"':
+			for (i++; i < j->len && s[i] != '"'; i++)
+				if (s[i] == '\\' && i + 1 < j->len)
+					i++; /* an escaped character, a quote too */
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (!--depth) {
+				j->pos = i + 1;
+				return 0;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	j->pos = j->len;
+	return jscan_fail(j, "the text ended");
+}
+
+/* An element of the first cut array: scanned (or with skim, delimited), its span noted. */
 static int jscan_element(struct jscan *j, int depth)
 {
 	size_t from = j->pos;
-	if (jscan_value(j, depth))
+	int c = jscan_peek(j);
+	if (j->skim && (c == '{' || c == '[') ? jscan_skim(j) : jscan_value(j, depth))
 		return -1;
 	xgrow((void **)&j->elems, sizeof(*j->elems), j->n_elems + 1, &j->alloc_elems);
 	j->elems[j->n_elems++] = (struct json_span){ from, j->pos };
@@ -545,13 +606,14 @@ cJSON *json_parse_flags(const char *text, size_t len, const char *what, unsigned
 	return doc;
 }
 
-cJSON *json_parse_split(const char *text, size_t len, const char *what, const char *const *cut,
-			struct json_span **elems, size_t *n_elems)
+static cJSON *parse_split(const char *text, size_t len, const char *what, const char *const *cut,
+			  struct json_span **elems, size_t *n_elems, int skim)
 {
 	struct jscan j;
 	size_t start;
 	jscan_init(&j, text, len);
 	j.cut = cut;
+	j.skim = skim;
 	*elems = NULL;
 	*n_elems = 0;
 	if (json_check(text, len, what, &j, &start)) {
@@ -580,6 +642,34 @@ cJSON *json_parse_split(const char *text, size_t len, const char *what, const ch
 		free(j.elems);
 	}
 	return doc;
+}
+
+cJSON *json_parse_split(const char *text, size_t len, const char *what, const char *const *cut,
+			struct json_span **elems, size_t *n_elems)
+{
+	return parse_split(text, len, what, cut, elems, n_elems, 0);
+}
+
+cJSON *json_skim_split(const char *text, size_t len, const char *const *cut,
+		       struct json_span **elems, size_t *n_elems)
+{
+	struct buf said = BUF_INIT;
+	struct buf *outer = report_capture(&said); /* what went wrong is json_parse_split's to say */
+	cJSON *doc = parse_split(text, len, "", cut, elems, n_elems, 1);
+	report_capture(outer);
+	buf_release(&said);
+	return doc;
+}
+
+int json_span_valid(const char *text, size_t start, size_t end, int depth)
+{
+	struct jscan j;
+	jscan_init(&j, text + start, end - start);
+	jscan_space(&j);
+	if (jscan_value(&j, depth))
+		return 0;
+	jscan_space(&j);
+	return j.pos == j.len;
 }
 
 int json_whole(const cJSON *v, double min, double max, double *out)

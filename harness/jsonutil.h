@@ -79,6 +79,30 @@ cJSON *json_parse_split(const char *text, size_t len, const char *what, const ch
 			struct json_span **elems, size_t *n_elems);
 
 /*
+ * json_parse_split for a text that is most likely right, at a fraction of
+ * its cost: everything is checked as strictly but the elements of the
+ * first cut array that are objects or arrays, which are only delimited
+ * (brackets matched outside strings): the caller checks each one, with
+ * json_span_valid at depth 2 or a reader as strict. Says nothing: NULL
+ * for any mistake, and then json_parse_split names it.
+ */
+cJSON *json_skim_split(const char *text, size_t len, const char *const *cut,
+		       struct json_span **elems, size_t *n_elems);
+
+/*
+ * 1 when text[start, end) is one JSON value, spaces around it allowed,
+ * as strict as json_parse_located (nesting counted from depth, where the
+ * value sits in its document); 0 otherwise. Says nothing.
+ */
+int json_span_valid(const char *text, size_t start, size_t end, int depth);
+
+/* 1 for the bytes a JSON string holds as they are: not control characters, '"' or '\\'. */
+extern const unsigned char json_plain_byte[256];
+
+/* Integers above 2^53 do not survive a trip through a double. */
+#define JSON_INT_MAX 9007199254740992.0
+
+/*
  * The one range check of a JSON number that becomes an integer: 0 with
  * *out set when v is a number, finite, whole and in [min, max]; -1 (*out
  * untouched, nothing printed) otherwise. A double out of an integer type's

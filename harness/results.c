@@ -485,6 +485,52 @@ void cell_init(struct cell *c)
 	strvec_init(&c->warnings);
 }
 
+/* Two strings, either NULL, the same. */
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+const char *cell_diff(const struct cell *a, const struct cell *b)
+{
+	if (!same_str(a->interpreter, b->interpreter))
+		return "interpreter";
+	if (!same_str(a->workload, b->workload))
+		return "workload";
+	if (a->count != b->count || a->repeat != b->repeat || a->status != b->status)
+		return "count, repeat or status";
+	if (!same_str(a->reason, b->reason))
+		return "reason";
+	if (a->getsizeof != b->getsizeof || a->container_bytes != b->container_bytes)
+		return "getsizeof or container_bytes";
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const struct mem_sample *x = &a->samples[p], *y = &b->samples[p];
+		if (x->valid != y->valid || x->rss != y->rss || x->pss != y->pss ||
+		    x->uss != y->uss || x->anon != y->anon || x->swap != y->swap ||
+		    x->private_clean != y->private_clean)
+			return "samples";
+	}
+	if (a->peak.valid != b->peak.valid || a->peak.vm_hwm != b->peak.vm_hwm ||
+	    a->peak.rss_anon_max != b->peak.rss_anon_max || a->peak.polls != b->peak.polls)
+		return "peak";
+	const struct malloc_count *ma[2] = { &a->malloc_base, &a->malloc_full },
+				  *mb[2] = { &b->malloc_base, &b->malloc_full };
+	for (int i = 0; i < 2; i++)
+		if (ma[i]->valid != mb[i]->valid || ma[i]->in_use != mb[i]->in_use ||
+		    ma[i]->free != mb[i]->free)
+			return "malloc";
+	if (memcmp(&a->wall_s, &b->wall_s, sizeof(a->wall_s)) || a->pid != b->pid)
+		return "wall_s or pid";
+	if (a->warnings.n != b->warnings.n)
+		return "warnings";
+	for (size_t i = 0; i < a->warnings.n; i++)
+		if (strcmp(a->warnings.v[i], b->warnings.v[i]))
+			return "warnings";
+	if (!same_str(a->stderr_tail, b->stderr_tail) || !same_str(a->note, b->note))
+		return "stderr_tail or note";
+	return NULL;
+}
+
 void cell_release(struct cell *c)
 {
 	free(c->interpreter);

@@ -222,6 +222,12 @@ void cell_init(struct cell *c);
 void cell_release(struct cell *c);
 /* Deep copy of src into dst (dst is overwritten, not released). */
 void cell_copy(struct cell *dst, const struct cell *src);
+/*
+ * The first field in which a and b differ, by name ("samples", "wall_s",
+ * ...), or NULL when they hold the same (numbers bit for bit: -0.0 is not
+ * 0.0). For the checks that two readers agree.
+ */
+const char *cell_diff(const struct cell *a, const struct cell *b);
 void interp_init(struct interp *in);
 void interp_release(struct interp *in);
 void interp_copy(struct interp *dst, const struct interp *src);

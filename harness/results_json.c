@@ -11,6 +11,7 @@
 #include <string.h>
 #include <pthread.h>
 
+#include "cellscan.h"
 #include "journal.h"
 #include "jsonutil.h"
 #include "results.h"
@@ -20,8 +21,6 @@
 
 /* A results file larger than this is not one objmem wrote. */
 #define RESULTS_MAX_BYTES (1024UL * 1024 * 1024)
-/* Integers above 2^53 do not survive a trip through a double. */
-#define JSON_INT_MAX 9007199254740992.0
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                            */
@@ -576,15 +575,6 @@ static int read_string(const char *what, const cJSON *obj, const char *path,
 	return 0;
 }
 
-static int is_utf8(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-	while (*p && (n = utf8_len(p)))
-		p += n;
-	return !*p;
-}
-
 /*
  * A string that names something: present, a string, not empty, UTF-8.
  * A name is a key (cells are unique by names, count and repeat), and the
@@ -597,7 +587,7 @@ static int read_name(const char *what, const cJSON *obj, const char *path,
 	if (read_string(what, obj, path, key, F_REQUIRED, out))
 		return -1;
 	const char *msg = !**out ? "expected a non-empty string"
-		: !is_utf8(*out) ? "expected UTF-8 text (a byte here is not UTF-8)" : NULL;
+		: !utf8_valid(*out) ? "expected UTF-8 text (a byte here is not UTF-8)" : NULL;
 	if (msg) {
 		free(*out);
 		*out = NULL;
@@ -1230,6 +1220,7 @@ struct cell_part {
 	struct cell *cells;
 	size_t from, to;
 	int quiet;           /* a helper thread: what it says waits in messages */
+	int skimmed;         /* the cells were only delimited: each is checked here */
 	struct buf messages;
 	int rc;
 };
@@ -1242,6 +1233,13 @@ static void *read_part(void *arg)
 	json_scratch_begin(&scratch);
 	for (size_t i = cp->from; i < cp->to && !cp->rc; i++) {
 		const struct json_span *e = &cp->elems[i];
+		/* the common shape straight from the text; anything else the full way */
+		if (cellscan_read(cp->text + e->start, e->end - e->start, &cp->cells[i]))
+			continue;
+		if (cp->skimmed && !json_span_valid(cp->text, e->start, e->end, 2)) {
+			cp->rc = -1; /* not JSON: the full way says where */
+			break;
+		}
 		cJSON *o = cJSON_ParseWithLength(cp->text + e->start, e->end - e->start);
 		char p_buf[PATH_TEXT];
 		const char *p = path_index(p_buf, "cells", i);
@@ -1264,7 +1262,7 @@ static void *read_part(void *arg)
  * -1 (said).
  */
 static int read_cells(const char *text, const struct json_span *elems, size_t n, struct results *r,
-		      const char *what)
+		      const char *what, int skimmed)
 {
 	size_t first = r->n_cells;
 	if (!n)
@@ -1277,7 +1275,7 @@ static int read_cells(const char *text, const struct json_span *elems, size_t n,
 		parts[t] = (struct cell_part){ .text = text, .what = what, .elems = elems,
 					       .cells = r->cells + first, .from = n * t / k,
 					       .to = n * (t + 1) / k, .messages = BUF_INIT,
-					       .quiet = t > 0 };
+					       .quiet = t > 0, .skimmed = skimmed };
 	run_parts(read_part, parts, sizeof(parts[0]), k);
 	int rc = 0;
 	for (size_t t = 0; t < k; t++) {
@@ -1290,22 +1288,43 @@ static int read_cells(const char *text, const struct json_span *elems, size_t n,
 	return rc;
 }
 
-int results_parse(const char *text, size_t len, struct results *r, const char *what)
+/*
+ * The document in text into r: 0, or -1 (r released). skim: the cells are
+ * only delimited by the scan and checked one by one as they are read (in
+ * threads), the quick way for a file that is right.
+ */
+static int parse(const char *text, size_t len, struct results *r, const char *what, int skim)
 {
 	/* "summary" and "fits" are derived: recomputed, never read, so not even parsed */
 	static const char *const cut[] = { "cells", "summary", "fits", NULL };
 	struct json_span *elems;
 	size_t n;
-	cJSON *doc = json_parse_split(text, len, what, cut, &elems, &n);
+	cJSON *doc = skim ? json_skim_split(text, len, cut, &elems, &n)
+		: json_parse_split(text, len, what, cut, &elems, &n);
 	if (!doc)
 		return -1;
-	int rc = from_json(doc, r, what, 0) || read_cells(text, elems, n, r, what) ||
+	int rc = from_json(doc, r, what, 0) || read_cells(text, elems, n, r, what, skim) ||
 		 check_unique(r, what) ? -1 : 0;
 	if (rc)
 		results_release(r);
 	cJSON_Delete(doc);
 	free(elems);
 	return rc;
+}
+
+int results_parse(const char *text, size_t len, struct results *r, const char *what)
+{
+	/*
+	 * The quick way first, saying nothing. Where it fails, the full way:
+	 * the whole text checked first, then the fields in order, so the
+	 * message is the one of the first mistake in the file, as always.
+	 */
+	struct buf said = BUF_INIT;
+	struct buf *outer = report_capture(&said);
+	int rc = parse(text, len, r, what, 1);
+	report_capture(outer);
+	buf_release(&said);
+	return rc ? parse(text, len, r, what, 0) : 0;
 }
 
 int results_cell_from_json(const cJSON *o, const char *what, const char *path, struct cell *c)

@@ -149,6 +149,15 @@ void term_escape(struct buf *out, const char *s)
 	buf_add(out, "", 0);
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
+		/* printable ASCII in one stride: most of what is printed */
+		const unsigned char *q = p;
+		while (*q >= 0x20 && *q < 0x7f)
+			q++;
+		if (q > p) {
+			buf_add(out, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
 		size_t n = utf8_len(p);
 		/* C1 controls (U+0080..U+009F) are escaped like C0 ones */
 		if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0)
@@ -267,39 +276,52 @@ size_t tab_rows(const struct tab *t)
 	return t->ncols ? t->cells.n / t->ncols - 1 : 0;
 }
 
+static void add_spaces(struct buf *b, size_t n)
+{
+	static const char spaces[] = "                                ";
+	for (size_t k; n; n -= k) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		buf_add(b, spaces, k);
+	}
+}
+
 static void print_text(FILE *out, const struct tab *t)
 {
 	size_t rows = t->cells.n / t->ncols;
 	char **esc = xcalloc(t->cells.n + 1, sizeof(*esc));
-	size_t *w = xcalloc(t->ncols, sizeof(*w));
+	size_t *cw = xcalloc(t->cells.n + 1, sizeof(*cw)), *w = xcalloc(t->ncols, sizeof(*w));
 	for (size_t i = 0; i < rows * t->ncols; i++) {
 		struct buf b = BUF_INIT;
 		term_escape(&b, t->cells.v[i]);
 		esc[i] = buf_detach(&b);
-		size_t cw = term_width(esc[i]);
-		if (cw > w[i % t->ncols])
-			w[i % t->ncols] = cw;
+		cw[i] = term_width(esc[i]);
+		if (cw[i] > w[i % t->ncols])
+			w[i % t->ncols] = cw[i];
 	}
+	/* the whole table in one buffer, written once */
+	struct buf text = BUF_INIT;
 	for (size_t r = 0; r < rows; r++) {
-		struct buf line = BUF_INIT;
+		size_t line = text.len;
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *s = esc[r * t->ncols + c];
-			size_t pad = w[c] - term_width(s);
+			size_t i = r * t->ncols + c, pad = w[c] - cw[i];
 			if (c)
-				buf_addstr(&line, "  ");
+				buf_add(&text, "  ", 2);
 			if (t->align[c] == 'r')
-				buf_addf(&line, "%*s%s", (int)pad, "", s);
-			else
-				buf_addf(&line, "%s%*s", s, (int)pad, "");
+				add_spaces(&text, pad);
+			buf_addstr(&text, esc[i]);
+			if (t->align[c] != 'r')
+				add_spaces(&text, pad);
 		}
-		while (line.len && line.p[line.len - 1] == ' ')
-			line.p[--line.len] = '\0';
-		fprintf(out, "%s\n", line.p ? line.p : "");
-		buf_release(&line);
+		while (text.len > line && text.p[text.len - 1] == ' ')
+			text.len--;
+		buf_add(&text, "\n", 1);
 	}
+	fwrite(text.p, 1, text.len, out);
+	buf_release(&text);
 	for (size_t i = 0; i < rows * t->ncols; i++)
 		free(esc[i]);
 	free(esc);
+	free(cw);
 	free(w);
 }
 

@@ -264,15 +264,20 @@ void buf_addstr(struct buf *b, const char *s)
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	/* straight into the room left, at least 64 bytes; again only when it did not fit */
+	xgrow((void **)&b->p, 1, b->len + 64, &b->alloc);
+	size_t room = b->alloc - b->len;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->p + b->len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		die("vsnprintf failed for '%s'", fmt);
-	xgrow((void **)&b->p, 1, b->len + (size_t)n + 1, &b->alloc);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		xgrow((void **)&b->p, 1, b->len + (size_t)n + 1, &b->alloc);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

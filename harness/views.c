@@ -8,7 +8,7 @@
 #include "probe.h"
 #include "views.h"
 
-#define MAX_WHOLE 9007199254740992.0   /* 2^53 */
+#define MAX_WHOLE JSON_INT_MAX
 
 /* ---- checking what a file holds ---- */
 

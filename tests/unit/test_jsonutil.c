@@ -468,6 +468,146 @@ static const struct unit_test number_tests[] = {
 	{ "json_whole, from a table", test_whole },
 };
 
+/* ---- json_skim_split and json_span_valid (the quick reading of results) ---- */
+
+static const char *const split_cut[] = { "cells", "summary", "fits", NULL };
+
+/* Where both succeed, the skim splits as json_parse_split does: same elements, same skeleton. */
+static const char *const skim_same[] = {
+	"{\"a\": 1, \"cells\": [{\"x\": \"}\"}, {\"y\": \"\\\"]\\\\\"}, [1, [2]], 3, \"s\"],"
+	" \"summary\": [1], \"fits\": []}",
+	"\xef\xbb\xbf \n{ \"cells\" :\t[ {\"a\": [{}]} ,\n{} ] }\n",
+	"{\"cells\": []}",
+	"{\"other\": [{\"cells\": [{}]}]}",
+	"{\"cells\": {\"a\": [1]}}",
+	"{\"summary\": [{\"k\": 1}], \"cells\": [{\"k\": \"[{\"}]}",
+	/* an element that is not JSON is only delimited here: the caller checks it */
+	"{\"cells\": [{\"a\": 01}, {\"b\": tru}]}",
+};
+
+static char *skeleton_text(cJSON *doc)
+{
+	char *t = cJSON_PrintUnformatted(doc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	return t;
+}
+
+static void test_skim_same(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(skim_same); i++) {
+		const char *text = skim_same[i];
+		size_t len = strlen(text), n_strict = 0, n_skim;
+		struct json_span *strict_elems = NULL, *skim_elems;
+		unit_stderr_begin();
+		cJSON *strict = json_parse_split(text, len, "F", split_cut, &strict_elems, &n_strict);
+		free(unit_stderr_end());
+		unit_stderr_begin();
+		cJSON *skim = json_skim_split(text, len, split_cut, &skim_elems, &n_skim);
+		char *said = unit_stderr_end();
+		CU_ASSERT_STRING_EQUAL(said, "");
+		free(said);
+		CU_ASSERT_PTR_NOT_NULL(skim);
+		if (!skim) {
+			fprintf(stderr, "\nskim refused: %s\n", text);
+			cJSON_Delete(strict);
+			free(strict_elems);
+			continue;
+		}
+		if (strict) {
+			char *a = skeleton_text(strict), *b = skeleton_text(skim);
+			CU_ASSERT_STRING_EQUAL(a, b);
+			CU_ASSERT_EQUAL_FATAL(n_strict, n_skim);
+			for (size_t e = 0; e < n_skim; e++) {
+				CU_ASSERT_EQUAL(strict_elems[e].start, skim_elems[e].start);
+				CU_ASSERT_EQUAL(strict_elems[e].end, skim_elems[e].end);
+			}
+			cJSON_free(a);
+			cJSON_free(b);
+		} else {
+			/* the last text: its elements are not JSON, which the caller finds */
+			size_t bad = 0;
+			for (size_t e = 0; e < n_skim; e++)
+				bad += !json_span_valid(text, skim_elems[e].start, skim_elems[e].end, 2);
+			CU_ASSERT_EQUAL(bad, n_skim);
+			CU_ASSERT(n_skim > 0);
+		}
+		cJSON_Delete(strict);
+		cJSON_Delete(skim);
+		free(strict_elems);
+		free(skim_elems);
+	}
+}
+
+/* Mistakes outside the elements: NULL from the skim, and not a word. */
+static const char *const skim_refused[] = {
+	"{\"cells\": [{}, ]}",
+	"{\"cells\": [{} {}]}",
+	"{\"cells\": [{\"a\": \"}]}",
+	"{\"cells\": [{}], \"cells\": [{}]}",
+	"{\"a\": 01, \"cells\": []}",
+	"{\"cells\": [], \"summary\": [{\"a\": 1,}]}",
+	"{\"cells\": [{}]} x",
+	"{\"cells\": [{}]",
+	"",
+	"{\"cells\": [{}]}\0",
+};
+
+static void test_skim_refused(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(skim_refused); i++) {
+		const char *text = skim_refused[i];
+		size_t len = strlen(text) + (i == ARRAY_SIZE(skim_refused) - 1), n;
+		struct json_span *elems;
+		unit_stderr_begin();
+		cJSON *doc = json_skim_split(text, len, split_cut, &elems, &n);
+		char *said = unit_stderr_end();
+		if (doc)
+			fprintf(stderr, "\nskim took: %s\n", text);
+		CU_ASSERT_PTR_NULL(doc);
+		CU_ASSERT_STRING_EQUAL(said, "");
+		free(said);
+		cJSON_Delete(doc);
+	}
+}
+
+static void test_span_valid(void)
+{
+	static const struct {
+		const char *text;
+		int depth, valid;
+	} cases[] = {
+		{ "{}", 2, 1 }, { " {\"a\": [1, \"x\", null, true]}\n", 2, 1 }, { "[1]", 0, 1 },
+		{ "\"s\"", 2, 1 }, { "-0.5e+3", 2, 1 },
+		{ "{", 2, 0 }, { "{} {}", 2, 0 }, { "01", 2, 0 }, { "{\"a\": 1,}", 2, 0 },
+		{ "", 2, 0 }, { " ", 2, 0 }, { "{\"a\" 1}", 2, 0 }, { "[\"\t\"]", 2, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int got = json_span_valid(cases[i].text, 0, strlen(cases[i].text), cases[i].depth);
+		if (got != cases[i].valid)
+			fprintf(stderr, "\njson_span_valid('%s') = %d\n", cases[i].text, got);
+		CU_ASSERT_EQUAL(got, cases[i].valid);
+	}
+	/* nesting counts from where the value sits: 1000 levels are too deep in a cell (depth 2) */
+	struct buf deep = BUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		buf_addstr(&deep, "[");
+	for (int i = 0; i < 1000; i++)
+		buf_addstr(&deep, "]");
+	CU_ASSERT_EQUAL(json_span_valid(deep.p, 0, deep.len, 0), 1);
+	CU_ASSERT_EQUAL(json_span_valid(deep.p, 0, deep.len, 2), 0);
+	/* a span inside a larger text: only its bytes count */
+	const char *text = "xx{\"a\": 1}yy";
+	CU_ASSERT_EQUAL(json_span_valid(text, 2, 10, 2), 1);
+	CU_ASSERT_EQUAL(json_span_valid(text, 2, 11, 2), 0);
+	buf_release(&deep);
+}
+
+static const struct unit_test split_tests[] = {
+	{ "json_skim_split splits as json_parse_split does", test_skim_same },
+	{ "json_skim_split refuses mistakes around the elements, silently", test_skim_refused },
+	{ "json_span_valid, from a table", test_span_valid },
+};
+
 /* ---- regressions: bugs found while writing this file ---- */
 
 /*
@@ -499,6 +639,7 @@ int main(int argc, char **argv)
 	const struct unit_suite suites[] = {
 		UNIT_SUITE("json_parse_located", parse_tests),
 		UNIT_SUITE("positions and numbers", number_tests),
+		UNIT_SUITE("the quick split of results", split_tests),
 		UNIT_SUITE("regressions", regression_tests),
 	};
 	return unit_main(argv[0], suites, ARRAY_SIZE(suites));

@@ -598,6 +598,13 @@ static const struct fixture_case {
 	{ "syntax-error.json", 0, "syntax-error.json:6:14: invalid JSON: a comma before '}' "
 	  "(JSON has no trailing commas), at ','" },
 	{ "trailing-text.json", 0, "trailing-text.json:3:1: text after the end of the JSON document: '}'" },
+	/* the cells are read the quick way, checked one by one (issue 11): a mistake in
+	 * one is still found and named where it is, before any field is read */
+	{ "cell-syntax-error.json", 0, "cell-syntax-error.json:25:65: invalid JSON: expected ',' "
+	  "or '}', at '1000, \"repeat\": 2,'" },
+	{ "summary-syntax-error.json", 0, "summary-syntax-error.json:12:76: invalid JSON: a comma "
+	  "before '}' (JSON has no trailing commas), at ',}}],'" },
+	{ "cell-unusual.json", 1, NULL },
 	{ "wrong-uss.json", 0, "error: results/wrong-uss.json: cells[0].samples.full.uss: "
 	  "expected a number, got a string" },
 	{ "missing-uss.json", 0, "missing-uss.json: cells[0].samples.base.uss: required field missing" },
