@@ -148,8 +148,7 @@ int compare_results(const struct results *base, const struct results *cur,
 	strvec_init(&c->notes);
 	strvec_init(&c->pairs);
 	c->threshold = o->threshold;
-	summary_compute(base, &c->base_summary);
-	summary_compute(cur, &c->new_summary);
+	summary_compute_pair(base, &c->base_summary, cur, &c->new_summary);
 	const struct summary *bs = &c->base_summary, *ns = &c->new_summary;
 
 	compare_machines(&base->machine, &cur->machine, &c->warnings);
@@ -273,24 +272,35 @@ void compare_configs(const struct config *base, const struct config *cur, struct
 
 enum num_style { NUM_BYTES, NUM_CHANGE, NUM_PCT };
 
+/* tail after the len bytes of out (n bytes in all), cut short to fit: the new length */
+static size_t str_append(char *out, size_t n, size_t len, const char *tail)
+{
+	size_t k = strlen(tail);
+	if (len + k >= n)
+		k = len + 1 < n ? n - len - 1 : 0;
+	memcpy(out + len, tail, k);
+	out[len + k] = 0;
+	return len + k;
+}
+
 static void fmt_num(char *out, size_t n, double v, enum num_style style)
 {
 	if (isnan(v))
 		snprintf(out, n, "-");
-	else if (style == NUM_BYTES)
-		snprintf(out, n, "%.1f", v);
-	else if (style == NUM_CHANGE)
-		snprintf(out, n, "%+.1f", v);
-	else
-		snprintf(out, n, "%+.2f%%", v);
+	else if (style == NUM_BYTES || style == NUM_CHANGE)
+		fmt_fixed(out, n, v, 1, style == NUM_CHANGE);
+	else /* "%+.2f%%" */
+		str_append(out, n, fmt_fixed(out, n, v, 2, 1), "%");
 }
 
 static void fmt_range(char *out, size_t n, const struct stat3 *s)
 {
-	if (!s->valid)
+	if (!s->valid) {
 		snprintf(out, n, "-");
-	else
-		snprintf(out, n, "%.1f..%.1f", s->min, s->max);
+		return;
+	}
+	size_t len = str_append(out, n, fmt_fixed(out, n, s->min, 1, 0), "..");
+	fmt_fixed(out + len, n - len, s->max, 1, 0);   /* "%.1f..%.1f" */
 }
 
 static char *row_interp(const struct compare_row *row)

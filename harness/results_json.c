@@ -1267,6 +1267,7 @@ static int read_cells(const char *text, const struct json_span *elems, size_t n,
 	size_t first = r->n_cells;
 	if (!n)
 		return 0;   /* no cells: r->cells may be NULL, and NULL + 0 is undefined */
+	xgrow((void **)&r->cells, sizeof(*r->cells), first + n, &r->alloc_cells); /* once */
 	for (size_t i = 0; i < n; i++)
 		results_add_cell(r);
 	struct cell_part parts[PARTS_MAX];

@@ -6,6 +6,7 @@
  * counts, a zero median) has valid == 0 or is NAN, so writers print null.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,6 +238,31 @@ void summary_compute(const struct results *r, struct summary *s)
 	}
 	free(scratch);
 	free(k);
+}
+
+struct summary_job {
+	const struct results *r;
+	struct summary *s;
+};
+
+static void *summary_job_run(void *arg)
+{
+	struct summary_job *j = arg;
+	summary_compute(j->r, j->s);
+	return NULL;
+}
+
+void summary_compute_pair(const struct results *a, struct summary *sa,
+			  const struct results *b, struct summary *sb)
+{
+	struct summary_job jb = { b, sb };
+	pthread_t tid;
+	int threaded = !pthread_create(&tid, NULL, summary_job_run, &jb);
+	summary_compute(a, sa);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		summary_compute(b, sb); /* no thread to be had: one after the other */
 }
 
 void summary_release(struct summary *s)

@@ -77,6 +77,9 @@ struct summary {
  * (show, plot, report, compare, trend, upload) takes its rows from here.
  */
 void summary_compute(const struct results *r, struct summary *s);
+/* The summaries of two documents at once (compare): b's on a second thread. */
+void summary_compute_pair(const struct results *a, struct summary *sa,
+			  const struct results *b, struct summary *sb);
 void summary_release(struct summary *s);
 /* The row of (interp, workload, count), or NULL; O(1). */
 const struct summary_row *summary_find(const struct summary *s, const char *interp,

@@ -62,6 +62,47 @@ void csv_number(struct buf *out, double v)
 
 /* ----------------------------------------------------------- numbers */
 
+/* snprintf's length, as much as out holds */
+static size_t printed(int len, size_t n)
+{
+	return len < 0 || !n ? 0 : (size_t)len < n ? (size_t)len : n - 1;
+}
+
+size_t fmt_fixed(char *out, size_t n, double v, int prec, int plus)
+{
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	if (prec < 0 || prec > 6)
+		return printed(snprintf(out, n, plus ? "%+.*f" : "%.*f", prec, v), n);
+	double x = fabs(v) * scale[prec], whole = floor(x), frac = x - whole;
+	/*
+	 * x is |v| 10^prec rounded once: below 1e9 it is off by at most
+	 * 1e9 * 2^-53 < 1.2e-7. Further than 1e-6 from a tie, it rounds as the
+	 * exact value does, and printf rounds the exact value. Else printf.
+	 */
+	if (!(x < 1e9) || fabs(frac - 0.5) < 1e-6)
+		return printed(snprintf(out, n, plus ? "%+.*f" : "%.*f", prec, v), n);
+	unsigned long long u = (unsigned long long)whole + (frac > 0.5);
+	char digits[32], *d = digits + sizeof(digits);
+	for (int i = 0; i < prec; i++, u /= 10)
+		*--d = (char)('0' + u % 10);
+	if (prec)
+		*--d = '.';
+	do
+		*--d = (char)('0' + u % 10);
+	while (u /= 10);
+	if (signbit(v))
+		*--d = '-';
+	else if (plus)
+		*--d = '+';
+	size_t len = (size_t)(digits + sizeof(digits) - d);
+	if (!n)
+		return 0;
+	len = len < n ? len : n - 1;
+	memcpy(out, d, len);
+	out[len] = 0;
+	return len;
+}
+
 int fmt_number_exact(char *out, size_t n, double v)
 {
 	if (!isfinite(v)) {
@@ -82,7 +123,12 @@ int fmt_number_exact(char *out, size_t n, double v)
 		while (u /= 10);
 		if (v < 0)
 			*--d = '-';
-		snprintf(out, n, "%s", d);
+		size_t len = (size_t)(digits + sizeof(digits) - 1 - d);
+		if (n) { /* as snprintf would, without its cost */
+			len = len < n - 1 ? len : n - 1;
+			memcpy(out, d, len);
+			out[len] = 0;
+		}
 		return 0;
 	}
 	for (int prec = 15; prec <= 17; prec++) {
@@ -249,7 +295,10 @@ void tab_init(struct tab *t, size_t ncols, const char *const *headers, const cha
 
 void tab_cell(struct tab *t, const char *text)
 {
-	strvec_push(&t->cells, text ? text : "");
+	xgrow((void **)&t->at, sizeof(*t->at), t->n + 1, &t->alloc);
+	t->at[t->n++] = t->text.len;
+	text = text ? text : "";
+	buf_add(&t->text, text, strlen(text) + 1);
 	buf_add(&t->strong, "\0", 1);
 }
 
@@ -261,8 +310,8 @@ void tab_cellf(struct tab *t, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		die("out of memory formatting a table cell");
 	va_end(ap);
-	strvec_push_nodup(&t->cells, s);
-	buf_add(&t->strong, "\0", 1);
+	tab_cell(t, s);
+	free(s);
 }
 
 void tab_cell_strong(struct tab *t, const char *text)
@@ -273,7 +322,7 @@ void tab_cell_strong(struct tab *t, const char *text)
 
 size_t tab_rows(const struct tab *t)
 {
-	return t->ncols ? t->cells.n / t->ncols - 1 : 0;
+	return t->ncols ? t->n / t->ncols - 1 : 0;
 }
 
 static void add_spaces(struct buf *b, size_t n)
@@ -285,16 +334,23 @@ static void add_spaces(struct buf *b, size_t n)
 	}
 }
 
+static const char *tab_text(const struct tab *t, size_t i)
+{
+	return t->text.p + t->at[i];
+}
+
 static void print_text(FILE *out, const struct tab *t)
 {
-	size_t rows = t->cells.n / t->ncols;
-	char **esc = xcalloc(t->cells.n + 1, sizeof(*esc));
-	size_t *cw = xcalloc(t->cells.n + 1, sizeof(*cw)), *w = xcalloc(t->ncols, sizeof(*w));
+	size_t rows = t->n / t->ncols;
+	/* every cell escaped into one block, at its offset, with its width */
+	struct buf escaped = BUF_INIT;
+	size_t *at = xcalloc(t->n + 1, sizeof(*at)), *cw = xcalloc(t->n + 1, sizeof(*cw)),
+	       *w = xcalloc(t->ncols, sizeof(*w));
 	for (size_t i = 0; i < rows * t->ncols; i++) {
-		struct buf b = BUF_INIT;
-		term_escape(&b, t->cells.v[i]);
-		esc[i] = buf_detach(&b);
-		cw[i] = term_width(esc[i]);
+		at[i] = escaped.len;
+		term_escape(&escaped, tab_text(t, i));
+		cw[i] = term_width(escaped.p + at[i]);
+		buf_add(&escaped, "", 1);
 		if (cw[i] > w[i % t->ncols])
 			w[i % t->ncols] = cw[i];
 	}
@@ -308,7 +364,7 @@ static void print_text(FILE *out, const struct tab *t)
 				buf_add(&text, "  ", 2);
 			if (t->align[c] == 'r')
 				add_spaces(&text, pad);
-			buf_addstr(&text, esc[i]);
+			buf_addstr(&text, escaped.p + at[i]);
 			if (t->align[c] != 'r')
 				add_spaces(&text, pad);
 		}
@@ -318,23 +374,22 @@ static void print_text(FILE *out, const struct tab *t)
 	}
 	fwrite(text.p, 1, text.len, out);
 	buf_release(&text);
-	for (size_t i = 0; i < rows * t->ncols; i++)
-		free(esc[i]);
-	free(esc);
+	buf_release(&escaped);
+	free(at);
 	free(cw);
 	free(w);
 }
 
 static void print_markdown(FILE *out, const struct tab *t)
 {
-	size_t rows = t->cells.n / t->ncols;
+	size_t rows = t->n / t->ncols;
 	for (size_t r = 0; r < rows; r++) {
 		fputs("|", out);
 		for (size_t c = 0; c < t->ncols; c++) {
 			size_t i = r * t->ncols + c;
-			const char *em = t->strong.p[i] && *t->cells.v[i] ? "**" : "";
+			const char *em = t->strong.p[i] && *tab_text(t, i) ? "**" : "";
 			fprintf(out, " %s", em);
-			md_fputs(out, t->cells.v[i]);
+			md_fputs(out, tab_text(t, i));
 			fprintf(out, "%s |", em);
 		}
 		fputc('\n', out);
@@ -360,7 +415,8 @@ void tab_print(FILE *out, const struct tab *t, enum tab_format f)
 void tab_release(struct tab *t)
 {
 	free(t->align);
-	strvec_clear(&t->cells);
+	buf_release(&t->text);
+	free(t->at);
 	buf_release(&t->strong);
 	memset(t, 0, sizeof(*t));
 }

@@ -47,6 +47,14 @@ void csv_number(struct buf *out, double v);
  * value that is not finite (out is then "null").
  */
 int fmt_number_exact(char *out, size_t n, double v);
+/*
+ * v with prec decimals into out (n bytes), "+" first when plus and v is
+ * not negative: exactly what snprintf's "%.*f" ("%+.*f") writes in the C
+ * locale, at a fraction of its cost where the rounding is not in doubt
+ * (else it is snprintf). Returns the length written (cut short, as
+ * snprintf cuts, when n is too small).
+ */
+size_t fmt_fixed(char *out, size_t n, double v, int prec, int plus);
 
 /*
  * s for a terminal: control characters (C0, DEL, C1) and bytes that are not
@@ -79,7 +87,9 @@ enum tab_format { TAB_TEXT, TAB_MARKDOWN };
 struct tab {
 	size_t ncols;
 	char *align;            /* 'l' or 'r' per column */
-	struct strvec cells;    /* row-major; the first ncols are the header */
+	struct buf text;        /* the cells, each ending in NUL, row-major; the first ncols
+				   are the header (one block: no allocation per cell) */
+	size_t *at, n, alloc;   /* where each of the n cells starts in text */
 	struct buf strong;      /* one byte per cell: 1 = emphasised */
 };
 

@@ -206,7 +206,54 @@ static void test_tables(void)
 	tab_release(&t);
 }
 
+/* fmt_fixed writes what snprintf writes: ties, signs, zeros, the edges, then many at random. */
+static void test_fixed(void)
+{
+	static const double special[] = {
+		0, -0.0, 0.05, 0.25, 0.35, 1.15, 2.675, -0.04, -0.05, 9.95, 99.95, 0.5, 1.5,
+		2.5, -2.5, 0.125, 0.375, 123456.45, 99999999.95, 999999999.5, 1e9, 1e15, 1e300,
+		-1e300, 4.9e-324, NAN, INFINITY, -INFINITY, 56.0, 64.04999999999999,
+	};
+	char fast[64], slow[64];
+	size_t bad = 0;
+	unsigned seed = 1;
+	for (size_t k = 0; k < 200000; k++) {
+		double v;
+		if (k < ARRAY_SIZE(special)) {
+			v = special[k];
+		} else {
+			seed = seed * 1103515245u + 12345u;
+			double m = (seed >> 8) / 16777216.0 - 0.3;
+			v = m * pow(10, (double)(k % 8));
+			if (k % 3 == 0)
+				v = round(v * 100) / 100; /* ties of the next digit, as decimals are */
+			if (k % 5 == 0)
+				v = round(v * 20) / 20;
+		}
+		for (int prec = 0; prec <= 3; prec++)
+			for (int plus = 0; plus < 2; plus++) {
+				size_t len = fmt_fixed(fast, sizeof(fast), v, prec, plus);
+				snprintf(slow, sizeof(slow), plus ? "%+.*f" : "%.*f", prec, v);
+				if (strcmp(fast, slow) || len != strlen(slow)) {
+					if (bad++ < 5)
+						fprintf(stderr, "\nfmt_fixed(%.17g, %d, %d) = '%s', printf '%s'",
+							v, prec, plus, fast, slow);
+				}
+			}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* cut short as snprintf cuts, never past n */
+	memset(fast, 'x', sizeof(fast));
+	CU_ASSERT_EQUAL(fmt_fixed(fast, 4, 1234.5, 1, 0), 3);
+	CU_ASSERT_STRING_EQUAL(fast, "123");
+	CU_ASSERT_EQUAL(fast[4], 'x');
+	CU_ASSERT_EQUAL(fmt_fixed(fast, 4, 1e300, 1, 0), 3);
+	CU_ASSERT_STRING_EQUAL(fast, "100");
+	CU_ASSERT_EQUAL(fmt_fixed(fast, 0, 1.5, 1, 0), 0);
+}
+
 static const struct unit_test tests[] = {
+	{ "fmt_fixed is printf's %.Nf", test_fixed },
 	{ "CSV fields (RFC 4180)", test_csv_fields },
 	{ "numbers that read back exactly", test_numbers },
 	{ "the terminal writer", test_terminal },
