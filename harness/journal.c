@@ -35,18 +35,17 @@ int journal_open(struct journal *j, const char *results_path)
 
 int journal_append(struct journal *j, const struct cell *c)
 {
-	cJSON *o = results_cell_to_json(c);
-	char *text = json_print_exact(o, 0);   /* one line, its newline included */
-	cJSON_Delete(o);
-	size_t len = strlen(text);
+	struct buf line = BUF_INIT;
+	results_cell_text(&line, c);
+	buf_add(&line, "\n", 1);
 	/* one write of the whole line, then the data to the disk */
-	int rc = write_all(j->fd, text, len) || fdatasync(j->fd) ? -1 : 0;
+	int rc = write_all(j->fd, line.p, line.len) || fdatasync(j->fd) ? -1 : 0;
 	if (rc)
 		error("cannot write the journal '%s': %s (the cell is lost; free some space and run "
 		      "again with --resume)", j->path, strerror(errno));
 	else
 		j->n++;
-	free(text);
+	buf_release(&line);
 	return rc;
 }
 

@@ -302,8 +302,13 @@ int results_parse(const char *text, size_t len, struct results *r, const char *w
 int results_load(const char *path, struct results *r);
 /* Serialise and write atomically (temporary file, fsync, rename). */
 int results_write(const struct results *r, const char *path);
-/* One cell as JSON, and back (path names it in errors: "cells[3]"). 0 or -1 said. */
-cJSON *results_cell_to_json(const struct cell *c);
+/*
+ * One cell as the one line of compact JSON results_write writes for it
+ * (no newline), appended to out; and a cell back from JSON (path names it
+ * in errors: "cells[3]"), 0 or -1 said.
+ */
+struct buf;
+void results_cell_text(struct buf *out, const struct cell *c);
 int results_cell_from_json(const cJSON *o, const char *what, const char *path, struct cell *c);
 /* The text results_write writes: indented JSON ending with a newline. */
 char *results_format(const struct results *r, size_t *len);

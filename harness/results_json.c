@@ -31,26 +31,29 @@
  * may start in the middle of a character) need not be UTF-8; JSON must be,
  * so each invalid byte becomes U+FFFD.
  */
-static cJSON *json_string(const char *s)
+/* s into b with each byte that is not UTF-8 made U+FFFD. */
+static void utf8_sanitize(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-	while (*p && (n = utf8_len(p)))
-		p += n;
-	if (!*p)
-		return cJSON_CreateString(s);
-	struct buf b = BUF_INIT;
-	buf_add(&b, s, (size_t)(p - (const unsigned char *)s));
+	buf_add(b, "", 0);
 	while (*p) {
-		n = utf8_len(p);
+		size_t n = utf8_len(p);
 		if (n) {
-			buf_add(&b, p, n);
+			buf_add(b, p, n);
 			p += n;
 		} else {
-			buf_addstr(&b, "\xEF\xBF\xBD");
+			buf_addstr(b, "\xEF\xBF\xBD");
 			p++;
 		}
 	}
+}
+
+static cJSON *json_string(const char *s)
+{
+	if (utf8_valid(s))
+		return cJSON_CreateString(s);
+	struct buf b = BUF_INIT;
+	utf8_sanitize(&b, s);
 	cJSON *item = cJSON_CreateString(b.p);
 	buf_release(&b);
 	return item;
@@ -85,31 +88,6 @@ static cJSON *json_env(const struct strvec *env)
 		cJSON_AddItemToObject(o, key, json_string(eq ? eq + 1 : ""));
 		free(key);
 	}
-	return o;
-}
-
-static cJSON *json_sample(const struct mem_sample *s)
-{
-	if (!s->valid)
-		return cJSON_CreateNull();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "rss", (double)s->rss);
-	cJSON_AddNumberToObject(o, "pss", (double)s->pss);
-	cJSON_AddNumberToObject(o, "uss", (double)s->uss);
-	cJSON_AddNumberToObject(o, "anon", (double)s->anon);
-	cJSON_AddNumberToObject(o, "swap", (double)s->swap);
-	cJSON_AddNumberToObject(o, "private_clean", (double)s->private_clean);
-	return o;
-}
-
-static cJSON *json_peak(const struct mem_peak *p)
-{
-	if (!p->valid)
-		return cJSON_CreateNull();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "vm_hwm", (double)p->vm_hwm);
-	cJSON_AddNumberToObject(o, "rss_anon_max", (double)p->rss_anon_max);
-	cJSON_AddNumberToObject(o, "polls", (double)p->polls);
 	return o;
 }
 
@@ -203,45 +181,177 @@ static cJSON *json_interp(const struct interp *in)
 }
 
 /* "malloc": {"base": {"in_use", "free"}, "full": {...}}, both counted. */
-static cJSON *json_malloc(const struct cell *c)
+/* ------------------------------------------------ a cell, as text */
+
+/*
+ * A cell is written straight as text, one line of compact JSON, the way
+ * cJSON prints (the journal, results_write and merge write millions of
+ * them; a tree per cell cost more than all the rest): strings made UTF-8
+ * as json_string makes them and escaped as cJSON escapes them ("\u00XX"
+ * for the other control characters), numbers exact (fmt_number_exact).
+ */
+static void text_string(struct buf *b, const char *s)
 {
-	cJSON *o = cJSON_CreateObject();
-	const struct malloc_count *m[2] = { &c->malloc_base, &c->malloc_full };
-	static const char *const names[2] = { "base", "full" };
-	for (int i = 0; i < 2; i++) {
-		cJSON *p = cJSON_AddObjectToObject(o, names[i]);
-		cJSON_AddNumberToObject(p, "in_use", (double)m[i]->in_use);
-		cJSON_AddNumberToObject(p, "free", (double)m[i]->free);
+	struct buf clean = BUF_INIT;
+	if (!utf8_valid(s)) {
+		utf8_sanitize(&clean, s);
+		s = clean.p;
 	}
-	return o;
+	buf_add(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		const unsigned char *q = p;
+		while (json_plain_byte[*q])
+			q++;
+		buf_add(b, p, (size_t)(q - p));
+		if (!*q)
+			break;
+		static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+		const char *e = memchr(from, *q, sizeof(from) - 1);
+		char esc[8];
+		if (e)
+			snprintf(esc, sizeof(esc), "\\%c", to[e - from]);
+		else
+			snprintf(esc, sizeof(esc), "\\u%04x", *q);
+		buf_addstr(b, esc);
+		p = q + 1;
+	}
+	buf_add(b, "\"", 1);
+	buf_release(&clean);
 }
 
+static void text_key(struct buf *b, const char *key, int first)
+{
+	buf_addstr(b, first ? "\"" : ",\"");
+	buf_addstr(b, key);
+	buf_add(b, "\":", 2);
+}
+
+static void text_number(struct buf *b, double v)
+{
+	char n[64];
+	fmt_number_exact(n, sizeof(n), v);   /* "null" where not finite */
+	buf_addstr(b, n);
+}
+
+static void text_str_or_null(struct buf *b, const char *s)
+{
+	if (s)
+		text_string(b, s);
+	else
+		buf_add(b, "null", 4);
+}
+
+/* An object of numbers: keys[i] = v[i]. */
+static void text_numbers(struct buf *b, const char *const *keys, const double *v, size_t n)
+{
+	buf_add(b, "{", 1);
+	for (size_t i = 0; i < n; i++) {
+		text_key(b, keys[i], !i);
+		text_number(b, v[i]);
+	}
+	buf_add(b, "}", 1);
+}
+
+static void text_sample(struct buf *b, const struct mem_sample *s)
+{
+	static const char *const keys[] = { "rss", "pss", "uss", "anon", "swap", "private_clean" };
+	if (!s->valid) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	double v[] = { (double)s->rss, (double)s->pss, (double)s->uss, (double)s->anon,
+		       (double)s->swap, (double)s->private_clean };
+	text_numbers(b, keys, v, ARRAY_SIZE(keys));
+}
+
+static void text_malloc(struct buf *b, const struct cell *c)
+{
+	static const char *const keys[] = { "in_use", "free" };
+	const struct malloc_count *m[2] = { &c->malloc_base, &c->malloc_full };
+	static const char *const names[2] = { "base", "full" };
+	buf_add(b, "{", 1);
+	for (int i = 0; i < 2; i++) {
+		double v[] = { (double)m[i]->in_use, (double)m[i]->free };
+		text_key(b, names[i], !i);
+		text_numbers(b, keys, v, ARRAY_SIZE(keys));
+	}
+	buf_add(b, "}", 1);
+}
+
+static void text_peak(struct buf *b, const struct mem_peak *p)
+{
+	static const char *const keys[] = { "vm_hwm", "rss_anon_max", "polls" };
+	if (!p->valid) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	double v[] = { (double)p->vm_hwm, (double)p->rss_anon_max, (double)p->polls };
+	text_numbers(b, keys, v, ARRAY_SIZE(keys));
+}
+
+void results_cell_text(struct buf *b, const struct cell *c)
+{
+	buf_add(b, "{", 1);
+	text_key(b, "interpreter", 1);
+	text_str_or_null(b, c->interpreter);
+	text_key(b, "workload", 0);
+	text_str_or_null(b, c->workload);
+	text_key(b, "count", 0);
+	text_number(b, (double)c->count);
+	text_key(b, "repeat", 0);
+	text_number(b, c->repeat);
+	text_key(b, "status", 0);
+	text_string(b, cell_status_name(c->status));
+	text_key(b, "reason", 0);
+	text_str_or_null(b, c->reason);
+	/* -1 is "the interpreter has none" or "not measured": both null */
+	text_key(b, "getsizeof", 0);
+	text_number(b, c->getsizeof >= 0 ? (double)c->getsizeof : NAN);
+	text_key(b, "container_bytes", 0);
+	text_number(b, c->container_bytes >= 0 ? (double)c->container_bytes : NAN);
+	text_key(b, "samples", 0);
+	buf_add(b, "{", 1);
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		text_key(b, phase_name(p), !p);
+		text_sample(b, &c->samples[p]);
+	}
+	buf_add(b, "}", 1);
+	text_key(b, "malloc", 0);
+	if (c->malloc_base.valid && c->malloc_full.valid)
+		text_malloc(b, c);
+	else
+		buf_add(b, "null", 4);
+	text_key(b, "peak", 0);
+	text_peak(b, &c->peak);
+	/* a cell that never ran has no time and no pid */
+	text_key(b, "wall_s", 0);
+	text_number(b, c->wall_s > 0 ? c->wall_s : NAN);
+	text_key(b, "pid", 0);
+	text_number(b, c->pid > 0 ? (double)c->pid : NAN); /* NAN is a float: the int would become one */
+	text_key(b, "warnings", 0);
+	buf_add(b, "[", 1);
+	for (size_t i = 0; i < c->warnings.n; i++) {
+		if (i)
+			buf_add(b, ",", 1);
+		text_string(b, c->warnings.v[i]);
+	}
+	buf_add(b, "]", 1);
+	text_key(b, "stderr_tail", 0);
+	text_str_or_null(b, c->stderr_tail);
+	text_key(b, "note", 0);
+	text_str_or_null(b, c->note);
+	buf_add(b, "}", 1);
+}
+
+/* The cell as a tree: its text, parsed (for the document as one tree). */
 static cJSON *json_cell(const struct cell *c)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "interpreter", json_str_or_null(c->interpreter));
-	cJSON_AddItemToObject(o, "workload", json_str_or_null(c->workload));
-	cJSON_AddNumberToObject(o, "count", (double)c->count);
-	cJSON_AddNumberToObject(o, "repeat", c->repeat);
-	cJSON_AddStringToObject(o, "status", cell_status_name(c->status));
-	cJSON_AddItemToObject(o, "reason", json_str_or_null(c->reason));
-	/* -1 is "the interpreter has none" or "not measured": both null */
-	cJSON_AddItemToObject(o, "getsizeof", c->getsizeof >= 0
-			      ? cJSON_CreateNumber((double)c->getsizeof) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "container_bytes", c->container_bytes >= 0
-			      ? cJSON_CreateNumber((double)c->container_bytes) : cJSON_CreateNull());
-	cJSON *samples = cJSON_AddObjectToObject(o, "samples");
-	for (int p = 0; p < PHASE_COUNT; p++)
-		cJSON_AddItemToObject(samples, phase_name(p), json_sample(&c->samples[p]));
-	cJSON_AddItemToObject(o, "malloc", c->malloc_base.valid && c->malloc_full.valid
-			      ? json_malloc(c) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "peak", json_peak(&c->peak));
-	/* a cell that never ran has no time and no pid */
-	cJSON_AddItemToObject(o, "wall_s", c->wall_s > 0 ? json_num(c->wall_s) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "pid", c->pid > 0 ? cJSON_CreateNumber(c->pid) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "warnings", json_strvec(&c->warnings));
-	cJSON_AddItemToObject(o, "stderr_tail", json_str_or_null(c->stderr_tail));
-	cJSON_AddItemToObject(o, "note", json_str_or_null(c->note));
+	struct buf b = BUF_INIT;
+	results_cell_text(&b, c);
+	cJSON *o = cJSON_ParseWithLength(b.p, b.len);
+	if (!o)
+		BUG("the text of a cell does not parse: %s", b.p);
+	buf_release(&b);
 	return o;
 }
 
@@ -330,10 +440,6 @@ cJSON *results_to_json(const struct results *r)
 	return doc;
 }
 
-cJSON *results_cell_to_json(const struct cell *c)
-{
-	return json_cell(c);
-}
 
 /*
  * How many threads share n items of work: one per PER_PART items, at
@@ -363,7 +469,7 @@ static void run_parts(void *(*fn)(void *), void *parts, size_t size, size_t k)
 
 /* Items [from, to) of a list, each printed on its line. */
 struct line_part {
-	cJSON *(*item)(const void *, size_t);
+	void (*item)(struct buf *, const void *, size_t);   /* item i as one line of text */
 	const void *arg;
 	size_t from, to;
 	struct buf out;
@@ -375,12 +481,8 @@ static void *format_part(void *arg)
 	struct json_scratch scratch;
 	json_scratch_begin(&scratch);
 	for (size_t i = lp->from; i < lp->to; i++) {
-		cJSON *o = lp->item(lp->arg, i);
-		char *text = json_print_exact(o, 0);   /* ends with a newline */
-		cJSON_Delete(o);
 		buf_addstr(&lp->out, i ? ",\n\t\t" : "\n\t\t");
-		buf_add(&lp->out, text, strlen(text) - 1);
-		free(text);
+		lp->item(&lp->out, lp->arg, i);
 		json_scratch_reset(&scratch);
 	}
 	json_scratch_end(&scratch);
@@ -388,8 +490,8 @@ static void *format_part(void *arg)
 }
 
 /* Items one per line, each compact: a document of any size is never one tree. */
-static void add_lines(struct buf *b, const char *key, size_t n, cJSON *(*item)(const void *, size_t),
-		      const void *arg, int last)
+static void add_lines(struct buf *b, const char *key, size_t n,
+		      void (*item)(struct buf *, const void *, size_t), const void *arg, int last)
 {
 	buf_addf(b, "\t\"%s\": [", key);
 	struct line_part parts[PARTS_MAX];
@@ -406,19 +508,28 @@ static void add_lines(struct buf *b, const char *key, size_t n, cJSON *(*item)(c
 	buf_addstr(b, last ? "\n" : ",\n");
 }
 
-static cJSON *cell_item(const void *arg, size_t i)
+static void cell_item(struct buf *out, const void *arg, size_t i)
 {
-	return json_cell(&((const struct results *)arg)->cells[i]);
+	results_cell_text(out, &((const struct results *)arg)->cells[i]);
 }
 
-static cJSON *row_item(const void *arg, size_t i)
+/* A tree as one line (its cJSON allocations from the part's scratch). */
+static void tree_line(struct buf *out, cJSON *o)
 {
-	return json_summary_row(&((const struct summary *)arg)->rows[i]);
+	char *text = json_print_exact(o, 0);   /* ends with a newline */
+	cJSON_Delete(o);
+	buf_add(out, text, strlen(text) - 1);
+	free(text);
 }
 
-static cJSON *fit_item(const void *arg, size_t i)
+static void row_item(struct buf *out, const void *arg, size_t i)
 {
-	return json_fit(&((const struct summary *)arg)->fits[i]);
+	tree_line(out, json_summary_row(&((const struct summary *)arg)->rows[i]));
+}
+
+static void fit_item(struct buf *out, const void *arg, size_t i)
+{
+	tree_line(out, json_fit(&((const struct summary *)arg)->fits[i]));
 }
 
 char *results_format(const struct results *r, size_t *len)

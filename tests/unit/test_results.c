@@ -9,8 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jsonutil.h"
 #include "results.h"
 #include "stats.h"
+#include "textfmt.h"
 #include "unit.h"
 
 /* ---- helpers ---- */
@@ -1047,7 +1049,69 @@ static void test_config_adaptive(void)
 	config_release(&c);
 }
 
+/*
+ * results_cell_text writes a cell as cJSON prints one (compact, numbers
+ * exact): parsing its text and printing the tree again gives the same
+ * bytes, and the cell read back is the cell written. Cells of small.json,
+ * and one with every byte from 1 to 255 in its strings.
+ */
+static void check_cell_text(const struct cell *c, int same_cell)
+{
+	struct buf text = BUF_INIT;
+	results_cell_text(&text, c);
+	cJSON *tree = cJSON_ParseWithLength(text.p, text.len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+	char *again = json_print_exact(tree, 0);
+	again[strlen(again) - 1] = 0; /* its newline */
+	if (strcmp(again, text.p))
+		fprintf(stderr, "\nwritten: %s\ncJSON:   %s\n", text.p, again);
+	CU_ASSERT_STRING_EQUAL(again, text.p);
+	cJSON_Delete(tree); /* printing made its numbers raw text: read a new one */
+	tree = cJSON_ParseWithLength(text.p, text.len);
+	struct cell back;
+	cell_init(&back);
+	CU_ASSERT_EQUAL(results_cell_from_json(tree, "t", "cell", &back), 0);
+	CU_ASSERT((!back.stderr_tail || utf8_valid(back.stderr_tail)) &&
+		  (!back.note || utf8_valid(back.note)));
+	if (same_cell)
+		CU_ASSERT_PTR_NULL(cell_diff(c, &back));
+	cell_release(&back);
+	free(again);
+	cJSON_Delete(tree);
+	buf_release(&text);
+}
+
+static void test_cell_text(void)
+{
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL_FATAL(results_load(unit_fixture("results/small.json"), &r), 0);
+	for (size_t i = 0; i < r.n_cells; i++)
+		check_cell_text(&r.cells[i], 1);
+	char all[256];
+	for (int i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	all[255] = 0;
+	struct cell c;
+	cell_init(&c);
+	c.interpreter = xstrdup("py");
+	c.workload = xstrdup(all + 0x7e);
+	c.count = 1;
+	c.repeat = 1;
+	c.stderr_tail = xstrdup(all);
+	c.note = xstrdup(all + 0x20);
+	c.reason = xstrdup("\"quoted\" \\ back\tslash\x7f");
+	strvec_push(&c.warnings, all);
+	strvec_push(&c.warnings, "");
+	c.getsizeof = -1;
+	c.wall_s = 0.1 + 0.2;
+	check_cell_text(&c, 0);
+	cell_release(&c);
+	results_release(&r);
+}
+
 static const struct unit_test write_tests[] = {
+	{ "a cell's text is what cJSON prints", test_cell_text },
 	{ "cJSON number printing", test_cjson_number_printing },
 	{ "written text: exact numbers, escapes", test_write_text },
 	{ "field names", test_field_names },
