@@ -10,11 +10,20 @@ Prints two tables, measured in one run (the machine is shared: quote ratios):
      --scripts-only` and `report --no-figures`, and the peak as a multiple
      of the input's size.
 The files are synthetic (bench/gen-results.py): 9 workloads x 5 counts x 3
-repetitions per interpreter, as many interpreters as the size needs.
+repetitions per interpreter, as many interpreters as the size needs, then
+written by objmem itself (`objmem merge` of the one file), so they hold the
+summary and fits and have the layout a run gives. Each reading is the
+median of 5 runs (3 at 100k cells and more).
+
+With BASE=/path/to/another/objmem (an earlier build, say), every reading
+is also taken with it, interleaved with the first in the same run, and the
+table gains its time and the ratio of the two (the machine is shared:
+ratios measured side by side are what to quote).
 
 usage: bench/scale.py [SIZES...]     (default 1000 10000 100000)
-env:   OBJMEM (default ./objmem), BUILD (default build/default)
+env:   OBJMEM (default ./objmem), BUILD (default build/default), BASE
 """
+import statistics
 import os
 import resource
 import subprocess
@@ -46,8 +55,11 @@ def main():
     files = {}
     for n in sizes:
         files[n] = os.path.join(tmp, "r%d.json" % n)
+        raw = files[n] + ".raw"
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen-results.py"), str(n),
-                        files[n]], check=True)
+                        raw], check=True)
+        subprocess.run([OBJMEM, "merge", "-q", "-o", files[n], raw], check=True)
+        os.unlink(raw)
     store = os.path.join(BUILD, "bench", "bench_store")
     print("== 1. keeping the results on disk, per cell (%s)" % store)
     print("%8s %10s %14s %14s %12s" % ("cells", "file MB", "append ms/cell", "fold s", "ms/cell"))
@@ -58,21 +70,35 @@ def main():
         print("%8d %10.1f %14.3f %14.3f %12.3f" % (n, os.path.getsize(files[n]) / 1e6, append_ms,
                                                     fold_s, append_ms + fold_s * 1000 / n))
     print()
-    print("== 2. reading (wall s, peak MB, peak / input size)")
+    print("== 2. reading (wall s as a median, peak MB, peak / input size)")
+    base = os.environ.get("BASE")
     cmds = {
-        "show": lambda f: [OBJMEM, "show", f],
-        "compare": lambda f: [OBJMEM, "compare", f, f],
-        "merge": lambda f: [OBJMEM, "merge", f, f, "--keep-first", "-o", f + ".m.json"],
-        "plot": lambda f: [OBJMEM, "plot", f, "--scripts-only", "-q", "-o", f + ".fig"],
-        "report": lambda f: [OBJMEM, "report", f, "--no-figures", "-q", "-o", f + ".rep"],
+        "show": lambda o, f: [o, "show", f],
+        "compare": lambda o, f: [o, "compare", f, f],
+        "merge": lambda o, f: [o, "merge", f, f, "--keep-first", "-q", "-o", f + ".m.json"],
+        "plot": lambda o, f: [o, "plot", f, "--scripts-only", "-q", "-o", f + ".fig"],
+        "report": lambda o, f: [o, "report", f, "--no-figures", "-q", "-o", f + ".rep"],
     }
-    print("%8s %10s %9s %9s %7s" % ("cells", "command", "wall s", "peak MB", "x input"))
+    head = "%8s %10s %9s %9s %7s" % ("cells", "command", "wall s", "peak MB", "x input")
+    print(head + ("%10s %7s" % ("base s", "ratio") if base else ""))
     for n in sizes:
+        runs = 5 if n < 100000 else 3
         for name, argv in cmds.items():
             inputs = 2 if name in ("compare", "merge") else 1
-            wall, peak = measure(argv(files[n]))
-            print("%8d %10s %9.2f %9.1f %7.1f" % (n, name, wall, peak / 1e6,
-                                                 peak / (os.path.getsize(files[n]) * inputs)))
+            walls, base_walls, peak = [], [], 0
+            for _ in range(runs):
+                wall, pk = measure(argv(OBJMEM, files[n]))
+                walls.append(wall)
+                peak = max(peak, pk)
+                if base:
+                    base_walls.append(measure(argv(base, files[n]))[0])
+            wall = statistics.median(walls)
+            line = "%8d %10s %9.3f %9.1f %7.1f" % (n, name, wall, peak / 1e6,
+                                                   peak / (os.path.getsize(files[n]) * inputs))
+            if base:
+                bw = statistics.median(base_walls)
+                line += "%10.3f %7.2f" % (bw, wall / bw)
+            print(line)
     subprocess.run(["rm", "-rf", tmp])
 
 

@@ -227,10 +227,19 @@ static int next_key(struct cur *c, int *first, const char *const *names, int n, 
 		return -1;
 	*first = 0;
 	space(c);
+	int from = *index + 1 < n ? *index + 1 : 0;
+	/* the key that usually comes next, as written: "NAME" (no escape in NAME) */
+	const char *want = names[from], *q = c->p + 1;
+	while (*want && q < c->end && *q == *want)
+		q++, want++;
+	if (!*want && q < c->end && *q == '"' && c->p < c->end && *c->p == '"') {
+		c->p = q + 1;
+		*index = from;
+		return take(c, ':') ? 1 : -1;
+	}
 	struct val k;
 	if (c->p >= c->end || *c->p != '"' || string(c, &k) || k.escaped || !take(c, ':'))
 		return -1;
-	int from = *index + 1;
 	*index = -1;
 	for (int t = 0; t < n; t++) {
 		int i = from + t < n ? from + t : from + t - n; /* not %: a division costs more */
