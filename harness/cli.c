@@ -351,12 +351,6 @@ int parse_count(const char *s, uint64_t *out, const char **why)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 int parse_count_list(const char *s, uint64_t **out, size_t *n, const char **why)
 {
 	uint64_t *v = NULL;

@@ -533,12 +533,6 @@ static void versions_job(const struct results *r, const struct grid *g, uint64_t
 	hbars_release(&h);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* RSS, PSS and USS at full of one build and workload: medians over its ok cells. */
 static void kinds_of(const struct results *r, const char *interp, const char *wl,
 		     uint64_t count, struct stat3 out[3])

@@ -1227,6 +1227,29 @@ static int read_fields(const char *what, const cJSON *doc, const char *key, void
 	return 0;
 }
 
+/*
+ * 1 when no two cells can share a key: their keys' hashes, sorted, are all
+ * different (the common case, in a tenth of the time of a map of the keys);
+ * 0 when two hashes meet, and the map must say whether the keys do.
+ */
+static int cells_surely_unique(const struct results *r)
+{
+	uint64_t *h = xmalloc((r->n_cells + 1) * sizeof(*h));
+	for (size_t i = 0; i < r->n_cells; i++) {
+		const struct cell *c = &r->cells[i];
+		uint64_t k = fnv1a(c->interpreter, strlen(c->interpreter) + 1, FNV1A_INIT);
+		k = fnv1a(c->workload, strlen(c->workload) + 1, k);
+		k = fnv1a(&c->count, sizeof(c->count), k);
+		h[i] = fnv1a(&c->repeat, sizeof(c->repeat), k);
+	}
+	qsort(h, r->n_cells, sizeof(*h), cmp_u64);
+	int unique = 1;
+	for (size_t i = 1; i < r->n_cells && unique; i++)
+		unique = h[i] != h[i - 1];
+	free(h);
+	return unique;
+}
+
 /* Two cells with one key, or two interpreters with one name, are ambiguous. */
 static int check_unique(struct results *r, const char *what)
 {
@@ -1242,7 +1265,7 @@ static int check_unique(struct results *r, const char *what)
 			keymap_puts(&seen, r->interps[i].name, i);
 	}
 	keymap_clear(&seen);
-	for (size_t i = 0; i < r->n_cells && !rc; i++) {
+	for (size_t i = cells_surely_unique(r) ? r->n_cells : 0; i < r->n_cells && !rc; i++) {
 		const struct cell *c = &r->cells[i];
 		size_t j;
 		keymap_key(&key, c->interpreter, c->workload, c->count, c->repeat);

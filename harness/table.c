@@ -21,12 +21,6 @@ struct axes {
 	size_t n_counts;
 };
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The summary's interpreters (in version order, as the figures list them),
  * workloads and counts; only opts_count when it is not 0. */
 static void axes_init(struct axes *ax, const struct results *r, const struct summary *s,

@@ -557,3 +557,9 @@ int mkdir_parent(const char *path)
 	free(dir);
 	return rc;
 }
+
+int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}

@@ -88,6 +88,9 @@ struct buf *report_capture(struct buf *b);
 /* Text of captured messages (NULL: nothing) said now: into this thread's capture, or stderr. */
 void report_text(const char *text);
 
+/* qsort's comparison of two uint64_t, ascending. */
+int cmp_u64(const void *a, const void *b);
+
 /*
  * FNV-1a, 64 bits, over n bytes, continuing from h (FNV1A_INIT to start):
  * the one hash of names, keys and file texts (keymap, shards, locks, caches).
