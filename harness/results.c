@@ -448,12 +448,20 @@ struct cell_place *results_cell_order(const struct results *r)
 	for (size_t i = 0; i < r->config.workloads.n; i++)
 		rank_of(&workloads, r->config.workloads.v[i], &n_w);
 	struct cell_place *order = xcalloc(r->n_cells + 1, sizeof(*order));
+	const char *last_i = NULL, *last_w = NULL;   /* a run of cells shares its names */
+	size_t rank_i = 0, rank_w = 0;
+	int sorted = 1;
 	for (size_t i = 0; i < r->n_cells; i++) {
-		order[i].cell = i;
-		order[i].interp = rank_of(&interps, r->cells[i].interpreter, &n_i);
-		order[i].workload = rank_of(&workloads, r->cells[i].workload, &n_w);
+		const struct cell *c = &r->cells[i];
+		if (!last_i || strcmp(last_i, c->interpreter))
+			rank_i = rank_of(&interps, last_i = c->interpreter, &n_i);
+		if (!last_w || strcmp(last_w, c->workload))
+			rank_w = rank_of(&workloads, last_w = c->workload, &n_w);
+		order[i] = (struct cell_place){ .cell = i, .interp = rank_i, .workload = rank_w };
+		sorted = sorted && (!i || cmp_place(&order[i - 1], &order[i], r->cells) < 0);
 	}
-	qsort_r(order, r->n_cells, sizeof(*order), cmp_place, r->cells);
+	if (!sorted) /* a file objmem wrote is in this order already */
+		qsort_r(order, r->n_cells, sizeof(*order), cmp_place, r->cells);
 	keymap_release(&interps);
 	keymap_release(&workloads);
 	return order;
