@@ -248,12 +248,9 @@ const char *strvec_getenv(const struct strvec *sv, const char *key)
 	return i < 0 ? NULL : sv->v[i] + strlen(key) + 1;
 }
 
-void buf_add(struct buf *b, const void *data, size_t n)
+void buf_grow(struct buf *b, size_t n)
 {
 	xgrow((void **)&b->p, 1, b->len + n + 1, &b->alloc);
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
 }
 
 void buf_addstr(struct buf *b, const char *s)

@@ -11,6 +11,7 @@
 #define OBJMEM_UTIL_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -70,7 +71,17 @@ struct buf {
 	size_t alloc;
 };
 #define BUF_INIT { NULL, 0, 0 }
-void buf_add(struct buf *b, const void *data, size_t n);
+/* Room for n more bytes and the NUL (the slow path of buf_add). */
+void buf_grow(struct buf *b, size_t n);
+/* n bytes of data at the end, NUL-terminated; inline: the writers call it per token. */
+static inline void buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (!b->p || b->alloc - b->len <= n)
+		buf_grow(b, n);
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
 void buf_addstr(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_reset(struct buf *b);
