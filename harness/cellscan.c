@@ -30,7 +30,7 @@ struct val {
 
 static void space(struct cur *c)
 {
-	while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\r' || *c->p == '\t'))
+	while (c->p < c->end && json_space_byte[(unsigned char)*c->p])
 		c->p++;
 }
 

@@ -85,7 +85,7 @@ void json_offset_position(const char *text, size_t off, unsigned long *line, uns
 
 static int is_json_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return json_space_byte[(unsigned char)c];
 }
 
 /*
@@ -145,7 +145,7 @@ const unsigned char json_plain_byte[256] = {
 static const unsigned char skim_byte[256] = {
 	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
 };
-static const unsigned char space_byte[256] = {
+const unsigned char json_space_byte[256] = {
 	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
 };
 
@@ -154,7 +154,7 @@ static void jscan_space(struct jscan *j)
 {
 	const unsigned char *p = (const unsigned char *)j->s + j->pos,
 			    *end = (const unsigned char *)j->s + j->len;
-	while (p < end && space_byte[*p])
+	while (p < end && json_space_byte[*p])
 		p++;
 	j->pos = (size_t)(p - (const unsigned char *)j->s);
 }

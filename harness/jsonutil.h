@@ -98,6 +98,8 @@ int json_span_valid(const char *text, size_t start, size_t end, int depth);
 
 /* 1 for the bytes a JSON string holds as they are: not control characters, '"' or '\\'. */
 extern const unsigned char json_plain_byte[256];
+/* 1 for JSON's four spaces: ' ', '\t', '\n', '\r' (and nothing else cJSON skips). */
+extern const unsigned char json_space_byte[256];
 
 /* Integers above 2^53 do not survive a trip through a double. */
 #define JSON_INT_MAX 9007199254740992.0
