@@ -180,7 +180,7 @@ static int add_inputs(struct merge *m, char **inputs, int n, struct merge_args *
 		int rc = fetch_results_many((const char *const *)inputs + i, k, &a->ho, rs);
 		for (size_t j = 0; j < k && !rc; j++) {
 			char *name = url_redact(inputs[i + (int)j]);
-			merge_add(m, &rs[j], name);
+			merge_take(m, &rs[j], name);
 			free(name);
 		}
 		results_release(&rs[0]);

@@ -1,4 +1,5 @@
 /* fetch.c - HTTP with libcurl: options, retries, results from a URL; see fetch.h. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -17,18 +18,65 @@
 #define FETCH_MAX_BYTES (1024UL * 1024 * 1024)
 #define BACKOFF_CAP_S 60.0
 
+/*
+ * libcurl, loaded the first time a URL is read or sent: linked, its
+ * libraries (TLS, Kerberos, LDAP, ...: some thirty) cost every command
+ * about 12 ms of start-up, whether it touches the network or not.
+ */
+static struct {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_global_cleanup) *global_cleanup;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_perform) *easy_perform;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_slist_append) *slist_append;
+	__typeof__(curl_slist_free_all) *slist_free_all;
+} lib;
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_OK;
+static char *curl_init_error;   /* why libcurl cannot be used, or NULL */
 
 static void curl_cleanup_at_exit(void)
 {
-	curl_global_cleanup();
+	lib.global_cleanup();
+}
+
+static int load_symbol(void *so, const char *name, void *fn, size_t size)
+{
+	void *sym = dlsym(so, name);
+	if (!sym)
+		return -1;
+	memcpy(fn, &sym, size);   /* a function pointer from dlsym, as POSIX allows */
+	return 0;
 }
 
 static void curl_init_once(void)
 {
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (curl_init_rc == CURLE_OK)
+	static const char so_name[] = "libcurl.so.4";
+	void *so = dlopen(so_name, RTLD_NOW | RTLD_LOCAL);
+	if (!so) {
+		curl_init_error = xasprintf("cannot load libcurl (%s): install it (Debian: "
+					    "apt-get install libcurl4) to read or send URLs",
+					    dlerror());
+		return;
+	}
+#define LOAD(f) load_symbol(so, "curl_" #f, &lib.f, sizeof(lib.f))
+	if (LOAD(global_init) || LOAD(global_cleanup) || LOAD(easy_init) || LOAD(easy_setopt) ||
+	    LOAD(easy_perform) || LOAD(easy_getinfo) || LOAD(easy_cleanup) ||
+	    LOAD(easy_strerror) || LOAD(slist_append) || LOAD(slist_free_all)) {
+		curl_init_error = xasprintf("%s lacks a function objmem calls (%s): install a "
+					    "newer libcurl4", so_name, dlerror());
+		return;
+	}
+#undef LOAD
+	CURLcode rc = lib.global_init(CURL_GLOBAL_DEFAULT);
+	if (rc != CURLE_OK)
+		curl_init_error = xasprintf("cannot initialise libcurl: %s",
+					    lib.easy_strerror(rc));
+	else
 		atexit(curl_cleanup_at_exit);
 }
 
@@ -470,12 +518,12 @@ static char *describe_cut(CURLcode rc, const char *detail, const struct transfer
 static int set_protocols(CURL *h)
 {
 #if LIBCURL_VERSION_NUM >= 0x075500
-	if (curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK)
+	if (lib.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+	    lib.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK)
 		return -1;
 #else
-	if (curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK)
+	if (lib.easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+	    lib.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK)
 		return -1;
 #endif
 	return 0;
@@ -492,12 +540,12 @@ static CURLcode attempt(CURL *h, struct http_response *resp, struct transfer *t,
 	t->retry_after = 0;
 	errbuf[0] = '\0';
 	resp->status = 0;
-	CURLcode rc = curl_easy_perform(h);
+	CURLcode rc = lib.easy_perform(h);
 	long status = 0;
 	char *ip = NULL;
-	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
+	if (lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
 		resp->status = status;
-	if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip)
+	if (lib.easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip)
 		t->connected = 1;
 	return rc;
 }
@@ -507,7 +555,7 @@ static int setup_handle(CURL *h, const struct http_request *req, const struct ht
 			struct transfer *t, char *errbuf)
 {
 	int post = !strcmp(req->method, "POST"), ok = 1;
-#define SET(opt, val) (ok = ok && curl_easy_setopt(h, opt, val) == CURLE_OK)
+#define SET(opt, val) (ok = ok && lib.easy_setopt(h, opt, val) == CURLE_OK)
 	SET(CURLOPT_URL, req->url);
 	SET(CURLOPT_ERRORBUFFER, errbuf);
 	SET(CURLOPT_NOSIGNAL, 1L);
@@ -553,7 +601,7 @@ static int make_headers(const struct http_request *req, struct curl_slist **out)
 	for (size_t i = 0; i < 3 && !rc; i++) {
 		if (!lines[i])
 			continue;
-		struct curl_slist *tmp = curl_slist_append(*out, lines[i]);
+		struct curl_slist *tmp = lib.slist_append(*out, lines[i]);
 		if (tmp)
 			*out = tmp;
 		else
@@ -636,7 +684,7 @@ static enum http_outcome attempts(CURL *h, const struct http_request *req,
 		int retry;
 		free(*why);
 		*why = NULL;
-		const char *raw = *errbuf ? errbuf : curl_easy_strerror(rc);
+		const char *raw = *errbuf ? errbuf : lib.easy_strerror(rc);
 		char *detail = http_secrets_redact(t->secrets, raw, strlen(raw), NULL);
 		outcome = classify(rc, req, resp, t, o, detail, why, &retry);
 		free(detail);
@@ -668,8 +716,8 @@ enum http_outcome http_perform(const struct http_request *req, const struct http
 	*why = NULL;
 	memset(resp, 0, sizeof(*resp));
 	pthread_once(&curl_once, curl_init_once);
-	if (curl_init_rc != CURLE_OK) {
-		*why = xasprintf("cannot initialise libcurl: %s", curl_easy_strerror(curl_init_rc));
+	if (curl_init_error) {
+		*why = xstrdup(curl_init_error);
 		return HTTP_BAD_REQUEST;
 	}
 	if (!url_is_remote(req->url)) {
@@ -679,7 +727,7 @@ enum http_outcome http_perform(const struct http_request *req, const struct http
 	if (url_check(req->url, why))
 		return HTTP_BAD_REQUEST;
 	http_secrets_of_request(&resp->secrets, req->url, req->auth_header);
-	CURL *h = curl_easy_init();
+	CURL *h = lib.easy_init();
 	if (!h) {
 		*why = xstrdup("cannot create a libcurl handle");
 		return HTTP_BAD_REQUEST;
@@ -690,12 +738,12 @@ enum http_outcome http_perform(const struct http_request *req, const struct http
 	struct curl_slist *headers = NULL;
 	enum http_outcome outcome = HTTP_BAD_REQUEST;
 	if (setup_handle(h, req, o, &t, errbuf) || make_headers(req, &headers) ||
-	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
+	    lib.easy_setopt(h, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
 		*why = xstrdup("cannot set up the libcurl transfer (is libcurl too old?)");
 	else
 		outcome = attempts(h, req, o, resp, &t, errbuf, why);
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(h);
+	lib.slist_free_all(headers);
+	lib.easy_cleanup(h);
 	return outcome;
 }
 

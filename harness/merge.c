@@ -304,7 +304,8 @@ static void record_input(struct merge *m, const struct results *src, const char 
 	}
 }
 
-void merge_add(struct merge *m, const struct results *src, const char *name)
+/* merge_add, and with take the cells kept moved out of src rather than copied. */
+static void add(struct merge *m, struct results *src, const char *name, int take)
 {
 	struct results *out = &m->out;
 	size_t si = m->sources.n;
@@ -333,8 +334,10 @@ void merge_add(struct merge *m, const struct results *src, const char *name)
 	views_merge(out, src);
 
 	struct buf key = BUF_INIT;
+	if (take && !out->n_cells && src->n_cells)   /* room for them all at once */
+		xgrow((void **)&out->cells, sizeof(*out->cells), src->n_cells, &out->alloc_cells);
 	for (size_t i = 0; i < src->n_cells; i++) {
-		const struct cell *c = &src->cells[i];
+		struct cell *c = &src->cells[i];
 		struct cell *have = results_find_cell(out, c->interpreter, c->workload, c->count,
 						      c->repeat);
 		keymap_key(&key, c->interpreter, c->workload, c->count, c->repeat);
@@ -343,7 +346,13 @@ void merge_add(struct merge *m, const struct results *src, const char *name)
 			/* new, or a cell that was never run giving way to a result */
 			if (have)
 				cell_release(have);
-			cell_copy(have ? have : results_add_cell(out), c);
+			struct cell *to = have ? have : results_add_cell(out);
+			if (take) {
+				*to = *c;   /* its strings go with it */
+				cell_init(c);
+			} else {
+				cell_copy(to, c);
+			}
 			keymap_put(&m->cell_src, key.p, key.len, si);
 			continue;
 		}
@@ -359,6 +368,16 @@ void merge_add(struct merge *m, const struct results *src, const char *name)
 		free(why);
 	}
 	buf_release(&key);
+}
+
+void merge_add(struct merge *m, const struct results *src, const char *name)
+{
+	add(m, (struct results *)src, name, 0);   /* src is only read */
+}
+
+void merge_take(struct merge *m, struct results *src, const char *name)
+{
+	add(m, src, name, 1);
 }
 
 void merge_sort(struct merge *m)

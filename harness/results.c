@@ -473,11 +473,27 @@ void results_sort_cells(struct results *r)
 	if (n < 2)
 		return;
 	struct cell_place *order = results_cell_order(r);
-	struct cell *sorted = xcalloc(n, sizeof(*sorted));
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = r->cells[order[i].cell];
-	memcpy(r->cells, sorted, n * sizeof(*sorted));
-	free(sorted);
+	/*
+	 * the permutation applied in place, a cycle at a time (no second array
+	 * of cells: at 10k cells that was 7 MB of fresh memory); a place done
+	 * is marked as holding its own cell
+	 */
+	for (size_t i = 0; i < n; i++) {
+		if (order[i].cell == i)
+			continue;
+		struct cell first = r->cells[i];
+		size_t j = i;
+		for (;;) {
+			size_t from = order[j].cell;
+			order[j].cell = j;
+			if (from == i) {
+				r->cells[j] = first;
+				break;
+			}
+			r->cells[j] = r->cells[from];
+			j = from;
+		}
+	}
 	free(order);
 	keymap_clear(&r->cell_index);
 	r->n_cells_indexed = 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <pthread.h>
 
 #include "cellscan.h"
@@ -344,63 +345,89 @@ void results_cell_text(struct buf *b, const struct cell *c)
 }
 
 /* The cell as a tree: its text, parsed (for the document as one tree). */
-static cJSON *json_cell(const struct cell *c)
+/* What a text writer wrote, as a tree (results_to_json: one home for each shape). */
+static cJSON *json_of_text(void (*text)(struct buf *, const void *), const void *item)
 {
 	struct buf b = BUF_INIT;
-	results_cell_text(&b, c);
+	text(&b, item);
 	cJSON *o = cJSON_ParseWithLength(b.p, b.len);
 	if (!o)
-		BUG("the text of a cell does not parse: %s", b.p);
+		BUG("the text written does not parse: %s", b.p);
 	buf_release(&b);
 	return o;
 }
 
-static cJSON *json_stat3(const struct stat3 *s)
+static void cell_text(struct buf *b, const void *c)
 {
-	if (!s->valid)
-		return cJSON_CreateNull();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "median", json_num(s->median));
-	cJSON_AddItemToObject(o, "min", json_num(s->min));
-	cJSON_AddItemToObject(o, "max", json_num(s->max));
-	cJSON_AddNumberToObject(o, "n", (double)s->n);
-	return o;
+	results_cell_text(b, c);
 }
 
-static cJSON *json_summary_row(const struct summary_row *row)
+static void text_stat3(struct buf *b, const struct stat3 *s)
 {
-	cJSON *o = cJSON_CreateObject();
+	static const char *const keys[] = { "median", "min", "max", "n" };
+	if (!s->valid) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	double v[] = { s->median, s->min, s->max, (double)s->n };
+	text_numbers(b, keys, v, ARRAY_SIZE(keys));
+}
+
+/* A summary row as one line of compact JSON, written as a cell is. */
+static void summary_row_text(struct buf *b, const void *arg)
+{
+	const struct summary_row *row = arg;
 	/* names as the cells write them: a byte that is not UTF-8 becomes U+FFFD */
-	cJSON_AddItemToObject(o, "interpreter", json_string(row->interpreter));
-	cJSON_AddItemToObject(o, "workload", json_string(row->workload));
-	cJSON_AddNumberToObject(o, "count", (double)row->count);
-	cJSON_AddNumberToObject(o, "n_ok", (double)row->n_ok);
-	cJSON_AddNumberToObject(o, "n_failed", (double)row->n_failed);
-	cJSON_AddNumberToObject(o, "n_skipped", (double)row->n_skipped);
-	cJSON_AddItemToObject(o, "bytes_per_object", json_stat3(&row->bytes_per_object));
-	cJSON_AddItemToObject(o, "delta_bytes", json_stat3(&row->delta_bytes));
-	cJSON_AddItemToObject(o, "absolute_bytes", json_stat3(&row->absolute_bytes));
-	cJSON_AddItemToObject(o, "full_uss", json_stat3(&row->full_uss));
-	cJSON_AddItemToObject(o, "peak_hwm", json_stat3(&row->peak_hwm));
-	cJSON_AddItemToObject(o, "peak_bytes", json_stat3(&row->peak_bytes));
-	cJSON_AddItemToObject(o, "getsizeof", json_stat3(&row->getsizeof));
-	cJSON_AddItemToObject(o, "container_bytes", row->container_bytes >= 0
-			      ? cJSON_CreateNumber((double)row->container_bytes) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "spread_pct", json_num(row->spread_pct));
-	return o;
+	buf_add(b, "{", 1);
+	text_key(b, "interpreter", 1);
+	text_str_or_null(b, row->interpreter);
+	text_key(b, "workload", 0);
+	text_str_or_null(b, row->workload);
+	static const char *const counts[] = { "count", "n_ok", "n_failed", "n_skipped" };
+	double n[] = { (double)row->count, (double)row->n_ok, (double)row->n_failed,
+		       (double)row->n_skipped };
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+		text_key(b, counts[i], 0);
+		text_number(b, n[i]);
+	}
+	const struct {
+		const char *key;
+		const struct stat3 *s;
+	} stats[] = {
+		{ "bytes_per_object", &row->bytes_per_object }, { "delta_bytes", &row->delta_bytes },
+		{ "absolute_bytes", &row->absolute_bytes },     { "full_uss", &row->full_uss },
+		{ "peak_hwm", &row->peak_hwm },                 { "peak_bytes", &row->peak_bytes },
+		{ "getsizeof", &row->getsizeof },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(stats); i++) {
+		text_key(b, stats[i].key, 0);
+		text_stat3(b, stats[i].s);
+	}
+	text_key(b, "container_bytes", 0);
+	text_number(b, row->container_bytes >= 0 ? (double)row->container_bytes : NAN);
+	text_key(b, "spread_pct", 0);
+	text_number(b, row->spread_pct);   /* null where not finite */
+	buf_add(b, "}", 1);
 }
 
-static cJSON *json_fit(const struct summary_fit *sf)
+static void fit_text(struct buf *b, const void *arg)
 {
+	const struct summary_fit *sf = arg;
 	const struct fit *f = &sf->fit;
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "interpreter", json_string(sf->interpreter));
-	cJSON_AddItemToObject(o, "workload", json_string(sf->workload));
-	cJSON_AddItemToObject(o, "slope", f->valid ? json_num(f->slope) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "intercept", f->valid ? json_num(f->intercept) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "r2", f->valid ? json_num(f->r2) : cJSON_CreateNull());
-	cJSON_AddNumberToObject(o, "n", (double)f->n);
-	return o;
+	buf_add(b, "{", 1);
+	text_key(b, "interpreter", 1);
+	text_str_or_null(b, sf->interpreter);
+	text_key(b, "workload", 0);
+	text_str_or_null(b, sf->workload);
+	static const char *const keys[] = { "slope", "intercept", "r2" };
+	double v[] = { f->slope, f->intercept, f->r2 };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		text_key(b, keys[i], 0);
+		text_number(b, f->valid ? v[i] : NAN);
+	}
+	text_key(b, "n", 0);
+	text_number(b, (double)f->n);
+	buf_add(b, "}", 1);
 }
 
 cJSON *results_to_json(const struct results *r)
@@ -426,16 +453,16 @@ cJSON *results_to_json(const struct results *r)
 		cJSON_AddItemToObject(doc, "views", cJSON_Duplicate(r->views, 1));
 	cJSON *cells = cJSON_AddArrayToObject(doc, "cells");
 	for (size_t i = 0; i < r->n_cells; i++)
-		cJSON_AddItemToArray(cells, json_cell(&r->cells[i]));
+		cJSON_AddItemToArray(cells, json_of_text(cell_text, &r->cells[i]));
 
 	struct summary s;
 	summary_compute(r, &s);
 	cJSON *rows = cJSON_AddArrayToObject(doc, "summary");
 	for (size_t i = 0; i < s.n_rows; i++)
-		cJSON_AddItemToArray(rows, json_summary_row(&s.rows[i]));
+		cJSON_AddItemToArray(rows, json_of_text(summary_row_text, &s.rows[i]));
 	cJSON *fits = cJSON_AddArrayToObject(doc, "fits");
 	for (size_t i = 0; i < s.n_fits; i++)
-		cJSON_AddItemToArray(fits, json_fit(&s.fits[i]));
+		cJSON_AddItemToArray(fits, json_of_text(fit_text, &s.fits[i]));
 	summary_release(&s);
 	return doc;
 }
@@ -478,34 +505,61 @@ struct line_part {
 static void *format_part(void *arg)
 {
 	struct line_part *lp = arg;
-	struct json_scratch scratch;
-	json_scratch_begin(&scratch);
 	for (size_t i = lp->from; i < lp->to; i++) {
 		buf_addstr(&lp->out, i ? ",\n\t\t" : "\n\t\t");
 		lp->item(&lp->out, lp->arg, i);
-		json_scratch_reset(&scratch);
+		if (i == lp->from + 15 && lp->to - i > 16) {
+			/*
+			 * room for the rest at once, as the first lines go: one
+			 * block that is never copied to grow (and large enough
+			 * for huge pages), not a dozen doublings
+			 */
+			size_t rest = lp->to - i - 1;
+			buf_grow(&lp->out, lp->out.len / 16 * rest / 8 * 9);
+		}
 	}
-	json_scratch_end(&scratch);
 	return NULL;
 }
 
+/* A document as its pieces of text, in order, each its own block: never joined in memory. */
+struct pieces {
+	struct buf *v;
+	size_t n, alloc;
+};
+
+static struct buf *piece_new(struct pieces *d)
+{
+	xgrow((void **)&d->v, sizeof(*d->v), d->n + 1, &d->alloc);
+	d->v[d->n] = (struct buf)BUF_INIT;
+	return &d->v[d->n++];
+}
+
+static void pieces_release(struct pieces *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		buf_release(&d->v[i]);
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
 /* Items one per line, each compact: a document of any size is never one tree. */
-static void add_lines(struct buf *b, const char *key, size_t n,
+static void add_lines(struct pieces *d, const char *key, size_t n,
 		      void (*item)(struct buf *, const void *, size_t), const void *arg, int last)
 {
-	buf_addf(b, "\t\"%s\": [", key);
+	buf_addf(&d->v[d->n - 1], "\t\"%s\": [", key);
 	struct line_part parts[PARTS_MAX];
 	size_t k = parts_for(n);
 	for (size_t t = 0; t < k; t++)
 		parts[t] = (struct line_part){ item, arg, n * t / k, n * (t + 1) / k, BUF_INIT };
 	run_parts(format_part, parts, sizeof(parts[0]), k);
-	for (size_t t = 0; t < k; t++) {
+	for (size_t t = 0; t < k; t++)
 		if (parts[t].out.len)
-			buf_add(b, parts[t].out.p, parts[t].out.len);
-		buf_release(&parts[t].out);
-	}
-	buf_addstr(b, n ? "\n\t]" : "]");
-	buf_addstr(b, last ? "\n" : ",\n");
+			*piece_new(d) = parts[t].out;   /* moved, not copied */
+		else
+			buf_release(&parts[t].out);
+	struct buf *end = piece_new(d);
+	buf_addstr(end, n ? "\n\t]" : "]");
+	buf_addstr(end, last ? "\n" : ",\n");
 }
 
 static void cell_item(struct buf *out, const void *arg, size_t i)
@@ -513,26 +567,18 @@ static void cell_item(struct buf *out, const void *arg, size_t i)
 	results_cell_text(out, &((const struct results *)arg)->cells[i]);
 }
 
-/* A tree as one line (its cJSON allocations from the part's scratch). */
-static void tree_line(struct buf *out, cJSON *o)
-{
-	char *text = json_print_exact(o, 0);   /* ends with a newline */
-	cJSON_Delete(o);
-	buf_add(out, text, strlen(text) - 1);
-	free(text);
-}
-
 static void row_item(struct buf *out, const void *arg, size_t i)
 {
-	tree_line(out, json_summary_row(&((const struct summary *)arg)->rows[i]));
+	summary_row_text(out, &((const struct summary *)arg)->rows[i]);
 }
 
 static void fit_item(struct buf *out, const void *arg, size_t i)
 {
-	tree_line(out, json_fit(&((const struct summary *)arg)->fits[i]));
+	fit_text(out, &((const struct summary *)arg)->fits[i]);
 }
 
-char *results_format(const struct results *r, size_t *len)
+/* The text results_write writes, as its pieces in d. */
+static void format_pieces(const struct results *r, struct pieces *d)
 {
 	/* the head as one small tree, then cells, summary and fits line by line */
 	struct results head = *r;
@@ -543,28 +589,42 @@ char *results_format(const struct results *r, size_t *len)
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "fits");
 	char *text = json_print_exact(doc, 1);   /* "{\n...\n}\n" */
 	cJSON_Delete(doc);
-	struct buf b = BUF_INIT;
+	struct buf *b = piece_new(d);
 	char *close = strrchr(text, '}');
-	buf_add(&b, text, (size_t)(close - text));
+	buf_add(b, text, (size_t)(close - text));
 	free(text);
-	buf_addstr(&b, ",\n");
+	buf_addstr(b, ",\n");
 	struct summary s;
 	summary_compute(r, &s);
-	add_lines(&b, "cells", r->n_cells, cell_item, r, 0);
-	add_lines(&b, "summary", s.n_rows, row_item, &s, 0);
-	add_lines(&b, "fits", s.n_fits, fit_item, &s, 1);
+	add_lines(d, "cells", r->n_cells, cell_item, r, 0);
+	add_lines(d, "summary", s.n_rows, row_item, &s, 0);
+	add_lines(d, "fits", s.n_fits, fit_item, &s, 1);
 	summary_release(&s);
-	buf_addstr(&b, "}\n");
+	buf_addstr(&d->v[d->n - 1], "}\n");
+}
+
+char *results_format(const struct results *r, size_t *len)
+{
+	struct pieces d = { NULL, 0, 0 };
+	format_pieces(r, &d);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < d.n; i++)
+		buf_add(&b, d.v[i].p, d.v[i].len);
+	pieces_release(&d);
 	*len = b.len;
 	return buf_detach(&b);
 }
 
 int results_write(const struct results *r, const char *path)
 {
-	size_t len;
-	char *text = results_format(r, &len);
-	int rc = write_file_atomic(path, text, len);
-	free(text);
+	struct pieces d = { NULL, 0, 0 };
+	format_pieces(r, &d);
+	struct iovec *iov = xcalloc(d.n, sizeof(*iov));
+	for (size_t i = 0; i < d.n; i++)
+		iov[i] = (struct iovec){ d.v[i].p, d.v[i].len };
+	int rc = write_file_atomic_v(path, iov, d.n);
+	free(iov);
+	pieces_release(&d);
 	return rc;
 }
 
@@ -1469,13 +1529,11 @@ int results_cell_from_json(const cJSON *o, const char *what, const char *path, s
 
 int results_load(const char *path, struct results *r)
 {
-	struct buf b = BUF_INIT;
-	if (read_file(path, RESULTS_MAX_BYTES, &b)) {
-		buf_release(&b);
+	struct file_text t;
+	if (file_text_load(path, RESULTS_MAX_BYTES, &t))
 		return -1;
-	}
-	int rc = results_parse(b.p, b.len, r, path);
-	buf_release(&b);
+	int rc = results_parse(t.p, t.len, r, path);
+	file_text_release(&t);
 	/* the cells a run kept in its journal and had not folded in yet */
 	size_t n = 0;
 	if (!rc && journal_fold(r, path, &n)) {

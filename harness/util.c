@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +87,7 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		die("out of memory allocating %zu bytes", n);
+	mem_hint_huge(p, n);
 	return p;
 }
 
@@ -92,6 +96,7 @@ void *xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
 		die("out of memory allocating %zu x %zu bytes", nmemb, size);
+	mem_hint_huge(p, nmemb * size); /* calloc has checked the product */
 	return p;
 }
 
@@ -100,6 +105,7 @@ void *xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
 		die("out of memory allocating %zu bytes", n);
+	mem_hint_huge(q, n);
 	return q;
 }
 
@@ -133,6 +139,17 @@ char *xasprintf(const char *fmt, ...)
 	vsnprintf(b.p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return b.p;
+}
+
+void mem_hint_huge(void *p, size_t n)
+{
+	if (n < MEM_HUGE_FROM)
+		return;
+	/* the whole pages of the block, so its mapping is not split in three */
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p & ~(page - 1);
+	uintptr_t e = ((uintptr_t)p + n + page - 1) & ~(page - 1);
+	(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 }
 
 void xgrow(void **p, size_t elem, size_t need, size_t *alloc)
@@ -335,6 +352,63 @@ int read_file(const char *path, size_t max, struct buf *out)
 	return 0;
 }
 
+static void sigbus_said(int sig)
+{
+	static const char msg[] = "objmem: a file being read was cut short by another program "
+				  "(SIGBUS): run the command again once it is written\n";
+	(void)sig;
+	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(2);
+}
+
+int file_text_load(const char *path, size_t max, struct file_text *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->read = (struct buf)BUF_INIT;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	struct stat st;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size <= max && (size_t)st.st_size % page) {
+		size_t n = (size_t)st.st_size;
+		void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (m != MAP_FAILED) {
+			static int handled;
+			if (!__atomic_exchange_n(&handled, 1, __ATOMIC_SEQ_CST)) {
+				struct sigaction sa;
+				memset(&sa, 0, sizeof(sa));
+				sa.sa_handler = sigbus_said;
+				sigemptyset(&sa.sa_mask);
+				sigaction(SIGBUS, &sa, NULL);
+			}
+			close(fd);
+			/* the rest of the last page reads as zeros: the NUL after the text */
+			t->map = m;
+			t->map_len = n;
+			t->p = m;
+			t->len = n;
+			return 0;
+		}
+	}
+	close(fd);
+	if (read_file(path, max, &t->read))
+		return -1;
+	t->p = t->read.p;
+	t->len = t->read.len;
+	return 0;
+}
+
+void file_text_release(struct file_text *t)
+{
+	if (t->map)
+		munmap(t->map, t->map_len);
+	buf_release(&t->read);
+	memset(t, 0, sizeof(*t));
+}
+
 size_t worker_threads(size_t most)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -390,7 +464,15 @@ static const char *file_kind(const struct stat *st)
 }
 
 /* Write data to a new file beside path, then rename it over path; fsync both. */
-static int replace_file(const char *path, const char *data, size_t len, mode_t mode)
+static int write_pieces(int fd, const struct iovec *piece, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (write_all(fd, piece[i].iov_base, piece[i].iov_len))
+			return -1;
+	return 0;
+}
+
+static int replace_file(const char *path, const struct iovec *piece, size_t n, mode_t mode)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -400,7 +482,7 @@ static int replace_file(const char *path, const char *data, size_t len, mode_t m
 		free(tmp);
 		return -1;
 	}
-	if ((mode && fchmod(fd, mode)) || write_all(fd, data, len) || fsync(fd) || close(fd)) {
+	if ((mode && fchmod(fd, mode)) || write_pieces(fd, piece, n) || fsync(fd) || close(fd)) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
@@ -431,6 +513,12 @@ static int replace_file(const char *path, const char *data, size_t len, mode_t m
 
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
+	struct iovec one = { (void *)data, len };
+	return write_file_atomic_v(path, &one, 1);
+}
+
+int write_file_atomic_v(const char *path, const struct iovec *piece, size_t n)
+{
 	char *real = resolve_output_path(path);
 	struct stat st;
 	int exists = stat(real, &st) == 0, rc = -1;
@@ -438,7 +526,7 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 		error("cannot write '%s': it is %s, and objmem writes only regular files (it would "
 		      "replace it); choose another path", path, file_kind(&st));
 	else   /* a rewrite keeps the file's mode */
-		rc = replace_file(real, data, len, exists ? st.st_mode & 07777 : 0);
+		rc = replace_file(real, piece, n, exists ? st.st_mode & 07777 : 0);
 	free(real);
 	return rc;
 }

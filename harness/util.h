@@ -39,6 +39,16 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/*
+ * Ask the kernel for huge pages under a block of at least MEM_HUGE_FROM
+ * bytes (madvise MADV_HUGEPAGE over its whole pages; a hint, no error when
+ * refused). The x* allocators above call it: a results file of 10k cells
+ * is tens of megabytes of fresh memory, and a fault per 4 KiB page is most
+ * of the time a command spends on it where faults are dear (a VM).
+ */
+#define MEM_HUGE_FROM ((size_t)4 << 20)
+void mem_hint_huge(void *p, size_t n);
+
 /* Grow *p (an array of elem-sized items holding *alloc) to hold need items. */
 void xgrow(void **p, size_t elem, size_t need, size_t *alloc);
 
@@ -124,12 +134,34 @@ size_t worker_threads(size_t most);
 int write_all(int fd, const char *p, size_t len);
 /* Read a whole file (at most max bytes) into a NUL-terminated string. */
 int read_file(const char *path, size_t max, struct buf *out);
+
+/*
+ * A whole file's text, NUL-terminated, for reading only: a regular file
+ * mapped from the page cache (no copy, no fresh memory: reading a 10 MB
+ * results file this way takes a millisecond where read() into new pages
+ * takes tens), anything else (a FIFO, a size that ends on a page, where
+ * the mapping would have no NUL after it) read as read_file does. A mapped
+ * file cut short by another program while it is read raises SIGBUS, which
+ * file_text_load makes a message and exit 2 rather than a crash.
+ */
+struct file_text {
+	const char *p;
+	size_t len;
+	void *map;          /* the mapping, or NULL when read */
+	size_t map_len;
+	struct buf read;
+};
+int file_text_load(const char *path, size_t max, struct file_text *t);
+void file_text_release(struct file_text *t);
 /*
  * Write data to path through path.tmp.PID, fsync and rename, so readers see
  * either the old file or the new one, never a part. Returns 0 or -1 with
  * an error already printed.
  */
 int write_file_atomic(const char *path, const char *data, size_t len);
+/* The same, of the n pieces of a text (written in order, never joined in memory). */
+struct iovec;
+int write_file_atomic_v(const char *path, const struct iovec *piece, size_t n);
 /*
  * The file a write to path lands in: path with its symbolic links followed
  * (a dangling one too, to where it points). write_file_atomic writes there,

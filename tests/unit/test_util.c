@@ -1,7 +1,12 @@
-/* test_util.c - string vectors, edit distance, directories, atomic writes. */
+/* test_util.c - string vectors, edit distance, directories, atomic writes, file texts, memory hints. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -89,11 +94,204 @@ static void test_atomic_write(void)
 	free(dir);
 }
 
+
+/* A file of n bytes 'a'..'z' over and over (never a NUL). */
+static void write_pattern(const char *path, size_t n)
+{
+	char *text = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		text[i] = (char)('a' + i % 26);
+	CU_ASSERT_EQUAL(write_file_atomic(path, text, n), 0);
+	free(text);
+}
+
+static int is_pattern(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (char)('a' + i % 26))
+			return 0;
+	return p[n] == '\0';
+}
+
+/*
+ * file_text_load: the text whole and NUL-terminated whichever way it came;
+ * mapped exactly when a regular file's size does not end on a page (a size
+ * that does would leave no NUL after the mapping), read otherwise.
+ */
+static void test_file_text(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	const struct {
+		size_t size;
+		int mapped;
+	} cases[] = {
+		{ 1, 1 }, { 100, 1 }, { page - 1, 1 }, { page, 0 }, { page + 1, 1 },
+		{ 3 * page, 0 }, { 5 * page + 7, 1 },
+	};
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/t.json", dir);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		write_pattern(path, cases[i].size);
+		struct file_text t;
+		CU_ASSERT_EQUAL_FATAL(file_text_load(path, 1 << 20, &t), 0);
+		CU_ASSERT_EQUAL(t.len, cases[i].size);
+		CU_ASSERT(is_pattern(t.p, t.len));
+		CU_ASSERT_EQUAL(t.map != NULL, cases[i].mapped);
+		file_text_release(&t);
+	}
+	/* an empty file, read */
+	CU_ASSERT_EQUAL(write_file_atomic(path, "", 0), 0);
+	struct file_text t;
+	CU_ASSERT_EQUAL(file_text_load(path, 100, &t), 0);
+	CU_ASSERT(t.len == 0 && t.p && !*t.p && !t.map);
+	file_text_release(&t);
+	/* too large, and not there: said as read_file says it */
+	const struct {
+		const char *path;
+		size_t max;
+		const char *said;
+	} bad[] = {
+		{ path, 10, "larger than" },
+		{ "/nonexistent/objmem/t.json", 100, "cannot open" },
+	};
+	write_pattern(path, 100);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		unit_stderr_begin();
+		CU_ASSERT_EQUAL(file_text_load(bad[i].path, bad[i].max, &t), -1);
+		char *msg = unit_stderr_end();
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i].said));
+		free(msg);
+		file_text_release(&t);
+	}
+	/* a FIFO: read as a stream, not mapped */
+	char *fifo = xasprintf("%s/fifo", dir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	pid_t writer = fork();
+	if (writer == 0) {
+		int fd = open(fifo, O_WRONLY);
+		_exit(fd >= 0 && write(fd, "abc", 3) == 3 ? 0 : 1);
+	}
+	CU_ASSERT_EQUAL(file_text_load(fifo, 100, &t), 0);
+	CU_ASSERT(t.len == 3 && !strcmp(t.p, "abc") && !t.map);
+	file_text_release(&t);
+	int status;
+	waitpid(writer, &status, 0);
+	free(fifo);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * A mapped file cut short while it is read: a message and exit 2, not a
+ * crash (in a child: the handler ends the process).
+ */
+static void test_file_text_cut_short(void)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/t.json", dir);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	write_pattern(path, 4 * page + 10);
+	int err[2];
+	CU_ASSERT_EQUAL_FATAL(pipe(err), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(err[1], STDERR_FILENO);
+		struct file_text t;
+		if (file_text_load(path, 1 << 20, &t) || !t.map)
+			_exit(3);
+		if (truncate(path, 0))
+			_exit(4);
+		volatile char c = t.p[3 * page];   /* past the end now: SIGBUS */
+		(void)c;
+		_exit(0);
+	}
+	close(err[1]);
+	char said[512] = "";
+	ssize_t n = read(err[0], said, sizeof(said) - 1);
+	said[n > 0 ? n : 0] = '\0';
+	close(err[0]);
+	int status;
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(said, "cut short"));
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* write_file_atomic_v: the pieces, in order, as one file. */
+static void test_atomic_write_pieces(void)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/r.json", dir);
+	char a[] = "{", b0[] = "", c[] = "\"a\": 1", d[] = "}\n";
+	struct iovec piece[] = { { a, 1 }, { b0, 0 }, { c, 6 }, { d, 2 } };
+	CU_ASSERT_EQUAL(write_file_atomic_v(path, piece, ARRAY_SIZE(piece)), 0);
+	struct buf b = BUF_INIT;
+	CU_ASSERT_EQUAL(read_file(path, 100, &b), 0);
+	CU_ASSERT_STRING_EQUAL(b.p, "{\"a\": 1}\n");
+	buf_release(&b);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* The VmFlags of the mapping holding p ("" when not found). */
+static void vm_flags_of(const void *p, char *out, size_t n)
+{
+	*out = '\0';
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return;
+	char line[512];
+	int inside = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+		else if (inside && !strncmp(line, "VmFlags:", 8)) {
+			size_t len = strlen(line + 8);
+			if (len >= n)
+				len = n - 1;
+			memcpy(out, line + 8, len);
+			out[len] = '\0';
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* Large blocks from the x* allocators are marked for huge pages; small ones are not touched. */
+static void test_huge_hint(void)
+{
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK)) {
+		fprintf(stderr, "note: no transparent huge pages in this kernel: the hint is not "
+			"checked\n");
+		return;
+	}
+	char flags[256];
+	char *big = xmalloc(MEM_HUGE_FROM * 2);
+	vm_flags_of(big + MEM_HUGE_FROM, flags, sizeof(flags));
+	CU_ASSERT_PTR_NOT_NULL(strstr(flags, " hg"));
+	size_t alloc = 0;
+	char *grown = NULL;
+	xgrow((void **)&grown, 1, MEM_HUGE_FROM * 3, &alloc);
+	vm_flags_of(grown + MEM_HUGE_FROM, flags, sizeof(flags));
+	CU_ASSERT_PTR_NOT_NULL(strstr(flags, " hg"));
+	free(grown);
+	free(big);
+}
+
 static const struct unit_test tests[] = {
 	{ "strvec env", test_strvec_env },
 	{ "edit distance", test_edit_distance },
 	{ "mkdir -p and the parent of a file", test_mkdir_p },
 	{ "atomic write", test_atomic_write },
+	{ "atomic write of pieces", test_atomic_write_pieces },
+	{ "file text: mapped or read", test_file_text },
+	{ "file text cut short while read", test_file_text_cut_short },
+	{ "huge pages hinted for large blocks", test_huge_hint },
 };
 
 int main(int argc, char **argv)
