@@ -512,7 +512,8 @@ static int any_has_text(const struct merge_expect *e, const char *needle)
 	       has_text(&e->gaps, needle) || has_text(&e->missing_cells, needle);
 }
 
-static void run_expect_case(const struct expect_case *t)
+/* With take, the inputs joined by merge_take: the output must be what merge_add gives. */
+static char *run_expect_case(const struct expect_case *t, int take)
 {
 	struct merge m;
 	merge_init(&m);
@@ -522,7 +523,16 @@ static void run_expect_case(const struct expect_case *t)
 		expect_input_build(&r, &t->in[i]);
 		char name[32];
 		snprintf(name, sizeof(name), "in%zu.json", i + 1);
-		merge_add(&m, &r, name);
+		if (take) {
+			/* every cell that joined the output left the input (not copied) */
+			size_t before = m.out.n_cells, left = 0;
+			merge_take(&m, &r, name);
+			for (size_t c = 0; c < r.n_cells; c++)
+				left += r.cells[c].interpreter != NULL;
+			CU_ASSERT(r.n_cells - left >= m.out.n_cells - before);
+		} else {
+			merge_add(&m, &r, name);
+		}
 		results_release(&r);
 	}
 	struct merge_expect e;
@@ -546,13 +556,22 @@ static void run_expect_case(const struct expect_case *t)
 	CU_ASSERT(ok);
 	buf_release(&shards);
 	merge_expect_release(&e);
+	merge_sort(&m);
+	size_t len;
+	char *text = results_format(&m.out, &len);
 	merge_release(&m);
+	return text;
 }
 
 static void test_expect_table(void)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(expect_cases); i++)
-		run_expect_case(&expect_cases[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(expect_cases); i++) {
+		char *added = run_expect_case(&expect_cases[i], 0);
+		char *taken = run_expect_case(&expect_cases[i], 1);
+		CU_ASSERT_STRING_EQUAL(added, taken);
+		free(added);
+		free(taken);
+	}
 }
 
 static const struct unit_test merge_tests[] = {
@@ -563,7 +582,8 @@ static const struct unit_test merge_tests[] = {
 	{ "interpreter conflicts", test_interpreter_conflict },
 	{ "dates, labels, machines, configurations", test_top_level },
 	{ "a fixture merged with itself", test_fixture_with_itself },
-	{ "--expect N: the shards of one matrix, what is missing (table)", test_expect_table },
+	{ "--expect N: the shards of one matrix, what is missing (table); merge_take as merge_add",
+	  test_expect_table },
 };
 
 static const struct unit_suite suites[] = {
