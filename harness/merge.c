@@ -36,7 +36,7 @@ void merge_release(struct merge *m)
 	strvec_clear(&m->conflicts);
 	strvec_clear(&m->warnings);
 	strvec_clear(&m->sources);
-	keymap_release(&m->cell_src);
+	free(m->cell_from);
 	keymap_release(&m->interp_src);
 	memset(m, 0, sizeof(*m));
 }
@@ -333,14 +333,27 @@ static void add(struct merge *m, struct results *src, const char *name, int take
 	/* what each interpreter says of its objects: the first input's, once */
 	views_merge(out, src);
 
-	struct buf key = BUF_INIT;
-	if (take && !out->n_cells && src->n_cells)   /* room for them all at once */
-		xgrow((void **)&out->cells, sizeof(*out->cells), src->n_cells, &out->alloc_cells);
+	if (take && !out->n_cells) {
+		/* the first cells: the input's array becomes the output's, as it is */
+		free(out->cells);
+		out->cells = src->cells;
+		out->n_cells = src->n_cells;
+		out->alloc_cells = src->alloc_cells;
+		src->cells = NULL;
+		src->n_cells = src->alloc_cells = 0;
+		xgrow((void **)&m->cell_from, sizeof(*m->cell_from), out->n_cells + 1,
+		      &m->alloc_cell_from);
+		for (size_t i = 0; i < out->n_cells; i++) {
+			m->cell_from[i] = si;
+			if (!i || out->cells[i].count != out->cells[i - 1].count)
+				results_config_add_count(out, out->cells[i].count);
+		}
+		return;
+	}
 	for (size_t i = 0; i < src->n_cells; i++) {
 		struct cell *c = &src->cells[i];
 		struct cell *have = results_find_cell(out, c->interpreter, c->workload, c->count,
 						      c->repeat);
-		keymap_key(&key, c->interpreter, c->workload, c->count, c->repeat);
 		results_config_add_count(out, c->count);
 		if (!have || have->status == CELL_PENDING) {
 			/* new, or a cell that was never run giving way to a result */
@@ -353,7 +366,10 @@ static void add(struct merge *m, struct results *src, const char *name, int take
 			} else {
 				cell_copy(to, c);
 			}
-			keymap_put(&m->cell_src, key.p, key.len, si);
+			size_t at = (size_t)(to - out->cells);
+			xgrow((void **)&m->cell_from, sizeof(*m->cell_from), out->n_cells + 1,
+			      &m->alloc_cell_from);
+			m->cell_from[at] = si;
 			continue;
 		}
 		char *why = NULL;
@@ -363,11 +379,10 @@ static void add(struct merge *m, struct results *src, const char *name, int take
 			char text[512];
 			cell_key_text(c, text, sizeof(text));
 			strvec_pushf(&m->conflicts, "cell %s: '%s' and '%s' differ: %s", text,
-				     source_of(m, &m->cell_src, key.p, key.len), name, why);
+				     m->sources.v[m->cell_from[have - out->cells]], name, why);
 		}
 		free(why);
 	}
-	buf_release(&key);
 }
 
 void merge_add(struct merge *m, const struct results *src, const char *name)

@@ -49,9 +49,13 @@ struct merge {
 
 	struct merge_input *inputs; /* n_inputs of them, in order */
 
-	/* private: the input (index into sources) each cell and interpreter came from */
+	/*
+	 * private: the input (index into sources) each cell of out came from
+	 * (by its place in out.cells, until merge_sort), and each interpreter
+	 */
 	struct strvec sources;
-	struct keymap cell_src, interp_src;
+	size_t *cell_from, alloc_cell_from;
+	struct keymap interp_src;
 	size_t alloc_inputs;
 };
 

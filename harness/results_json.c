@@ -469,7 +469,7 @@ cJSON *results_to_json(const struct results *r)
 
 
 /*
- * How many threads share n items of work: one per PER_PART items, at
+ * How many threads share n items of work: one per PER_PART items begun, at
  * most the cores and PARTS_MAX (on two cores, reading a file of 10k cells
  * takes about half the time it takes one thread: bench/scale.py).
  */
@@ -477,7 +477,7 @@ enum { PARTS_MAX = 4, PER_PART = 2000 };
 
 static size_t parts_for(size_t n)
 {
-	size_t k = n / PER_PART, most = worker_threads(PARTS_MAX);
+	size_t k = (n + PER_PART - 1) / PER_PART, most = worker_threads(PARTS_MAX);
 	return k < 1 ? 1 : k > most ? most : k;
 }
 
