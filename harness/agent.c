@@ -26,7 +26,7 @@ void agent_child_setup(struct child *c, const struct catalog *cat, const struct 
 	strvec_push(&c->argv, cat->agent);
 	for (size_t i = 0; args && args[i]; i++)
 		strvec_push(&c->argv, args[i]);
-	config_child_env(in, &c->env);
+	config_child_env(in, &cat->env, &c->env);
 	if (cat->params.n) {   /* run --param: a line each, for the workloads that declare them */
 		struct buf b = BUF_INIT;
 		for (size_t i = 0; i < cat->params.n; i++)

@@ -47,6 +47,7 @@ struct catalog {
 	struct strvec def_dirs; /* where definitions were looked for */
 	struct strvec params;   /* run --param NAME=VALUE: each workload that declares
 				   NAME gets it (the children's OBJMEM_PARAMS) */
+	struct strvec env;      /* run --env NAME=VALUE: every child, probes included */
 };
 
 /*
@@ -111,11 +112,23 @@ void discover_interpreters(struct strvec *paths, struct strvec *origins);
 int interp_from_path(const char *arg, struct interp *out);
 
 /*
- * The environment of a child: the driver's own, without PYTHON* variables
- * that would change what is measured (PYTHONMALLOC, PYTHONPATH, ...), then
- * the definition's env, then OBJMEM_CACHE.
+ * The environment of a child, the same wherever objmem runs: PATH, HOME,
+ * TMPDIR, LD_LIBRARY_PATH and CC from the driver's own and nothing else of it,
+ * LC_ALL=C.UTF-8, then extra ("NAME=VALUE", run --env; may be NULL), then
+ * the definition's env, then OBJMEM_CACHE, PYTHONHASHSEED=0 (unless the
+ * definition sets it), PYTHONDONTWRITEBYTECODE and PYTHONUNBUFFERED.
  */
-void config_child_env(const struct interp *in, struct strvec *env);
+void config_child_env(const struct interp *in, const struct strvec *extra, struct strvec *env);
+
+/* config_child_env in words, for the results' config.child_env; the caller frees. */
+char *config_child_env_words(void);
+
+/*
+ * Whether name[0..n) may be given to the children with run --env: 1, or 0
+ * with *why (not a variable name; PYTHON* and PYPY*, which make another
+ * build and belong in a definition; a variable objmem sets itself).
+ */
+int config_env_name_ok(const char *name, size_t n, const char **why);
 
 /* ${XDG_DATA_HOME:-$HOME/.local/share}/objmem, where provisioned builds go. */
 char *user_data_dir(void);

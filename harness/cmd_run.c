@@ -56,6 +56,10 @@ static const char run_usage[] =
 	"      --no-thp             transparent huge pages off in the child (prctl)\n"
 	"      --cpu N              pin each child to CPU N\n"
 	"      --malloc-arena-max N set MALLOC_ARENA_MAX=N for the children\n"
+	"      --env NAME[=VALUE]   give the children NAME (VALUE, or the caller's own);\n"
+	"                           of the caller's environment they get only PATH, HOME,\n"
+	"                           TMPDIR, LD_LIBRARY_PATH and CC, so where objmem runs\n"
+	"                           does not move the figures; recorded; repeat\n"
 	"      --label TEXT         a revision label stored in the results (for trend)\n"
 	"      --param NAME=VALUE   a parameter of the workloads that declare NAME (the\n"
 	"                           tries: alphabet=01), recorded in the results; repeat\n"
@@ -85,7 +89,7 @@ static const char run_usage[] =
 
 enum {
 	OPT_MAX_MEMORY = 256, OPT_NO_THP, OPT_CPU, OPT_ARENA, OPT_LABEL, OPT_RESUME,
-	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY, OPT_PARAM, OPT_BUDGET
+	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY, OPT_PARAM, OPT_BUDGET, OPT_ENV
 };
 
 static const struct option run_options[] = {
@@ -111,6 +115,7 @@ static const struct option run_options[] = {
 	{ "no-views", no_argument, NULL, OPT_NO_VIEWS },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "param", required_argument, NULL, OPT_PARAM },
+	{ "env", required_argument, NULL, OPT_ENV },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -181,6 +186,33 @@ static int param_option(struct cli *c, struct strvec *params)
 	return 0;
 }
 
+/*
+ * --env NAME=VALUE or NAME (the caller's value): a variable name that
+ * neither makes another build nor is objmem's own; NAME given once.
+ */
+static int env_option(struct cli *c, struct strvec *env)
+{
+	const char *s = c->arg, *eq = strchr(s, '='), *why = NULL;
+	size_t n = eq ? (size_t)(eq - s) : strlen(s);
+	if (!config_env_name_ok(s, n, &why))
+		return cli_error(c, "--env %.*s: %s", (int)n, s, why);
+	for (size_t i = 0; i < env->n; i++)
+		if (!strncmp(env->v[i], s, n) && env->v[i][n] == '=')
+			return cli_error(c, "--env %.*s is given twice: give it once", (int)n, s);
+	if (eq) {
+		strvec_push(env, s);
+		return 0;
+	}
+	const char *v = getenv(s);
+	if (!v)
+		return cli_error(c, "--env %s: it is not set here; give its value (--env %s=VALUE)",
+				 s, s);
+	char *kv = xasprintf("%s=%s", s, v);
+	strvec_push(env, kv);
+	free(kv);
+	return 0;
+}
+
 static int run_option(struct cli *c, int opt, void *arg)
 {
 	struct run_args *a = arg;
@@ -246,6 +278,7 @@ static int run_option(struct cli *c, int opt, void *arg)
 	case OPT_NO_TABLE: a->no_table = 1; return 0;
 	case OPT_NO_VIEWS: a->no_views = 1; return 0;
 	case OPT_PARAM: return param_option(c, &cfg->params);
+	case OPT_ENV: return env_option(c, &cfg->env);
 	case OPT_REPLAY:
 		if (!*c->arg)
 			return cli_error(c, "--replay takes a results file, not ''");
@@ -279,7 +312,7 @@ static void apply_preset(struct run_args *a, int argc, char **argv)
 		cfg->memory_source = xstrdup("smaps_rollup");
 	cfg->bytes_per_object = xstrdup("((full.uss - full.private_clean) - "
 					"(base.uss - base.private_clean)) / count");
-	cfg->child_env = xstrdup("PYTHON* removed; PYTHONHASHSEED=0 unless the definition sets it");
+	cfg->child_env = config_child_env_words();
 	strvec_push(&cfg->command, "objmem");
 	for (int i = 0; i < argc; i++)
 		strvec_push(&cfg->command, argv[i]);
@@ -572,7 +605,7 @@ static void recorded_builds(const struct catalog *cat, const struct results *r,
  * The document to run into: the file (--resume) or a new one, with the
  * interpreters selected now; run gets the names to run. 0 or -1 (said).
  */
-static int open_results(const struct catalog *cat, struct run_args *a, struct results *r,
+static int open_results(struct catalog *cat, struct run_args *a, struct results *r,
 			struct strvec *run)
 {
 	struct stat st;
@@ -594,6 +627,20 @@ static int open_results(const struct catalog *cat, struct run_args *a, struct re
 	if (resuming && !strvec_equal(&a->cfg.params, &r->config.params))
 		return error("cannot resume '%s': it was run with other --param values; give the "
 			     "same, or run without --resume into a new file", a->output);
+	/* nor are cells measured in another environment */
+	if (resuming && !a->cfg.env.n)
+		strvec_copy(&a->cfg.env, &r->config.env);
+	if (resuming && !strvec_equal(&a->cfg.env, &r->config.env))
+		return error("cannot resume '%s': it was run with other --env values; give the "
+			     "same, or run without --resume into a new file", a->output);
+	if (resuming && r->n_cells && (!r->config.child_env ||
+				       strcmp(r->config.child_env, a->cfg.child_env)))
+		return error("cannot resume '%s': its cells were measured with another children's "
+			     "environment (%s), which moves the figures; run without --resume "
+			     "into a new file", a->output,
+			     r->config.child_env ? r->config.child_env : "not recorded");
+	strvec_clear(&cat->env);   /* the probes see what the cells will */
+	strvec_copy(&cat->env, &a->cfg.env);
 	/* a resume without -i runs the interpreters the file records */
 	struct strvec keep = STRVEC_INIT;
 	for (size_t i = 0; resuming && !a->names.n && i < r->n_interps; i++)

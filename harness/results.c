@@ -87,9 +87,10 @@ const struct field_desc config_fields[] = {
 	  "memory source (smaps or smaps_rollup)" },
 	{ "shard", FIELD_SHARD, C(shard_k), 0, "shard" },
 	{ "bytes_per_object", FIELD_STR, C(bytes_per_object), 0, "bytes per object" },
-	{ "child_env", FIELD_STR, C(child_env), 0, "children's environment" },
+	{ "child_env", FIELD_STR, C(child_env), FIELD_COMPARE, "children's environment" },
 	{ "command", FIELD_STRVEC, C(command), 0, "command line" },
 	{ "params", FIELD_STRVEC, C(params), FIELD_COMPARE, "workload parameters (--param)" },
+	{ "env", FIELD_STRVEC, C(env), FIELD_COMPARE | FIELD_OMIT_EMPTY, "children's added environment (--env)" },
 	{ "merged_from", FIELD_MERGED, C(merged), 0, "merged from" },
 };
 #undef C
@@ -183,6 +184,7 @@ void config_init(struct config *c)
 	strvec_init(&c->workloads);
 	strvec_init(&c->command);
 	strvec_init(&c->params);
+	strvec_init(&c->env);
 }
 
 static void merged_release(struct merged_from *m)
@@ -199,6 +201,7 @@ void config_release(struct config *c)
 	strvec_clear(&c->workloads);
 	strvec_clear(&c->command);
 	strvec_clear(&c->params);
+	strvec_clear(&c->env);
 	free(c->preset);
 	free(c->repeat_rule);
 	free(c->malloc_arena_max);
@@ -222,6 +225,7 @@ void config_copy(struct config *dst, const struct config *src)
 	strvec_copy(&dst->workloads, &src->workloads);
 	strvec_copy(&dst->command, &src->command);
 	strvec_copy(&dst->params, &src->params);
+	strvec_copy(&dst->env, &src->env);
 	dst->preset = dup_or_null(src->preset);
 	dst->repeat_rule = dup_or_null(src->repeat_rule);
 	dst->malloc_arena_max = dup_or_null(src->malloc_arena_max);

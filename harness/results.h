@@ -151,6 +151,7 @@ struct config {
 	char *child_env;            /* what the children's environment was, in words */
 	struct strvec command;      /* the command line */
 	struct strvec params;       /* run --param NAME=VALUE, as given */
+	struct strvec env;          /* run --env NAME=VALUE, as the children had it */
 	struct merged_from *merged; /* the inputs of `objmem merge`, n_merged of them */
 	size_t n_merged;
 	int is_merged;              /* written by merge (merged_from present, maybe empty) */
@@ -268,6 +269,7 @@ enum field_type { FIELD_STR, FIELD_INT, FIELD_I64, FIELD_U64, FIELD_DOUBLE, FIEL
 		  FIELD_STRVEC, FIELD_COUNTS, FIELD_SHARD, FIELD_MERGED };
 enum {
 	FIELD_COMPARE = 1,  /* compare and merge warn when it differs between two files */
+	FIELD_OMIT_EMPTY = 2, /* left out of the JSON when empty (a list added later) */
 };
 struct field_desc {
 	const char *key;

@@ -132,6 +132,8 @@ static cJSON *json_field(const void *obj, const struct field_desc *f)
 	case FIELD_BOOL:
 		return *(const int *)base < 0 ? NULL : cJSON_CreateBool(*(const int *)base);
 	case FIELD_STRVEC:
+		if ((f->flags & FIELD_OMIT_EMPTY) && !((const struct strvec *)base)->n)
+			return NULL;
 		return json_strvec((const struct strvec *)base);
 	case FIELD_COUNTS: {
 		cJSON *a = cJSON_CreateArray();

@@ -10,7 +10,7 @@ fake=$SRC/tests/fixtures/fake-python/fake-python
 run_fault() { # FAULT EXPECTED_REASON [extra objmem args]
 	local fault=$1 reason=$2; shift 2
 	local out=$TMP/$fault.json
-	FAKE_FAULT=$fault expect_exit 1 "$OBJMEM" run -i "$fake" -w point3d,slots -n 1k -r 1 -j 2 \
+	expect_exit 1 "$OBJMEM" run --env FAKE_FAULT=$fault -i "$fake" -w point3d,slots -n 1k -r 1 -j 2 \
 		-o "$out" -q -t 3 "$@"
 	$CHECK "$out" schema
 	$CHECK "$out" status point3d ok
@@ -28,7 +28,7 @@ run_fault flood-stdout "longer than"
 # a child gets fds 0, 1 and 2 only, even when objmem inherited more
 out=$TMP/fds.json
 exec 7</dev/null
-FAKE_FAULT=fds expect_exit 1 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
+expect_exit 1 "$OBJMEM" run --env FAKE_FAULT=fds -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
 exec 7<&-
 $CHECK "$out" status slots failed "fds 0,1,2,3"
 pass "children get stdin, stdout and stderr only"
@@ -41,25 +41,54 @@ pass "exec failure reported through the close-on-exec pipe"
 
 # the conditions of a run reach the child and are recorded
 out=$TMP/cond.json
-FAKE_FAULT=conditions expect_exit 1 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q \
+expect_exit 1 "$OBJMEM" run --env FAKE_FAULT=conditions -i "$fake" -w slots -n 1k -r 1 -o "$out" -q \
 	--no-thp --cpu 0 --malloc-arena-max 2
 $CHECK "$out" status slots failed "THP_enabled=0 cpus=0 arena=2 hashseed=0"
 [ "$($CHECK "$out" field config.thp_disabled_in_child)" = true ] || fail "config lacks thp"
 [ "$($CHECK "$out" field config.cpu)" = 0 ] || fail "config lacks cpu"
 [ "$($CHECK "$out" field config.malloc_arena_max)" = 2 ] || fail "config lacks the arena cap"
-FAKE_FAULT=conditions expect_exit 1 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
+expect_exit 1 "$OBJMEM" run --env FAKE_FAULT=conditions -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
 $CHECK "$out" status slots failed "THP_enabled=1"
 pass "--no-thp, --cpu and --malloc-arena-max reach the child and the results"
 
+# the child's environment is the same wherever objmem runs: of the caller's
+# only PATH, HOME and TMPDIR here (CC and LD_LIBRARY_PATH unset), not a Slurm job's
+# variables, PYTHONPATH or LANG; then --env; then objmem's own
+out=$TMP/env.json
+expect_exit 1 env -u CC -u LD_LIBRARY_PATH SLURM_JOB_ID=7 SLURM_NODELIST=n1 LANG=de_DE.UTF-8 \
+	PYTHONPATH=/x KEEP_ME=1 CARRIED=yes "$OBJMEM" run --env FAKE_FAULT=env --env CARRIED \
+	--env EXTRA=1 -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
+$CHECK "$out" status slots failed
+# (a pyenv shim or a shell between the fake and python may add its own)
+got=,$($CHECK "$out" field cells.0.stderr_tail | sed -nE 's/^"?env ([A-Za-z0-9_,]*)\..*/\1/p'),
+for name in CARRIED EXTRA FAKE_FAULT HOME LC_ALL OBJMEM_CACHE PATH PYTHONDONTWRITEBYTECODE \
+	PYTHONHASHSEED PYTHONUNBUFFERED; do
+	[[ $got == *",$name,"* ]] || fail "the child lacks $name: $got"
+done
+for name in SLURM_JOB_ID SLURM_NODELIST LANG PYTHONPATH KEEP_ME; do
+	[[ $got != *",$name,"* ]] || fail "the child was given the caller's $name: $got"
+done
+[ "$($CHECK "$out" field config.env)" = '["FAKE_FAULT=env", "CARRIED=yes", "EXTRA=1"]' ] ||
+	fail "config.env is not what --env gave: $($CHECK "$out" field config.env)"
+$CHECK "$out" field config.child_env | grep -qE "^\"?only PATH, HOME, TMPDIR, LD_LIBRARY_PATH and CC from" ||
+	fail "config.child_env does not say what the children were given"
+expect_exit 2 "$OBJMEM" run --env PYTHONMALLOC=malloc -i "$fake" -w slots -n 1k -o "$TMP/e.json" -q
+expect_err "--env PYTHONMALLOC: it makes another build of the interpreter: write a definition"
+expect_exit 2 env -u OBJMEM_NOT_SET_X "$OBJMEM" run --env NOT_SET_X -i "$fake" -w slots -n 1k -o "$TMP/e.json" -q
+expect_err "--env NOT_SET_X: it is not set here; give its value (--env NOT_SET_X=VALUE)"
+expect_exit 2 "$OBJMEM" run --env A=1 --env A=2 -i "$fake" -w slots -n 1k -o "$TMP/e.json" -q
+expect_err "--env A is given twice: give it once"
+pass "the child's environment: PATH, HOME and TMPDIR of the caller's, --env, objmem's own; recorded; bad --env named"
+
 # stderr flooding is drained: the cell still measures, and is ok
 out=$TMP/flood-stderr.json
-FAKE_FAULT=flood-stderr expect_exit 0 "$OBJMEM" run -i "$fake" -w point3d,slots -n 1k -r 1 -o "$out" -q -t 30
+expect_exit 0 "$OBJMEM" run --env FAKE_FAULT=flood-stderr -i "$fake" -w point3d,slots -n 1k -r 1 -o "$out" -q -t 30
 $CHECK "$out" all-ok
 pass "flood-stderr: drained, cells ok"
 
 # a grandchild left behind is killed with the child's process group
 out=$TMP/grandchild.json
-FAKE_FAULT=grandchild expect_exit 0 "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -o "$out" -q -t 30
+expect_exit 0 "$OBJMEM" run --env FAKE_FAULT=grandchild -i "$fake" -w slots -n 1k -r 1 -o "$out" -q -t 30
 sleep 0.5
 if pgrep -f "fake-python .* run slots" >/dev/null; then fail "a grandchild outlived its cell"; fi
 pass "grandchild killed with the process group"
@@ -103,7 +132,7 @@ for mode in auto off; do
 	# a setsid grandchild and a double-forked daemon outlive neither cell nor run
 	mark=objmem-e2e-detached-$mode-$$
 	out=$TMP/detached-$mode.json
-	DETACH_MARK=$mark OBJMEM_CGROUP=$mode expect_exit 0 "$OBJMEM" run -i python3 \
+	OBJMEM_CGROUP=$mode expect_exit 0 "$OBJMEM" run --env DETACH_MARK=$mark -i python3 \
 		-w "$wl/detaches.py",slots -n 1k -r 2 -j 2 -o "$out" -q --no-table
 	$CHECK "$out" all-ok
 	[ "$($CHECK "$out" field config.memory_limit)" = null ] || fail "a memory limit without --max-memory"

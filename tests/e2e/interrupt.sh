@@ -34,7 +34,7 @@ grep -q "\[$missing/$missing\]" "$TMP/err" || { cat "$TMP/err"; fail "resume did
 pass "--resume ran exactly the $missing missing cells"
 
 # lock: a run holds the file; a second one on it is refused
-FAKE_FAULT=hang "$OBJMEM" run -i "$fake" -w slots -n 1k -r 1 -t 20 -o "$TMP/locked.json" -q &
+"$OBJMEM" run --env FAKE_FAULT=hang -i "$fake" -w slots -n 1k -r 1 -t 20 -o "$TMP/locked.json" -q &
 holder=$!
 for _ in $(seq 1 100); do [ -e "$TMP/locked.json.lock" ] && break; sleep 0.05; done
 expect_exit 2 "$OBJMEM" run -i python3 -w slots -n 1k -r 1 -o "$TMP/locked.json" -q
@@ -45,7 +45,7 @@ pass "a second run on the same file is refused"
 # SIGKILL: the file stays readable, nothing outlives objmem
 out=$TMP/kill.json
 # unusual counts tell this run's processes from any other on the machine
-FAKE_FAULT=grandchild FAKE_WORKLOAD=point3d "$OBJMEM" run -i "$fake" -w slots,point3d -n 1013,2000003 -r 2 -j 2 \
+"$OBJMEM" run --env FAKE_FAULT=grandchild --env FAKE_WORKLOAD=point3d -i "$fake" -w slots,point3d -n 1013,2000003 -r 2 -j 2 \
 	-o "$out" -q >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 1200); do   # up to 60 s: cells start slowly on a busy machine
@@ -74,7 +74,7 @@ for at in probe prepare run; do
 		out=$TMP/stop-$at.json
 		# only a workload with a prepare step has one run (record builds its extension)
 		wl=slots; [ "$at" != prepare ] || wl=record
-		SLOW_AT=$at SLOW_MARK=$mark "$OBJMEM" run -i "$slow" -w $wl -n 1k -r 1 -o "$out" \
+		"$OBJMEM" run --env SLOW_AT=$at --env SLOW_MARK=$mark -i "$slow" -w $wl -n 1k -r 1 -o "$out" \
 			>/dev/null 2>"$TMP/stop.err" &
 		pid=$!
 		for _ in $(seq 1 1200); do pgrep -f "^$mark" >/dev/null && break; sleep 0.05; done
@@ -97,7 +97,7 @@ for at in probe prepare; do
 	t0=$(ms_now)
 	set +e
 	wl=slots; [ "$at" != prepare ] || wl=record
-	SLOW_AT=$at SLOW_MARK=$mark "$OBJMEM" run -i "$slow" -w $wl -n 1k -r 1 -o "$TMP/t-$at.json" \
+	"$OBJMEM" run --env SLOW_AT=$at --env SLOW_MARK=$mark -i "$slow" -w $wl -n 1k -r 1 -o "$TMP/t-$at.json" \
 		-t 2 >/dev/null 2>"$TMP/t.err"
 	set -e
 	took=$(( $(ms_now) - t0 ))
@@ -119,7 +119,7 @@ for where in views cell; do
 	extra=()
 	[ $where = cell ] && extra=(--no-views)
 	mark=objmem-e2e-killed-$mode-$where-$$
-	DETACH_MARK=$mark DETACH_HANG=1 OBJMEM_CGROUP=$mode "$OBJMEM" run -i python3 \
+	OBJMEM_CGROUP=$mode "$OBJMEM" run --env DETACH_MARK=$mark --env DETACH_HANG=1 -i python3 \
 		-w "$SRC/tests/fixtures/workloads/detaches.py" -n 1k -r 1 -o "$TMP/k-$mode.json" -q \
 		"${extra[@]}" >/dev/null 2>&1 &
 	pid=$!
@@ -140,7 +140,7 @@ done
 # started with stdout and stderr closed: the table and the progress go nowhere,
 # not into the lock file or the results file that took descriptors 1 and 2
 out=$TMP/closed.json
-FAKE_FAULT=hang "$OBJMEM" run -i "$fake" -w point3d,slots -n 1k -r 1 -j 1 -t 4 -o "$out" >&- 2>&- &
+"$OBJMEM" run --env FAKE_FAULT=hang -i "$fake" -w point3d,slots -n 1k -r 1 -j 1 -t 4 -o "$out" >&- 2>&- &
 pid=$!
 for _ in $(seq 1 400); do [ -s "$out.lock" ] && break; sleep 0.05; done
 # descriptors 1 and 2 are /dev/null, not a file, pipe or socket objmem opened since

@@ -13,13 +13,13 @@
 command -v python3 >/dev/null || skip "no python3"
 PTY="python3 $SRC/tests/e2e/pty_run.py"
 WL=$SRC/tests/fixtures/workloads/sleeps.py
-export SLEEP_S=1.5
+export SLEEP_S=1.5   # the children get it through --env SLEEP_S
 # a build with a long name, so that the line must be cut at 60 columns
 long=python3-under-a-name-long-enough-to-be-cut-at-sixty-columns
 mkdir -p "$XDG_DATA_HOME/objmem/interpreters"
 printf '{"name": "%s", "argv": ["python3"], "env": {}, "tags": ["cpython"], "description": "python3, long name"}\n' \
 	"$long" >"$XDG_DATA_HOME/objmem/interpreters/$long.json"
-run_args=(run -i "$long" -w "$WL" -n 1 -r 2 -j 1 --no-views --no-table)
+run_args=(run --env SLEEP_S -i "$long" -w "$WL" -n 1 -r 2 -j 1 --no-views --no-table)
 
 for cols in 60 120; do
 	TERM=xterm $PTY "$cols" "$TMP/chunks$cols.json" "$OBJMEM" "${run_args[@]}" -o "$TMP/r$cols.json" \

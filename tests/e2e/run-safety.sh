@@ -92,6 +92,21 @@ expect_exit 0 "$OBJMEM" run --resume -o "$res" -n 3k -r 1 -q --no-table
 [ "$(field "$res" 'd["config"]["counts"]')" = '[1000, 2000, 3000]' ] || fail "config.counts does not list every count"
 pass "--resume runs the recorded matrix and the failed cells; config.counts lists every count"
 
+# cells measured in another environment are not resumed into: other --env,
+# or a file whose children had the caller's environment (objmem 0.1)
+env_res=$TMP/env-res.json
+expect_exit 0 "$OBJMEM" run -i python3 -w slots -n 1k -r 1 --env MARK=1 -o "$env_res" -q --no-table
+[ "$(field "$env_res" 'd["config"]["env"]')" = '["MARK=1"]' ] || fail "config.env does not record --env"
+expect_exit 0 "$OBJMEM" run --resume -o "$env_res" -w slots -n 1k -r 2 -q --no-table
+[ "$(cells "$env_res")" -eq 2 ] || fail "--resume without --env did not take the recorded --env"
+expect_exit 2 "$OBJMEM" run --resume -o "$env_res" --env MARK=2 -w slots -n 1k -r 3 -q --no-table
+expect_err "cannot resume '$env_res': it was run with other --env values"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["config"]["child_env"]="PYTHON* removed; PYTHONHASHSEED=0 unless the definition sets it"; json.dump(d,open(sys.argv[1],"w"))' "$env_res"
+expect_exit 2 "$OBJMEM" run --resume -o "$env_res" -w slots -n 1k -r 3 -q --no-table
+expect_err "cannot resume '$env_res': its cells were measured with another children's environment (PYTHON* removed"
+[ "$(cells "$env_res")" -eq 2 ] || fail "a refused --resume changed the file"
+pass "--resume takes the recorded --env; other --env or another children's environment is refused"
+
 printf '{"name": "py-a", "argv": ["python3"]}\n' >"$defs/py-a.json"
 printf '{"name": "py-b", "argv": ["python3", "-X", "utf8"]}\n' >"$defs/py-b.json"
 two=$TMP/two.json

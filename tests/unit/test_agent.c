@@ -150,7 +150,10 @@ static void run_oneshot(struct world *w, const struct oneshot_case *t, const cha
 	interp_init(&in);
 	in.name = xstrdup("slow");
 	strvec_push(&in.argv, unit_fixture("slow-python/slow-python"));
-	setenv("SLOW_AT", t->slow_at, 1);
+	char *slow_at = xasprintf("SLOW_AT=%s", t->slow_at);
+	strvec_clear(&w->cat.env);   /* as run --env gives it */
+	strvec_push(&w->cat.env, slow_at);
+	free(slow_at);
 	struct stopper st = { t->stop_after, 0 };
 	pthread_t th;
 	if (t->stop_after < 0)
@@ -173,7 +176,7 @@ static void run_oneshot(struct world *w, const struct oneshot_case *t, const cha
 	check_tree_gone(t->name);
 	free(why);
 	interp_release(&in);
-	unsetenv("SLOW_AT");
+	strvec_clear(&w->cat.env);
 }
 
 static void test_oneshot_table(void)

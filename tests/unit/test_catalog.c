@@ -185,28 +185,103 @@ static void test_good_fields(void)
 	catalog_release(&cat);
 }
 
+/*
+ * What a child gets: of the driver's environment only PATH, HOME,
+ * LD_LIBRARY_PATH and CC; then --env; then the definition's env; then
+ * objmem's own. want NULL: the variable is absent.
+ */
+static const struct child_env_case {
+	const char *name, *want;
+} child_env_cases[] = {
+	{ "PATH", "/opt/bin:/usr/bin" },        /* passed */
+	{ "HOME", "/home/someone" },            /* passed */
+	{ "TMPDIR", "/scratch" },               /* passed */
+	{ "LD_LIBRARY_PATH", "/opt/lib" },      /* passed */
+	{ "CC", "clang-17" },                   /* passed (the record workload's compiler) */
+	{ "SLURM_JOB_ID", NULL },               /* the caller's: dropped */
+	{ "KEEP_ME", NULL },                    /* the caller's: dropped */
+	{ "PYTHONPATH", NULL },                 /* the caller's: dropped */
+	{ "LANG", NULL },                       /* the caller's: dropped, LC_ALL fixed */
+	{ "LC_ALL", "C.UTF-8" },
+	{ "FROM_RUN", "run" },                  /* --env */
+	{ "BOTH", "definition" },               /* --env and the definition: the definition's */
+	{ "PYTHONMALLOC", "malloc" },           /* the definition's */
+	{ "PYTHONHASHSEED", "0" },
+	{ "PYTHONUNBUFFERED", "1" },
+};
+
 static void test_child_env(void)
 {
 	struct interp in;
 	interp_init(&in);
 	strvec_setenv(&in.env, "PYTHONMALLOC", "malloc");
-	setenv("PYTHONPATH", "/somewhere", 1);
-	setenv("OBJMEM_TEST_KEEP", "x", 1);
-	setenv("KEEP_ME", "yes", 1);
-	struct strvec env = STRVEC_INIT;
-	config_child_env(&in, &env);
-	CU_ASSERT_PTR_NULL(strvec_getenv(&env, "PYTHONPATH"));
-	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "PYTHONMALLOC"), "malloc");
-	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "KEEP_ME"), "yes");
+	strvec_setenv(&in.env, "BOTH", "definition");
+	const char *set[][2] = { { "PATH", "/opt/bin:/usr/bin" }, { "HOME", "/home/someone" },
+				 { "LD_LIBRARY_PATH", "/opt/lib" }, { "SLURM_JOB_ID", "42" },
+				 { "KEEP_ME", "yes" }, { "PYTHONPATH", "/somewhere" },
+				 { "LANG", "de_DE.UTF-8" }, { "CC", "clang-17" },
+				 { "TMPDIR", "/scratch" } };
+	char *saved[ARRAY_SIZE(set)];
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++) {
+		const char *v = getenv(set[i][0]);
+		saved[i] = v ? xstrdup(v) : NULL;
+		setenv(set[i][0], set[i][1], 1);
+	}
+	struct strvec extra = STRVEC_INIT, env = STRVEC_INIT;
+	strvec_push(&extra, "FROM_RUN=run");
+	strvec_push(&extra, "BOTH=run");
+	config_child_env(&in, &extra, &env);
+	for (size_t i = 0; i < ARRAY_SIZE(child_env_cases); i++) {
+		const struct child_env_case *t = &child_env_cases[i];
+		const char *got = strvec_getenv(&env, t->name);
+		int ok = t->want ? got && !strcmp(got, t->want) : !got;
+		if (!ok)
+			fprintf(stderr, "\n  %s: '%s', want '%s'\n", t->name, got ? got : "(absent)",
+				t->want ? t->want : "(absent)");
+		CU_ASSERT(ok);
+	}
 	CU_ASSERT_PTR_NOT_NULL(strvec_getenv(&env, "OBJMEM_CACHE"));
-	/* a fixed hash seed, unless the definition sets one */
-	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "PYTHONHASHSEED"), "0");
+	/* nothing else of the caller's: 5 passed, LC_ALL, 2 --env, 2 definition, 4 objmem's */
+	CU_ASSERT_EQUAL(env.n, 13);
 	strvec_clear(&env);
+	/* the definition's hash seed wins; without --env the same otherwise */
 	strvec_setenv(&in.env, "PYTHONHASHSEED", "random");
-	config_child_env(&in, &env);
+	config_child_env(&in, NULL, &env);
 	CU_ASSERT_STRING_EQUAL(strvec_getenv(&env, "PYTHONHASHSEED"), "random");
+	CU_ASSERT_PTR_NULL(strvec_getenv(&env, "FROM_RUN"));
 	strvec_clear(&env);
+	strvec_clear(&extra);
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++) {
+		if (saved[i])
+			setenv(set[i][0], saved[i], 1);
+		else
+			unsetenv(set[i][0]);
+		free(saved[i]);
+	}
 	interp_release(&in);
+}
+
+/* run --env names: 1 taken, 0 refused with a reason. */
+static const struct env_name_case {
+	const char *name;
+	int ok;
+} env_name_cases[] = {
+	{ "FAKE_FAULT", 1 }, { "CC", 1 }, { "_X1", 1 }, { "lower", 1 },
+	{ "", 0 }, { "1ABC", 0 }, { "A-B", 0 }, { "A B", 0 },
+	{ "PYTHONMALLOC", 0 }, { "PYPY_GC_MAX", 0 }, { "OBJMEM_CACHE", 0 },
+	{ "MALLOC_ARENA_MAX", 0 },
+};
+
+static void test_env_names(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(env_name_cases); i++) {
+		const struct env_name_case *t = &env_name_cases[i];
+		const char *why = NULL;
+		int ok = config_env_name_ok(t->name, strlen(t->name), &why);
+		if (ok != t->ok || (!ok && !why))
+			fprintf(stderr, "\n  '%s': %d, want %d\n", t->name, ok, t->ok);
+		CU_ASSERT(ok == t->ok && (ok || why));
+	}
 }
 
 static void test_suggest(void)
@@ -267,6 +342,7 @@ static const struct unit_test tests[] = {
 	{ "definition fields", test_good_fields },
 	{ "FIFO, socket, directory, device in a definition directory", test_special_files },
 	{ "child environment", test_child_env },
+	{ "run --env names", test_env_names },
 	{ "suggestions", test_suggest },
 	{ "workload file names", test_workload_names },
 };

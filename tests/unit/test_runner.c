@@ -372,7 +372,7 @@ static void test_detached_gone(void)
 		for (size_t m = 0; m < ARRAY_SIZE(cgroup_modes); m++) {
 			use_cgroups(cgroup_modes[m]);
 			char *pids = xasprintf("%s/pids-%s", w.tmp, cgroup_modes[m]);
-			setenv("DETACH_PIDS", pids, 1);
+			strvec_setenv(&w.cat.env, "DETACH_PIDS", pids);   /* run --env */
 			struct cell c;
 			run_cell(&w, name, 1000, &c);
 			if (c.status != CELL_OK)
@@ -383,7 +383,7 @@ static void test_detached_gone(void)
 			cell_release(&c);
 			free(pids);
 		}
-		unsetenv("DETACH_PIDS");
+		strvec_clear(&w.cat.env);
 		use_cgroups(NULL);
 	}
 	world_leave(&w);
@@ -574,12 +574,12 @@ static void test_stop_in_cell(void)
 		return;
 	}
 	const char *name = add_workload(&w, "objmem_unit_stop", detach_source);
-	setenv("DETACH_HANG", "1", 1);
+	strvec_setenv(&w.cat.env, "DETACH_HANG", "1");
 	w.cfg.timeout_s = 600;
 	for (size_t m = 0; m < ARRAY_SIZE(cgroup_modes); m++) {
 		use_cgroups(cgroup_modes[m]);
 		char *pids = xasprintf("%s/pids-stop-%s", w.tmp, cgroup_modes[m]);
-		setenv("DETACH_PIDS", pids, 1);
+		strvec_setenv(&w.cat.env, "DETACH_PIDS", pids);   /* run --env */
 		struct stopper st = { pids, 0 };
 		pthread_t th;
 		CU_ASSERT_FATAL(pthread_create(&th, NULL, stop_later, &st) == 0);
@@ -601,8 +601,7 @@ static void test_stop_in_cell(void)
 		runner_stop_signal = 0;
 		free(pids);
 	}
-	unsetenv("DETACH_PIDS");
-	unsetenv("DETACH_HANG");
+	strvec_clear(&w.cat.env);
 	use_cgroups(NULL);
 	world_leave(&w);
 }
