@@ -37,6 +37,7 @@ void agent_child_setup(struct child *c, const struct catalog *cat, const struct 
 	if (opts) {
 		c->thp_disable = opts->thp_disable;
 		c->cpu = opts->cpu;
+		c->fixed_layout = opts->fixed_layout;
 		if (opts->arena_max)
 			strvec_setenv(&c->env, "MALLOC_ARENA_MAX", opts->arena_max);
 	}

@@ -24,6 +24,7 @@ struct child_opts {
 	int thp_disable;
 	int cpu;                  /* -1: not pinned */
 	const char *arena_max;    /* MALLOC_ARENA_MAX value, or NULL */
+	int fixed_layout;         /* address randomization off (spawn.h) */
 };
 
 /*

@@ -17,6 +17,7 @@
 #include "probecache.h"
 #include "runner.h"
 #include "select.h"
+#include "spawn.h"
 #include "sysinfo.h"
 #include "table.h"
 #include "textfmt.h"
@@ -54,6 +55,9 @@ static const char run_usage[] =
 	"                           (from the smaller counts) in SIZE; one predicted above\n"
 	"                           it fails unrun (default: MemAvailable less a tenth)\n"
 	"      --no-thp             transparent huge pages off in the child (prctl)\n"
+	"      --aslr               leave the children's addresses randomized; by default\n"
+	"                           they are not (personality ADDR_NO_RANDOMIZE), since\n"
+	"                           where the heap lands moves a figure by a pymalloc pool\n"
 	"      --cpu N              pin each child to CPU N\n"
 	"      --malloc-arena-max N set MALLOC_ARENA_MAX=N for the children\n"
 	"      --env NAME[=VALUE]   give the children NAME (VALUE, or the caller's own);\n"
@@ -89,7 +93,7 @@ static const char run_usage[] =
 
 enum {
 	OPT_MAX_MEMORY = 256, OPT_NO_THP, OPT_CPU, OPT_ARENA, OPT_LABEL, OPT_RESUME,
-	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY, OPT_PARAM, OPT_BUDGET, OPT_ENV
+	OPT_SHARD, OPT_SMAPS, OPT_NO_TABLE, OPT_NO_VIEWS, OPT_REPLAY, OPT_PARAM, OPT_BUDGET, OPT_ENV, OPT_ASLR
 };
 
 static const struct option run_options[] = {
@@ -104,6 +108,7 @@ static const struct option run_options[] = {
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "memory-budget", required_argument, NULL, OPT_BUDGET },
 	{ "no-thp", no_argument, NULL, OPT_NO_THP },
+	{ "aslr", no_argument, NULL, OPT_ASLR },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "malloc-arena-max", required_argument, NULL, OPT_ARENA },
 	{ "label", required_argument, NULL, OPT_LABEL },
@@ -146,6 +151,7 @@ struct run_args {
 	const char *replay;    /* --replay FILE, or NULL */
 	int output_given;
 	int preset, resume, no_table, quiet, no_views;
+	int aslr;              /* --aslr: the children's addresses randomized */
 	int matrix_given;      /* -w, -n, -r or -p: the matrix is the options' */
 };
 
@@ -256,6 +262,7 @@ static int run_option(struct cli *c, int opt, void *arg)
 	case OPT_MAX_MEMORY: return cli_size(c, &cfg->max_memory);
 	case OPT_BUDGET: return cli_size(c, &cfg->memory_budget);
 	case OPT_NO_THP: cfg->thp_disabled = 1; return 0;
+	case OPT_ASLR: a->aslr = 1; return 0;
 	case OPT_CPU:
 		if (cli_long(c, 0, 4095, &v))
 			return 2;
@@ -313,6 +320,12 @@ static void apply_preset(struct run_args *a, int argc, char **argv)
 	cfg->bytes_per_object = xstrdup("((full.uss - full.private_clean) - "
 					"(base.uss - base.private_clean)) / count");
 	cfg->child_env = config_child_env_words();
+	char *refused = NULL;
+	cfg->aslr_disabled = !a->aslr && spawn_fixed_layout_ok(&refused);
+	if (refused)
+		warning("the children's addresses stay randomized (%s): a row's repetitions may "
+			"differ by a pymalloc pool; config.aslr_disabled_in_child says false", refused);
+	free(refused);
 	strvec_push(&cfg->command, "objmem");
 	for (int i = 0; i < argc; i++)
 		strvec_push(&cfg->command, argv[i]);
@@ -627,6 +640,13 @@ static int open_results(struct catalog *cat, struct run_args *a, struct results 
 	if (resuming && !strvec_equal(&a->cfg.params, &r->config.params))
 		return error("cannot resume '%s': it was run with other --param values; give the "
 			     "same, or run without --resume into a new file", a->output);
+	/* nor cells measured with their addresses laid out another way */
+	if (resuming && r->n_cells && r->config.aslr_disabled >= 0 &&
+	    r->config.aslr_disabled != a->cfg.aslr_disabled)
+		return error("cannot resume '%s': its cells were measured with the children's "
+			     "addresses %s; %s, or run without --resume into a new file", a->output,
+			     r->config.aslr_disabled ? "fixed" : "randomized",
+			     r->config.aslr_disabled ? "resume without --aslr" : "resume with --aslr");
 	/* nor are cells measured in another environment */
 	if (resuming && !a->cfg.env.n)
 		strvec_copy(&a->cfg.env, &r->config.env);

@@ -81,6 +81,8 @@ const struct field_desc config_fields[] = {
 	{ "memory_limit", FIELD_STR, C(memory_limit), 0,
 	  "what held the memory cap (cgroup memory.max, cgroup v1 memory.limit_in_bytes, rss checks)" },
 	{ "thp_disabled_in_child", FIELD_BOOL, C(thp_disabled), FIELD_COMPARE, "--no-thp setting" },
+	{ "aslr_disabled_in_child", FIELD_BOOL, C(aslr_disabled), FIELD_COMPARE,
+	  "address randomization in the children (--aslr)" },
 	{ "cpu", FIELD_INT, C(cpu), 0, "CPU pinning" },
 	{ "malloc_arena_max", FIELD_STR, C(malloc_arena_max), FIELD_COMPARE, "--malloc-arena-max" },
 	{ "memory_source", FIELD_STR, C(memory_source), FIELD_COMPARE,
@@ -181,6 +183,7 @@ void config_init(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->cpu = -1;
+	c->aslr_disabled = -1;
 	strvec_init(&c->workloads);
 	strvec_init(&c->command);
 	strvec_init(&c->params);

@@ -143,6 +143,8 @@ struct config {
 				       peaks in it (memplan.h); 0: not recorded */
 	char *memory_limit;         /* what held it: "cgroup memory.max", "rss checks", ...; NULL: no cap */
 	int thp_disabled;           /* prctl(PR_SET_THP_DISABLE) in the children */
+	int aslr_disabled;          /* 1: the children's addresses not randomized
+				       (spawn.h fixed_layout); 0: randomized; -1: not recorded */
 	int cpu;                    /* -1: not pinned */
 	char *malloc_arena_max;     /* NULL: not set */
 	char *memory_source;        /* "smaps_rollup" or "smaps"; NULL: not recorded */

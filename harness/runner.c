@@ -152,6 +152,24 @@ static void note_clean_change(struct cell_run *cr)
 }
 
 /*
+ * Private dirty pages that are not anonymous are a file's pages still dirty
+ * in the page cache (an interpreter or extension written moments before):
+ * they count as the child's own until written back. When their total
+ * changed between base and full, the delta holds them: said on the cell.
+ */
+static void note_dirty_file_pages(struct cell_run *cr)
+{
+	const struct mem_sample *b = &cr->c->samples[PHASE_BASE], *f = &cr->c->samples[PHASE_FULL];
+	long long fb = (long long)b->uss - (long long)b->private_clean - (long long)b->anon;
+	long long ff = (long long)f->uss - (long long)f->private_clean - (long long)f->anon;
+	if (b->swap || f->swap || fb == ff)
+		return;   /* swapped pages leave Anonymous: no conclusion then */
+	strvec_pushf(&cr->c->warnings, "file pages dirty in the page cache, counted as the "
+		     "child's own, changed by %lld kB between base and full (a file it maps was "
+		     "written moments before); run 'sync' first and measure again", (ff - fb) / 1024);
+}
+
+/*
  * The child's own malloc count at base and full, sent with "freed" where
  * the objects come from glibc's malloc; kept only when all four are whole
  * numbers >= 0.
@@ -185,8 +203,10 @@ static int on_phase(struct cell_run *cr, struct proto_msg *m, int *expect, int *
 	}
 	if (over_cap(cr, "at", m->phase) || take_sample(cr, m->phase))
 		return 1;
-	if (m->phase == PHASE_FULL)
+	if (m->phase == PHASE_FULL) {
 		note_clean_change(cr);
+		note_dirty_file_pages(cr);
+	}
 	if (m->phase == PHASE_BASE) {
 		if (!proto_int(m, "getsizeof", &v))
 			c->getsizeof = v;
@@ -283,7 +303,8 @@ static int start_child(struct cell_run *cr, const struct catalog *cat, const str
 	snprintf(count, sizeof(count), "%llu", (unsigned long long)cr->c->count);
 	const char *args[] = { "run", workload_agent_arg(cat, cr->c->workload), count, NULL };
 	child_init(&cr->child);
-	struct child_opts co = { rec->thp_disabled, rec->cpu, rec->malloc_arena_max };
+	struct child_opts co = { rec->thp_disabled, rec->cpu, rec->malloc_arena_max,
+				 rec->aslr_disabled > 0 };
 	agent_child_setup(&cr->child, cat, in, args, &co);
 	/* a cgroup of its own, holding --max-memory from the first instruction */
 	cr->child.contain = 1;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
@@ -80,6 +81,13 @@ static void NORETURN child_exec(struct child *c, int in_r, int out_w, int err_w,
 	if (c->thp_disable) {
 		step = "prctl(PR_SET_THP_DISABLE)";
 		if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+			goto fail;
+	}
+	if (c->fixed_layout) {
+		/* the personality is read, not assumed: keep what objmem's own has */
+		int persona = personality(0xffffffff);
+		step = "personality(ADDR_NO_RANDOMIZE)";
+		if (persona < 0 || personality((unsigned long)persona | ADDR_NO_RANDOMIZE) < 0)
 			goto fail;
 	}
 	if (c->cpu >= 0) {
@@ -334,6 +342,18 @@ void child_release(struct child *c)
 	close_fd(&c->err_fd);
 	strvec_clear(&c->argv);
 	strvec_clear(&c->env);
+}
+
+int spawn_fixed_layout_ok(char **why)
+{
+	/* tried on objmem itself and put back: a persona only matters at exec */
+	int persona = personality(0xffffffff);
+	if (persona >= 0 && personality((unsigned long)persona | ADDR_NO_RANDOMIZE) >= 0) {
+		personality((unsigned long)persona);
+		return 1;
+	}
+	*why = xasprintf("personality(ADDR_NO_RANDOMIZE): %s", strerror(errno));
+	return 0;
 }
 
 char *spawn_which(const char *cmd, const char *path_env)

@@ -41,6 +41,7 @@ struct child {
 	struct strvec argv;   /* argv[0] must be an absolute or relative path */
 	struct strvec env;    /* the whole environment, "K=V" */
 	int thp_disable;      /* prctl(PR_SET_THP_DISABLE) in the child */
+	int fixed_layout;     /* personality(ADDR_NO_RANDOMIZE): the same addresses each run */
 	int cpu;              /* pin to this CPU, or -1 */
 	uint64_t as_limit;    /* RLIMIT_AS in bytes, 0 for none */
 	int contain;          /* a cgroup of its own, else group, tree and orphan kills */
@@ -94,6 +95,13 @@ char *child_describe_exit(const struct child *c);
 void child_release(struct child *c);
 
 /* Resolve a command name on PATH (or keep a path with a slash); NULL if none. */
+/*
+ * Whether a child can start with address randomization off (fixed_layout):
+ * 1, or 0 with *why (malloc'ed) where personality() is refused, as some
+ * container sandboxes do.
+ */
+int spawn_fixed_layout_ok(char **why);
+
 char *spawn_which(const char *cmd, const char *path_env);
 
 #endif

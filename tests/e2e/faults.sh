@@ -43,13 +43,16 @@ pass "exec failure reported through the close-on-exec pipe"
 out=$TMP/cond.json
 expect_exit 1 "$OBJMEM" run --env FAKE_FAULT=conditions -i "$fake" -w slots -n 1k -r 1 -o "$out" -q \
 	--no-thp --cpu 0 --malloc-arena-max 2
-$CHECK "$out" status slots failed "THP_enabled=0 cpus=0 arena=2 hashseed=0"
+$CHECK "$out" status slots failed "THP_enabled=0 cpus=0 arena=2 hashseed=0 persona=00040000"
 [ "$($CHECK "$out" field config.thp_disabled_in_child)" = true ] || fail "config lacks thp"
 [ "$($CHECK "$out" field config.cpu)" = 0 ] || fail "config lacks cpu"
 [ "$($CHECK "$out" field config.malloc_arena_max)" = 2 ] || fail "config lacks the arena cap"
-expect_exit 1 "$OBJMEM" run --env FAKE_FAULT=conditions -i "$fake" -w slots -n 1k -r 1 -o "$out" -q
+[ "$($CHECK "$out" field config.aslr_disabled_in_child)" = true ] || fail "config lacks the fixed layout"
+expect_exit 1 "$OBJMEM" run --env FAKE_FAULT=conditions -i "$fake" -w slots -n 1k -r 1 -o "$out" -q --aslr
 $CHECK "$out" status slots failed "THP_enabled=1"
-pass "--no-thp, --cpu and --malloc-arena-max reach the child and the results"
+$CHECK "$out" status slots failed "persona=00000000"
+[ "$($CHECK "$out" field config.aslr_disabled_in_child)" = false ] || fail "--aslr is not recorded"
+pass "--no-thp, --cpu, --malloc-arena-max, addresses not randomized (and --aslr) reach the child and the results"
 
 # the child's environment is the same wherever objmem runs: of the caller's
 # only PATH, HOME and TMPDIR here (CC and LD_LIBRARY_PATH unset), not a Slurm job's

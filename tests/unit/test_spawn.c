@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -437,15 +438,17 @@ static const struct {
 	int thp_disable;
 	enum pick cpu;
 	uint64_t as_limit;
+	int fixed_layout;
 } cond_cases[] = {
-	{ "nothing asked", 0, PICK_NONE, 0 },
-	{ "thp off", 1, PICK_NONE, 0 },
-	{ "first allowed cpu", 0, PICK_FIRST, 0 },
-	{ "last allowed cpu", 0, PICK_LAST, 0 },
-	{ "512 MiB", 0, PICK_NONE, 512 * MIB },
-	{ "512 MiB and 100 bytes", 0, PICK_NONE, 512 * MIB + 100 },
-	{ "1 TiB", 0, PICK_NONE, 1024ull * 1024 * MIB },
-	{ "all three", 1, PICK_LAST, 768 * MIB },
+	{ "nothing asked", 0, PICK_NONE, 0, 0 },
+	{ "thp off", 1, PICK_NONE, 0, 0 },
+	{ "first allowed cpu", 0, PICK_FIRST, 0, 0 },
+	{ "last allowed cpu", 0, PICK_LAST, 0, 0 },
+	{ "512 MiB", 0, PICK_NONE, 512 * MIB, 0 },
+	{ "512 MiB and 100 bytes", 0, PICK_NONE, 512 * MIB + 100, 0 },
+	{ "1 TiB", 0, PICK_NONE, 1024ull * 1024 * MIB, 0 },
+	{ "addresses not randomized", 0, PICK_NONE, 0, 1 },
+	{ "all four", 1, PICK_LAST, 768 * MIB, 1 },
 };
 
 /* The value of "Key:" in a status text, without its tabs (malloc'ed), or NULL. */
@@ -469,7 +472,8 @@ static char *status_field(const char *text, const char *key)
 static void test_start_conditions(void)
 {
 	static const char *const argv[] = {
-		"/bin/sh", "-c", "ulimit -v; exec /bin/cat /proc/self/status", NULL
+		"/bin/sh", "-c", "ulimit -v; /bin/cat /proc/self/personality; "
+		"exec /bin/cat /proc/self/status", NULL
 	};
 	struct buf self = BUF_INIT;
 	CU_ASSERT_EQUAL_FATAL(read_file("/proc/self/status", 1 << 20, &self), 0);
@@ -489,6 +493,8 @@ static void test_start_conditions(void)
 	CU_ASSERT_FATAL(first >= 0);
 	struct rlimit rl;
 	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_AS, &rl), 0);
+	int own_persona = personality(0xffffffff);
+	CU_ASSERT_FATAL(own_persona >= 0 && !(own_persona & ADDR_NO_RANDOMIZE));
 	char *own_ulimit = rl.rlim_cur == RLIM_INFINITY ? xstrdup("unlimited")
 		: xasprintf("%llu", (unsigned long long)rl.rlim_cur / 1024);
 
@@ -500,6 +506,7 @@ static void test_start_conditions(void)
 		c.thp_disable = cond_cases[i].thp_disable;
 		c.cpu = cond_cases[i].cpu == PICK_FIRST ? first : cond_cases[i].cpu == PICK_LAST ? last : -1;
 		c.as_limit = cond_cases[i].as_limit;
+		c.fixed_layout = cond_cases[i].fixed_layout;
 		CU_ASSERT_EQUAL(run_to_end(&c, &out, &err), 0);
 		CU_ASSERT(WIFEXITED(c.wait_status) && WEXITSTATUS(c.wait_status) == 0);
 		CU_ASSERT_STRING_EQUAL(text_of(&err), "");
@@ -507,6 +514,14 @@ static void test_start_conditions(void)
 		const char *text = text_of(&out);
 		const char *nl = strchr(text, '\n');
 		char *ulimit = xstrndup(text, nl ? (size_t)(nl - text) : 0);
+		/* the persona, in hex: ADDR_NO_RANDOMIZE added to objmem's own, or not */
+		unsigned long persona = nl ? strtoul(nl + 1, NULL, 16) : ~0UL;
+		unsigned long want_persona = (unsigned long)own_persona |
+					     (c.fixed_layout ? ADDR_NO_RANDOMIZE : 0);
+		CU_ASSERT_EQUAL(persona, want_persona);
+		if (persona != want_persona)
+			fprintf(stderr, "\n  case '%s': persona %08lx, want %08lx\n", cond_cases[i].name,
+				persona, want_persona);
 		char *thp = status_field(text, "THP_enabled");
 		char *cpus = status_field(text, "Cpus_allowed_list");
 		char *want_ulimit = c.as_limit ? xasprintf("%llu", (unsigned long long)c.as_limit / 1024)
