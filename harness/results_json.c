@@ -596,9 +596,16 @@ static void format_pieces(const struct results *r, struct pieces *d)
 	buf_add(b, text, (size_t)(close - text));
 	free(text);
 	buf_addstr(b, ",\n");
+	/* a large document's summary is computed beside its cells' lines: both only read r */
 	struct summary s;
-	summary_compute(r, &s);
+	struct summary_job job;
+	if (r->n_cells >= PER_PART)
+		summary_compute_begin(&job, r, &s);
+	else
+		summary_compute(r, &s);
 	add_lines(d, "cells", r->n_cells, cell_item, r, 0);
+	if (r->n_cells >= PER_PART)
+		summary_compute_end(&job);
 	add_lines(d, "summary", s.n_rows, row_item, &s, 0);
 	add_lines(d, "fits", s.n_fits, fit_item, &s, 1);
 	summary_release(&s);

@@ -240,11 +240,6 @@ void summary_compute(const struct results *r, struct summary *s)
 	free(k);
 }
 
-struct summary_job {
-	const struct results *r;
-	struct summary *s;
-};
-
 static void *summary_job_run(void *arg)
 {
 	struct summary_job *j = arg;
@@ -252,17 +247,28 @@ static void *summary_job_run(void *arg)
 	return NULL;
 }
 
+void summary_compute_begin(struct summary_job *j, const struct results *r, struct summary *s)
+{
+	*j = (struct summary_job){ r, s, 0, 0 };
+	j->threaded = !pthread_create(&j->tid, NULL, summary_job_run, j);
+	if (!j->threaded)
+		summary_compute(r, s); /* no thread to be had: here, now */
+}
+
+void summary_compute_end(struct summary_job *j)
+{
+	if (j->threaded)
+		pthread_join(j->tid, NULL);
+	j->threaded = 0;
+}
+
 void summary_compute_pair(const struct results *a, struct summary *sa,
 			  const struct results *b, struct summary *sb)
 {
-	struct summary_job jb = { b, sb };
-	pthread_t tid;
-	int threaded = !pthread_create(&tid, NULL, summary_job_run, &jb);
+	struct summary_job jb;
+	summary_compute_begin(&jb, b, sb);
 	summary_compute(a, sa);
-	if (threaded)
-		pthread_join(tid, NULL);
-	else
-		summary_compute(b, sb); /* no thread to be had: one after the other */
+	summary_compute_end(&jb);
 }
 
 void summary_release(struct summary *s)

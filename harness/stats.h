@@ -11,6 +11,7 @@
 #ifndef OBJMEM_STATS_H
 #define OBJMEM_STATS_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,19 @@ struct summary {
  * (show, plot, report, compare, trend, upload) takes its rows from here.
  */
 void summary_compute(const struct results *r, struct summary *s);
+/*
+ * summary_compute(r, s) on a thread of its own, begun here and joined by
+ * summary_compute_end (computed at once where no thread can be had); r is
+ * only read meanwhile, and may be read by others.
+ */
+struct summary_job {
+	const struct results *r;
+	struct summary *s;
+	pthread_t tid;
+	int threaded;
+};
+void summary_compute_begin(struct summary_job *j, const struct results *r, struct summary *s);
+void summary_compute_end(struct summary_job *j);
 /* The summaries of two documents at once (compare): b's on a second thread. */
 void summary_compute_pair(const struct results *a, struct summary *sa,
 			  const struct results *b, struct summary *sb);

@@ -1173,6 +1173,50 @@ static void test_cell_text(void)
  * what cJSON prints for them (every line parsed and printed again), one
  * per row and fit, with the figures summary_compute gave.
  */
+/* Every summary and fits line of r's text: what cJSON prints, with summary_compute's figures. */
+static void check_summary_lines(struct results *r)
+{
+	size_t len;
+	char *text = results_format(r, &len);
+	struct summary s;
+	summary_compute(r, &s);
+	const char *const lists[] = { "\t\"summary\": [\n", "\t\"fits\": [\n" };
+	size_t want[] = { s.n_rows, s.n_fits }, lines[2] = { 0, 0 }, wrong = 0;
+	for (int l = 0; l < 2; l++) {
+		const char *at = strstr(text, lists[l]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+		at += strlen(lists[l]);
+		while (!strncmp(at, "\t\t{", 3)) {
+			const char *end = strchr(at, '\n');
+			size_t n = (size_t)(end - at) - 2 - (end[-1] == ',');
+			cJSON *o = cJSON_ParseWithLength(at + 2, n);
+			char *again = o ? json_print_exact(o, 0) : NULL;
+			wrong += !again || strlen(again) != n + 1 || strncmp(again, at + 2, n);
+			if (l == 0 && o && lines[0] < s.n_rows) {
+				const struct summary_row *row = &s.rows[lines[0]];
+				cJSON_Delete(o);
+				o = cJSON_ParseWithLength(at + 2, n);
+				const cJSON *bpo = cJSON_GetObjectItem(o, "bytes_per_object");
+				wrong += strcmp(cJSON_GetObjectItem(o, "interpreter")->valuestring,
+						row->interpreter) != 0;
+				wrong += cJSON_GetObjectItem(o, "count")->valuedouble != (double)row->count;
+				wrong += row->bytes_per_object.valid
+					 ? cJSON_GetObjectItem(bpo, "median")->valuedouble !=
+					   row->bytes_per_object.median
+					 : !cJSON_IsNull(bpo);
+			}
+			cJSON_Delete(o);
+			free(again);
+			lines[l]++;
+			at = end + 1;
+		}
+		CU_ASSERT_EQUAL(lines[l], want[l]);
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	summary_release(&s);
+	free(text);
+}
+
 static void test_summary_text(void)
 {
 	static const char *const files[] = { "results/small.json", "results/cell-unusual.json",
@@ -1181,46 +1225,29 @@ static void test_summary_text(void)
 		struct results r;
 		results_init(&r);
 		CU_ASSERT_EQUAL_FATAL(results_load(unit_fixture(files[f]), &r), 0);
-		size_t len;
-		char *text = results_format(&r, &len);
-		struct summary s;
-		summary_compute(&r, &s);
-		const char *const lists[] = { "\t\"summary\": [\n", "\t\"fits\": [\n" };
-		size_t want[] = { s.n_rows, s.n_fits }, lines[2] = { 0, 0 }, wrong = 0;
-		for (int l = 0; l < 2; l++) {
-			const char *at = strstr(text, lists[l]);
-			CU_ASSERT_PTR_NOT_NULL_FATAL(at);
-			at += strlen(lists[l]);
-			while (!strncmp(at, "\t\t{", 3)) {
-				const char *end = strchr(at, '\n');
-				size_t n = (size_t)(end - at) - 2 - (end[-1] == ',');
-				cJSON *o = cJSON_ParseWithLength(at + 2, n);
-				char *again = o ? json_print_exact(o, 0) : NULL;
-				wrong += !again || strlen(again) != n + 1 || strncmp(again, at + 2, n);
-				if (l == 0 && o && lines[0] < s.n_rows) {
-					const struct summary_row *row = &s.rows[lines[0]];
-					cJSON_Delete(o);
-					o = cJSON_ParseWithLength(at + 2, n);
-					const cJSON *bpo = cJSON_GetObjectItem(o, "bytes_per_object");
-					wrong += strcmp(cJSON_GetObjectItem(o, "interpreter")->valuestring,
-							row->interpreter) != 0;
-					wrong += row->bytes_per_object.valid
-						 ? cJSON_GetObjectItem(bpo, "median")->valuedouble !=
-						   row->bytes_per_object.median
-						 : !cJSON_IsNull(bpo);
-				}
-				cJSON_Delete(o);
-				free(again);
-				lines[l]++;
-				at = end + 1;
-			}
-			CU_ASSERT_EQUAL(lines[l], want[l]);
-		}
-		CU_ASSERT_EQUAL(wrong, 0);
-		summary_release(&s);
-		free(text);
+		check_summary_lines(&r);
 		results_release(&r);
 	}
+	/*
+	 * a document large enough that its summary is computed on a thread
+	 * while its cells' lines are written: small.json's cells again and
+	 * again under new interpreter names, 2,000 cells and more
+	 */
+	struct results small, big;
+	results_init(&small);
+	results_init(&big);
+	CU_ASSERT_EQUAL_FATAL(results_load(unit_fixture("results/small.json"), &small), 0);
+	CU_ASSERT_FATAL(small.n_cells > 0);
+	for (size_t k = 0; big.n_cells < 2500; k++)
+		for (size_t i = 0; i < small.n_cells; i++) {
+			struct cell *c = results_add_cell(&big);
+			cell_copy(c, &small.cells[i]);
+			free(c->interpreter);
+			c->interpreter = xasprintf("build-%04zu", k);
+		}
+	check_summary_lines(&big);
+	results_release(&big);
+	results_release(&small);
 }
 
 /*
