@@ -56,23 +56,29 @@ pass "per-object figures match the layouts; repetitions within 0.2%"
 # open one more pymalloc pool (16 KiB on 3.10+), so with randomized
 # addresses the system python3's 10k `record` row read 106 or 107 pages over
 # 12 repetitions (3.12's 10k `namedtuple` 179 or 183). objmem starts its
-# children with address randomization off: every repetition of a row grows
-# by the same bytes.
+# children with address randomization off, and the agent writes the record
+# extension it builds back to disk (a page still dirty in the page cache
+# counts as the child's own): on every build found, every repetition of a
+# row grows by the same bytes.
 small=$TMP/small.json
-expect_exit 0 "$OBJMEM" run -i python3 -w record,namedtuple,slots,point3d -n 10k -r 10 -j 2 \
+expect_exit 0 "$OBJMEM" run "${args[@]}" -w record,namedtuple,slots,point3d -n 10k -r 10 -j 2 \
 	-o "$small" -q --no-table
 [ "$($CHECK "$small" field config.aslr_disabled_in_child)" = true ] ||
 	skip "the children's addresses stay randomized here (personality refused)"
 python3 - "$small" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
+# CPython's allocators; PyPy's collector is not held to this
+cpython = {i["name"] for i in doc["interpreters"] if (i.get("probe") or {}).get("implementation") == "cpython"}
 rows = {}
 for c in doc["cells"]:
+    if c["interpreter"] not in cpython or c["status"] == "skipped":   # record without a compiler
+        continue
     assert c["status"] == "ok", c
     s = c["samples"]
     own = lambda p: s[p]["uss"] - s[p]["private_clean"]
-    rows.setdefault(c["workload"], []).append(own("full") - own("base"))
-for w, grown in sorted(rows.items()):
-    assert len(grown) == 10 and len(set(grown)) == 1, "%s at 10k: repetitions grew by %s bytes" % (w, sorted(grown))
+    rows.setdefault((c["interpreter"], c["workload"]), []).append(own("full") - own("base"))
+for k, grown in sorted(rows.items()):
+    assert len(grown) == 10 and len(set(grown)) == 1, "%s at 10k: repetitions grew by %s bytes" % (k, sorted(grown))
 PY
-pass "10k objects, 10 repetitions of 4 workloads, addresses not randomized: every repetition of a row grows by the same bytes"
+pass "10k objects, 10 repetitions of 4 workloads on $(( ${#args[@]} / 2 )) builds, addresses not randomized: every repetition of a row grows by the same bytes"
