@@ -317,11 +317,9 @@ char *buf_detach(struct buf *b)
 	return p;
 }
 
-int read_file(const char *path, size_t max, struct buf *out)
+/* read_file's reading, from fd (path opened, closed here). */
+static int read_opened(int fd, const char *path, size_t max, struct buf *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return error("cannot open '%s': %s", path, strerror(errno));
 	/* a regular file's size is known: one allocation, read in place */
 	struct stat st;
 	size_t chunk = 65536;
@@ -350,6 +348,14 @@ int read_file(const char *path, size_t max, struct buf *out)
 	close(fd);
 	out->p[out->len] = '\0';
 	return 0;
+}
+
+int read_file(const char *path, size_t max, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	return read_opened(fd, path, max, out);
 }
 
 static void sigbus_said(int sig)
@@ -393,8 +399,12 @@ int file_text_load(const char *path, size_t max, struct file_text *t)
 			return 0;
 		}
 	}
-	close(fd);
-	if (read_file(path, max, &t->read))
+	/*
+	 * read from this very descriptor: opening a FIFO again would wait for
+	 * a writer that may have written its text and gone (lost with the
+	 * first descriptor), for ever
+	 */
+	if (read_opened(fd, path, max, &t->read))
 		return -1;
 	t->p = t->read.p;
 	t->len = t->read.len;

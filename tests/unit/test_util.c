@@ -1,5 +1,6 @@
 /* test_util.c - string vectors, edit distance, directories, atomic writes, file texts, memory hints. */
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,19 +164,43 @@ static void test_file_text(void)
 		free(msg);
 		file_text_release(&t);
 	}
-	/* a FIFO: read as a stream, not mapped */
+	/*
+	 * a FIFO: read as a stream, not mapped, from the one descriptor opened
+	 * (a writer that writes and closes at once must not be missed: opened
+	 * twice, the reader waited for ever when the writer was done before
+	 * the first descriptor was closed: which runs first is the
+	 * scheduler's, so 20 tries). Each read is in a child given 10 s: a
+	 * wait is a failure here, never a hung test.
+	 */
 	char *fifo = xasprintf("%s/fifo", dir);
 	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
-	pid_t writer = fork();
-	if (writer == 0) {
-		int fd = open(fifo, O_WRONLY);
-		_exit(fd >= 0 && write(fd, "abc", 3) == 3 ? 0 : 1);
+	int stuck = 0, wrong = 0;
+	for (int try = 0; try < 20 && !stuck; try++) {
+		pid_t writer = fork();
+		if (writer == 0) {
+			int fd = open(fifo, O_WRONLY);
+			_exit(fd >= 0 && write(fd, "abc", 3) == 3 ? 0 : 1);
+		}
+		pid_t reader = fork();
+		if (reader == 0) {
+			alarm(10);
+			sched_yield();
+			struct file_text ft;
+			int ok = !file_text_load(fifo, 100, &ft) && ft.len == 3 && !strcmp(ft.p, "abc") &&
+				 !ft.map;
+			_exit(ok ? 0 : 1);
+		}
+		int status = 0;
+		waitpid(reader, &status, 0);
+		stuck += WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM;
+		wrong += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+		if (stuck)
+			kill(writer, SIGKILL);
+		waitpid(writer, &status, 0);
 	}
-	CU_ASSERT_EQUAL(file_text_load(fifo, 100, &t), 0);
-	CU_ASSERT(t.len == 3 && !strcmp(t.p, "abc") && !t.map);
-	file_text_release(&t);
-	int status;
-	waitpid(writer, &status, 0);
+	if (stuck)
+		fprintf(stderr, "\n  reading a FIFO whose writer had gone waited 10 s\n");
+	CU_ASSERT_EQUAL(wrong, 0);
 	free(fifo);
 	free(path);
 	unit_rmtree(dir);
