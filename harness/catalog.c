@@ -686,6 +686,17 @@ int config_env_name_ok(const char *name, size_t n, const char **why)
 	return 1;
 }
 
+/* Every "NAME=VALUE" of kv set in env, over what it had. */
+static void setenv_each(struct strvec *env, const struct strvec *kv)
+{
+	for (size_t i = 0; i < kv->n; i++) {
+		const char *eq = strchr(kv->v[i], '=');
+		char *k = xstrndup(kv->v[i], (size_t)(eq - kv->v[i]));
+		strvec_setenv(env, k, eq + 1);
+		free(k);
+	}
+}
+
 void config_child_env(const struct interp *in, const struct strvec *extra, struct strvec *env)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(passed_env); i++) {
@@ -694,18 +705,9 @@ void config_child_env(const struct interp *in, const struct strvec *extra, struc
 			strvec_setenv(env, passed_env[i], v);
 	}
 	strvec_setenv(env, "LC_ALL", CHILD_LOCALE);
-	for (size_t i = 0; extra && i < extra->n; i++) {
-		const char *eq = strchr(extra->v[i], '=');
-		char *k = xstrndup(extra->v[i], (size_t)(eq - extra->v[i]));
-		strvec_setenv(env, k, eq + 1);
-		free(k);
-	}
-	for (size_t i = 0; i < in->env.n; i++) {
-		const char *eq = strchr(in->env.v[i], '=');
-		char *k = xstrndup(in->env.v[i], (size_t)(eq - in->env.v[i]));
-		strvec_setenv(env, k, eq + 1);
-		free(k);
-	}
+	if (extra)
+		setenv_each(env, extra);
+	setenv_each(env, &in->env);
 	char *cache = config_cache_dir();
 	strvec_setenv(env, "OBJMEM_CACHE", cache);
 	free(cache);
