@@ -298,12 +298,44 @@ static int jscan_skim(struct jscan *j)
 	return jscan_fail(j, "the text ended");
 }
 
+/*
+ * With skim, where the object at j->pos ends if it is alone on its line,
+ * as objmem writes cells: the '}' that ends the line (before an optional
+ * ',' and spaces), followed by ',' or ']'; 0 when the line is not so. A
+ * newline found by memchr is much quicker than matching brackets byte by
+ * byte, and only a guess: the caller checks that each span is one JSON
+ * value (an object ends where it ends, so a span that is one is right).
+ */
+static size_t line_end_guess(const struct jscan *j)
+{
+	const char *s = j->s + j->pos, *end = j->s + j->len;
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	if (!nl)
+		return 0;
+	const char *e = nl, *after = nl;
+	while (e > s && json_space_byte[(unsigned char)e[-1]])
+		e--;
+	if (e > s && e[-1] == ',') {
+		e--;
+	} else {
+		while (after < end && json_space_byte[(unsigned char)*after])
+			after++;
+		if (after == end || *after != ']')
+			return 0;
+	}
+	if (e - s < 2 || e[-1] != '}')
+		return 0;
+	return (size_t)(e - j->s);
+}
+
 /* An element of the first cut array: scanned (or with skim, delimited), its span noted. */
 static int jscan_element(struct jscan *j, int depth)
 {
-	size_t from = j->pos;
+	size_t from = j->pos, end;
 	int c = jscan_peek(j);
-	if (j->skim && (c == '{' || c == '[') ? jscan_skim(j) : jscan_value(j, depth))
+	if (j->skim && c == '{' && (end = line_end_guess(j)))
+		j->pos = end;
+	else if (j->skim && (c == '{' || c == '[') ? jscan_skim(j) : jscan_value(j, depth))
 		return -1;
 	xgrow((void **)&j->elems, sizeof(*j->elems), j->n_elems + 1, &j->alloc_elems);
 	j->elems[j->n_elems++] = (struct json_span){ from, j->pos };

@@ -95,6 +95,18 @@ int keymap_get(const struct keymap *m, const void *key, size_t len, size_t *valu
 	return found;
 }
 
+void keymap_reserve(struct keymap *m, size_t n)
+{
+	if (!n)
+		return;
+	/* keymap_put's bound: used slots below three quarters of cap */
+	size_t cap = m->cap ? m->cap : 16;
+	while ((m->n + m->tombs + n + 1) * 4 >= cap * 3)
+		cap *= 2;
+	if (cap != m->cap)
+		rehash(m, cap);
+}
+
 int keymap_put(struct keymap *m, const void *key, size_t len, size_t value)
 {
 	/* tombstones count as used, so a probe always ends at an empty slot */

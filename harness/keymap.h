@@ -33,6 +33,8 @@ void keymap_clear(struct keymap *m);
 int keymap_get(const struct keymap *m, const void *key, size_t len, size_t *value);
 /* Insert or replace. Returns 1 when the key was new, 0 when replaced. */
 int keymap_put(struct keymap *m, const void *key, size_t len, size_t value);
+/* Room for n more keys without growing: one allocation where a loop would double a dozen times. */
+void keymap_reserve(struct keymap *m, size_t n);
 /* Remove; 1 when it was there. */
 int keymap_del(struct keymap *m, const void *key, size_t len);
 

@@ -391,6 +391,7 @@ struct cell *results_find_cell(const struct results *cr, const char *interp,
 {
 	struct results *r = (struct results *)cr; /* the index is a cache */
 	struct buf key = BUF_INIT;
+	keymap_reserve(&r->cell_index, r->n_cells - r->n_cells_indexed);
 	for (; r->n_cells_indexed < r->n_cells; r->n_cells_indexed++) {
 		const struct cell *c = &r->cells[r->n_cells_indexed];
 		size_t have;

@@ -496,72 +496,34 @@ static void run_parts(void *(*fn)(void *), void *parts, size_t size, size_t k)
 			pthread_join(tid[t], NULL);
 }
 
-/* Items [from, to) of a list, each printed on its line. */
-struct line_part {
-	void (*item)(struct buf *, const void *, size_t);   /* item i as one line of text */
-	const void *arg;
-	size_t from, to;
-	struct buf out;
+/*
+ * The document's text is made in blocks and handed on in order as it is
+ * made: the head, then the cells, summary rows and fits, BLOCK_LINES lines
+ * to a block. A large document is made by threads while the caller's
+ * thread hands each block on (to the file: its write overlaps the making
+ * of what follows) and makes blocks itself when the next one is not ready;
+ * the summary is computed by whichever thread comes first, beside the
+ * cells' lines. At most WINDOW blocks are made ahead of the one handed on,
+ * in buffers used again: the text is never all in memory, and a block's
+ * pages are warm, not fresh (a fault per fresh page is dear in a VM).
+ */
+enum { BLOCK_LINES = 256, WINDOW = 8 };
+
+struct doc_make {
+	const struct results *r;
+	struct summary s;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;            /* a block made or handed on, the summary ready */
+	int summary_taken, summary_ready;
+	size_t cell_blocks, row_blocks, total; /* total: known once the summary is */
+	size_t next, emitted;         /* the next block to make; blocks handed on */
+	struct buf text[WINDOW];      /* block i is made in text[i % WINDOW] */
+	size_t holds[WINDOW];         /* 1 + the block text[k] holds made, or 0 */
 };
 
-static void *format_part(void *arg)
+static size_t blocks_of(size_t lines)
 {
-	struct line_part *lp = arg;
-	for (size_t i = lp->from; i < lp->to; i++) {
-		buf_addstr(&lp->out, i ? ",\n\t\t" : "\n\t\t");
-		lp->item(&lp->out, lp->arg, i);
-		if (i == lp->from + 15 && lp->to - i > 16) {
-			/*
-			 * room for the rest at once, as the first lines go: one
-			 * block that is never copied to grow (and large enough
-			 * for huge pages), not a dozen doublings
-			 */
-			size_t rest = lp->to - i - 1;
-			buf_grow(&lp->out, lp->out.len / 16 * rest / 8 * 9);
-		}
-	}
-	return NULL;
-}
-
-/* A document as its pieces of text, in order, each its own block: never joined in memory. */
-struct pieces {
-	struct buf *v;
-	size_t n, alloc;
-};
-
-static struct buf *piece_new(struct pieces *d)
-{
-	xgrow((void **)&d->v, sizeof(*d->v), d->n + 1, &d->alloc);
-	d->v[d->n] = (struct buf)BUF_INIT;
-	return &d->v[d->n++];
-}
-
-static void pieces_release(struct pieces *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		buf_release(&d->v[i]);
-	free(d->v);
-	memset(d, 0, sizeof(*d));
-}
-
-/* Items one per line, each compact: a document of any size is never one tree. */
-static void add_lines(struct pieces *d, const char *key, size_t n,
-		      void (*item)(struct buf *, const void *, size_t), const void *arg, int last)
-{
-	buf_addf(&d->v[d->n - 1], "\t\"%s\": [", key);
-	struct line_part parts[PARTS_MAX];
-	size_t k = parts_for(n);
-	for (size_t t = 0; t < k; t++)
-		parts[t] = (struct line_part){ item, arg, n * t / k, n * (t + 1) / k, BUF_INIT };
-	run_parts(format_part, parts, sizeof(parts[0]), k);
-	for (size_t t = 0; t < k; t++)
-		if (parts[t].out.len)
-			*piece_new(d) = parts[t].out;   /* moved, not copied */
-		else
-			buf_release(&parts[t].out);
-	struct buf *end = piece_new(d);
-	buf_addstr(end, n ? "\n\t]" : "]");
-	buf_addstr(end, last ? "\n" : ",\n");
+	return (lines + BLOCK_LINES - 1) / BLOCK_LINES;
 }
 
 static void cell_item(struct buf *out, const void *arg, size_t i)
@@ -579,8 +541,117 @@ static void fit_item(struct buf *out, const void *arg, size_t i)
 	fit_text(out, &((const struct summary *)arg)->fits[i]);
 }
 
-/* The text results_write writes, as its pieces in d. */
-static void format_pieces(const struct results *r, struct pieces *d)
+/* Block i's lines into out: a stretch of the cells, the summary rows or the fits. */
+static void make_block(const struct doc_make *d, size_t i, struct buf *out)
+{
+	void (*item)(struct buf *, const void *, size_t) = cell_item;
+	const void *arg = d->r;
+	size_t n = d->r->n_cells;
+	if (i >= d->cell_blocks) {
+		i -= d->cell_blocks;
+		item = i < d->row_blocks ? row_item : fit_item;
+		arg = &d->s;
+		n = i < d->row_blocks ? d->s.n_rows : d->s.n_fits;
+		if (i >= d->row_blocks)
+			i -= d->row_blocks;
+	}
+	size_t to = (i + 1) * BLOCK_LINES < n ? (i + 1) * BLOCK_LINES : n;
+	buf_reset(out);
+	for (size_t j = i * BLOCK_LINES; j < to; j++) {
+		buf_addstr(out, j ? ",\n\t\t" : "\n\t\t");
+		item(out, arg, j);
+	}
+}
+
+/*
+ * One piece of work, taken with d->mu held (and let go while it is done):
+ * 1 when done, 0 when none can be taken now, -1 when none is left.
+ */
+static int make_next(struct doc_make *d)
+{
+	if (!d->summary_taken) {
+		d->summary_taken = 1;
+		pthread_mutex_unlock(&d->mu);
+		summary_compute(d->r, &d->s);
+		pthread_mutex_lock(&d->mu);
+		d->row_blocks = blocks_of(d->s.n_rows);
+		d->total = d->cell_blocks + d->row_blocks + blocks_of(d->s.n_fits);
+		d->summary_ready = 1;
+		pthread_cond_broadcast(&d->cv);
+		return 1;
+	}
+	if (d->summary_ready && d->next >= d->total)
+		return -1;
+	if ((!d->summary_ready && d->next >= d->cell_blocks) || d->next >= d->emitted + WINDOW)
+		return 0;
+	size_t i = d->next++, k = i % WINDOW;
+	/* made in a buf of this thread's own: those of d share cache lines */
+	struct buf out = d->text[k];
+	d->text[k] = (struct buf)BUF_INIT;
+	pthread_mutex_unlock(&d->mu);
+	make_block(d, i, &out);
+	pthread_mutex_lock(&d->mu);
+	d->text[k] = out;
+	d->holds[k] = i + 1;
+	pthread_cond_broadcast(&d->cv);
+	return 1;
+}
+
+static void *make_run(void *arg)
+{
+	struct doc_make *d = arg;
+	pthread_mutex_lock(&d->mu);
+	for (int rc; (rc = make_next(d)) >= 0;)
+		if (!rc)
+			pthread_cond_wait(&d->cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* With d->mu held: wait (making blocks meanwhile) until ready() holds. */
+static void wait_for(struct doc_make *d, int (*ready)(const struct doc_make *, size_t), size_t i)
+{
+	while (!ready(d, i))
+		if (make_next(d) <= 0 && !ready(d, i))
+			pthread_cond_wait(&d->cv, &d->mu);
+}
+
+static int summary_is_ready(const struct doc_make *d, size_t i)
+{
+	(void)i;
+	return d->summary_ready;
+}
+
+static int block_is_made(const struct doc_make *d, size_t i)
+{
+	return d->holds[i % WINDOW] == i + 1;
+}
+
+typedef void emit_fn(void *sink, const char *p, size_t n);
+
+/* Hand on the section key (its n lines in the blocks from d->emitted), then its blocks. */
+static void emit_section(struct doc_make *d, const char *open, size_t n, int last,
+			 emit_fn *emit, void *sink)
+{
+	emit(sink, open, strlen(open));
+	for (size_t b = blocks_of(n); b; b--) {
+		size_t i = d->emitted, k = i % WINDOW;
+		pthread_mutex_lock(&d->mu);
+		wait_for(d, block_is_made, i);
+		pthread_mutex_unlock(&d->mu);
+		emit(sink, d->text[k].p, d->text[k].len);
+		pthread_mutex_lock(&d->mu);
+		d->holds[k] = 0;
+		d->emitted = i + 1;
+		pthread_cond_broadcast(&d->cv);
+		pthread_mutex_unlock(&d->mu);
+	}
+	const char *close = !n ? (last ? "]\n" : "],\n") : last ? "\n\t]\n" : "\n\t],\n";
+	emit(sink, close, strlen(close));
+}
+
+/* The text of r, handed to emit in order, piece by piece. */
+static void format_doc(const struct results *r, emit_fn *emit, void *sink)
 {
 	/* the head as one small tree, then cells, summary and fits line by line */
 	struct results head = *r;
@@ -591,50 +662,61 @@ static void format_pieces(const struct results *r, struct pieces *d)
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "fits");
 	char *text = json_print_exact(doc, 1);   /* "{\n...\n}\n" */
 	cJSON_Delete(doc);
-	struct buf *b = piece_new(d);
-	char *close = strrchr(text, '}');
-	buf_add(b, text, (size_t)(close - text));
+	emit(sink, text, (size_t)(strrchr(text, '}') - text));
 	free(text);
-	buf_addstr(b, ",\n");
-	/* a large document's summary is computed beside its cells' lines: both only read r */
-	struct summary s;
-	struct summary_job job;
-	if (r->n_cells >= PER_PART)
-		summary_compute_begin(&job, r, &s);
-	else
-		summary_compute(r, &s);
-	add_lines(d, "cells", r->n_cells, cell_item, r, 0);
-	if (r->n_cells >= PER_PART)
-		summary_compute_end(&job);
-	add_lines(d, "summary", s.n_rows, row_item, &s, 0);
-	add_lines(d, "fits", s.n_fits, fit_item, &s, 1);
-	summary_release(&s);
-	buf_addstr(&d->v[d->n - 1], "}\n");
+	emit(sink, ",\n", 2);
+
+	struct doc_make d;
+	memset(&d, 0, sizeof(d));
+	d.r = r;
+	d.cell_blocks = blocks_of(r->n_cells);
+	pthread_mutex_init(&d.mu, NULL);
+	pthread_cond_init(&d.cv, NULL);
+	pthread_t tid[PARTS_MAX];
+	size_t k = r->n_cells >= PER_PART ? worker_threads(PARTS_MAX) : 0, started = 0;
+	while (started < k && !pthread_create(&tid[started], NULL, make_run, &d))
+		started++;   /* fewer (none) where no thread can be had: this one makes them */
+	emit_section(&d, "\t\"cells\": [", r->n_cells, 0, emit, sink);
+	pthread_mutex_lock(&d.mu);
+	wait_for(&d, summary_is_ready, 0);
+	pthread_mutex_unlock(&d.mu);
+	emit_section(&d, "\t\"summary\": [", d.s.n_rows, 0, emit, sink);
+	emit_section(&d, "\t\"fits\": [", d.s.n_fits, 1, emit, sink);
+	emit(sink, "}\n", 2);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_cond_destroy(&d.cv);
+	pthread_mutex_destroy(&d.mu);
+	for (size_t w = 0; w < WINDOW; w++)
+		buf_release(&d.text[w]);
+	summary_release(&d.s);
+}
+
+static void emit_to_buf(void *sink, const char *p, size_t n)
+{
+	buf_add(sink, p, n);
 }
 
 char *results_format(const struct results *r, size_t *len)
 {
-	struct pieces d = { NULL, 0, 0 };
-	format_pieces(r, &d);
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < d.n; i++)
-		buf_add(&b, d.v[i].p, d.v[i].len);
-	pieces_release(&d);
+	format_doc(r, emit_to_buf, &b);
 	*len = b.len;
 	return buf_detach(&b);
 }
 
+static void emit_to_file(void *sink, const char *p, size_t n)
+{
+	file_replace_write(sink, p, n);
+}
+
 int results_write(const struct results *r, const char *path)
 {
-	struct pieces d = { NULL, 0, 0 };
-	format_pieces(r, &d);
-	struct iovec *iov = xcalloc(d.n, sizeof(*iov));
-	for (size_t i = 0; i < d.n; i++)
-		iov[i] = (struct iovec){ d.v[i].p, d.v[i].len };
-	int rc = write_file_atomic_v(path, iov, d.n);
-	free(iov);
-	pieces_release(&d);
-	return rc;
+	struct file_replace f;
+	if (file_replace_open(&f, path))
+		return -1;
+	format_doc(r, emit_to_file, &f);
+	return file_replace_commit(&f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1296,31 +1378,38 @@ static int read_fields(const char *what, const cJSON *doc, const char *key, void
 	return 0;
 }
 
+/* The hash of a cell's key (interpreter, workload, count, repeat). */
+static uint64_t cell_key_hash(const struct cell *c)
+{
+	uint64_t k = fnv1a(c->interpreter, strlen(c->interpreter) + 1, FNV1A_INIT);
+	k = fnv1a(c->workload, strlen(c->workload) + 1, k);
+	k = fnv1a(&c->count, sizeof(c->count), k);
+	return fnv1a(&c->repeat, sizeof(c->repeat), k);
+}
+
 /*
  * 1 when no two cells can share a key: their keys' hashes, sorted, are all
  * different (the common case, in a tenth of the time of a map of the keys);
- * 0 when two hashes meet, and the map must say whether the keys do.
+ * 0 when two hashes meet, and the map must say whether the keys do. hashes,
+ * when not NULL, are the cells' (cell_key_hash, made by the threads that
+ * read them), and are sorted here.
  */
-static int cells_surely_unique(const struct results *r)
+static int cells_surely_unique(const struct results *r, uint64_t *hashes)
 {
-	uint64_t *h = xmalloc((r->n_cells + 1) * sizeof(*h));
-	for (size_t i = 0; i < r->n_cells; i++) {
-		const struct cell *c = &r->cells[i];
-		uint64_t k = fnv1a(c->interpreter, strlen(c->interpreter) + 1, FNV1A_INIT);
-		k = fnv1a(c->workload, strlen(c->workload) + 1, k);
-		k = fnv1a(&c->count, sizeof(c->count), k);
-		h[i] = fnv1a(&c->repeat, sizeof(c->repeat), k);
-	}
+	uint64_t *h = hashes ? hashes : xmalloc((r->n_cells + 1) * sizeof(*h));
+	for (size_t i = 0; !hashes && i < r->n_cells; i++)
+		h[i] = cell_key_hash(&r->cells[i]);
 	qsort(h, r->n_cells, sizeof(*h), cmp_u64);
 	int unique = 1;
 	for (size_t i = 1; i < r->n_cells && unique; i++)
 		unique = h[i] != h[i - 1];
-	free(h);
+	if (!hashes)
+		free(h);
 	return unique;
 }
 
-/* Two cells with one key, or two interpreters with one name, are ambiguous. */
-static int check_unique(struct results *r, const char *what)
+/* Two cells with one key, or two interpreters with one name, are ambiguous (hashes: as above). */
+static int check_unique(struct results *r, const char *what, uint64_t *hashes)
 {
 	struct keymap seen = KEYMAP_INIT;
 	struct buf key = BUF_INIT;
@@ -1334,7 +1423,7 @@ static int check_unique(struct results *r, const char *what)
 			keymap_puts(&seen, r->interps[i].name, i);
 	}
 	keymap_clear(&seen);
-	for (size_t i = cells_surely_unique(r) ? r->n_cells : 0; i < r->n_cells && !rc; i++) {
+	for (size_t i = cells_surely_unique(r, hashes) ? r->n_cells : 0; i < r->n_cells && !rc; i++) {
 		const struct cell *c = &r->cells[i];
 		size_t j;
 		keymap_key(&key, c->interpreter, c->workload, c->count, c->repeat);
@@ -1404,7 +1493,7 @@ static int from_json(const cJSON *doc, struct results *r, const char *what, int 
 		r->views = cJSON_Duplicate(views, 1);
 	}
 	/* "summary" and "fits" are derived: recomputed, never read */
-	return unique ? check_unique(r, what) : 0;
+	return unique ? check_unique(r, what, NULL) : 0;
 }
 
 int results_from_json(const cJSON *doc, struct results *r, const char *what)
@@ -1421,6 +1510,7 @@ struct cell_part {
 	const char *text, *what;
 	const struct json_span *elems;
 	struct cell *cells;
+	uint64_t *hashes;    /* each cell's cell_key_hash, once read */
 	size_t from, to;
 	int quiet;           /* a helper thread: what it says waits in messages */
 	int skimmed;         /* the cells were only delimited: each is checked here */
@@ -1434,6 +1524,8 @@ static void *read_part(void *arg)
 	struct json_scratch scratch;
 	struct buf *outer = cp->quiet ? report_capture(&cp->messages) : NULL;
 	json_scratch_begin(&scratch);
+	for (size_t i = cp->from; i < cp->to; i++)
+		cell_init(&cp->cells[i]); /* each, before any can fail: all are released */
 	for (size_t i = cp->from; i < cp->to && !cp->rc; i++) {
 		const struct json_span *e = &cp->elems[i];
 		/* the common shape straight from the text; anything else the full way */
@@ -1452,6 +1544,8 @@ static void *read_part(void *arg)
 		json_scratch_reset(&scratch);
 	}
 	json_scratch_end(&scratch);
+	for (size_t i = cp->from; i < cp->to && !cp->rc; i++)
+		cp->hashes[i] = cell_key_hash(&cp->cells[i]);
 	if (cp->quiet)
 		report_capture(outer);
 	return NULL;
@@ -1465,21 +1559,25 @@ static void *read_part(void *arg)
  * -1 (said).
  */
 static int read_cells(const char *text, const struct json_span *elems, size_t n, struct results *r,
-		      const char *what, int skimmed)
+		      const char *what, int skimmed, uint64_t **hashes)
 {
 	size_t first = r->n_cells;
+	/* every cell's key hash, for check_unique: those read here by the threads that read them */
+	*hashes = xmalloc((first + n + 1) * sizeof(**hashes));
+	for (size_t i = 0; i < first; i++)
+		(*hashes)[i] = cell_key_hash(&r->cells[i]);
 	if (!n)
 		return 0;   /* no cells: r->cells may be NULL, and NULL + 0 is undefined */
 	xgrow((void **)&r->cells, sizeof(*r->cells), first + n, &r->alloc_cells); /* once */
-	for (size_t i = 0; i < n; i++)
-		results_add_cell(r);
+	r->n_cells += n;   /* each part makes its cells (their pages too) before reading them */
 	struct cell_part parts[PARTS_MAX];
 	size_t k = parts_for(n);
 	for (size_t t = 0; t < k; t++)
 		parts[t] = (struct cell_part){ .text = text, .what = what, .elems = elems,
-					       .cells = r->cells + first, .from = n * t / k,
-					       .to = n * (t + 1) / k, .messages = BUF_INIT,
-					       .quiet = t > 0, .skimmed = skimmed };
+					       .cells = r->cells + first, .hashes = *hashes + first,
+					       .from = n * t / k, .to = n * (t + 1) / k,
+					       .messages = BUF_INIT, .quiet = t > 0,
+					       .skimmed = skimmed };
 	run_parts(read_part, parts, sizeof(parts[0]), k);
 	int rc = 0;
 	for (size_t t = 0; t < k; t++) {
@@ -1507,10 +1605,12 @@ static int parse(const char *text, size_t len, struct results *r, const char *wh
 		: json_parse_split(text, len, what, cut, &elems, &n);
 	if (!doc)
 		return -1;
-	int rc = from_json(doc, r, what, 0) || read_cells(text, elems, n, r, what, skim) ||
-		 check_unique(r, what) ? -1 : 0;
+	uint64_t *hashes = NULL;
+	int rc = from_json(doc, r, what, 0) || read_cells(text, elems, n, r, what, skim, &hashes) ||
+		 check_unique(r, what, hashes) ? -1 : 0;
 	if (rc)
 		results_release(r);
+	free(hashes);
 	cJSON_Delete(doc);
 	free(elems);
 	return rc;

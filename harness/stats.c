@@ -190,9 +190,9 @@ static void fit_compute(const struct results *r, const struct cell_place *k, siz
 	linear_fit(x, y, m, out);
 }
 
-/* One row per run of k[j .. e) with one count, then the line's fit. */
+/* One row per run of k[j .. e) with one count, then the line's fit (s's arrays have room). */
 static void line_compute(const struct results *r, const struct cell_place *k, size_t n,
-			 struct summary *s, size_t *rows_alloc, size_t *fits_alloc, double *scratch)
+			 struct summary *s, double *scratch)
 {
 	struct buf key = BUF_INIT;
 	for (size_t j = 0; j < n;) {
@@ -200,7 +200,6 @@ static void line_compute(const struct results *r, const struct cell_place *k, si
 		const struct cell *first = &r->cells[k[j].cell];
 		while (e < n && r->cells[k[e].cell].count == first->count)
 			e++;
-		xgrow((void **)&s->rows, sizeof(*s->rows), s->n_rows + 1, rows_alloc);
 		struct summary_row *row = &s->rows[s->n_rows];
 		memset(row, 0, sizeof(*row));
 		row->interpreter = first->interpreter;
@@ -212,11 +211,19 @@ static void line_compute(const struct results *r, const struct cell_place *k, si
 		j = e;
 	}
 	buf_release(&key);
-	xgrow((void **)&s->fits, sizeof(*s->fits), s->n_fits + 1, fits_alloc);
 	struct summary_fit *sf = &s->fits[s->n_fits++];
 	sf->interpreter = r->cells[k[0].cell].interpreter;
 	sf->workload = r->cells[k[0].cell].workload;
 	fit_compute(r, k, n, &sf->fit, scratch);
+}
+
+/* Where the line (interpreter, workload) that starts at k[i] ends. */
+static size_t line_end(const struct results *r, const struct cell_place *k, size_t i)
+{
+	size_t f = i;
+	while (f < r->n_cells && k[f].interp == k[i].interp && k[f].workload == k[i].workload)
+		f++;
+	return f;
 }
 
 void summary_compute(const struct results *r, struct summary *s)
@@ -226,15 +233,26 @@ void summary_compute(const struct results *r, struct summary *s)
 		return;
 	/* the cells in the document's one order: a row's cells are next to each other */
 	struct cell_place *k = results_cell_order(r);
-	size_t rows_alloc = 0, fits_alloc = 0;
-	double *scratch = xcalloc(7 * r->n_cells, sizeof(*scratch));
-	for (size_t i = 0; i < r->n_cells;) {
-		/* k[i .. f) share (interpreter, workload) */
-		size_t f = i;
-		while (f < r->n_cells && k[f].interp == k[i].interp && k[f].workload == k[i].workload)
-			f++;
-		line_compute(r, k + i, f - i, s, &rows_alloc, &fits_alloc, scratch);
-		i = f;
+	/*
+	 * rows, fits and the longest line counted first: each array made once
+	 * at its size (fresh memory is dear: grown by doubling, the rows were
+	 * copied and touched twice), and scratch for a line, not for all cells
+	 */
+	size_t rows = 0, lines = 0, longest = 0;
+	for (size_t i = 0, f; i < r->n_cells; i = f) {
+		f = line_end(r, k, i);
+		lines++;
+		longest = f - i > longest ? f - i : longest;
+		for (size_t j = i; j < f; j++)
+			rows += j == i || r->cells[k[j].cell].count != r->cells[k[j - 1].cell].count;
+	}
+	s->rows = xmalloc(rows * sizeof(*s->rows));
+	s->fits = xmalloc(lines * sizeof(*s->fits));
+	keymap_reserve(&s->index, rows);
+	double *scratch = xcalloc(7 * longest, sizeof(*scratch));
+	for (size_t i = 0, f; i < r->n_cells; i = f) {
+		f = line_end(r, k, i);   /* k[i .. f) share (interpreter, workload) */
+		line_compute(r, k + i, f - i, s, scratch);
 	}
 	free(scratch);
 	free(k);

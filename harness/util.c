@@ -473,52 +473,111 @@ static const char *file_kind(const struct stat *st)
 		: S_ISSOCK(st->st_mode) ? "a socket" : "not a regular file";
 }
 
-/* Write data to a new file beside path, then rename it over path; fsync both. */
-static int write_pieces(int fd, const struct iovec *piece, size_t n)
+/*
+ * Start the kernel writing what was added since the last call, at most
+ * every FILE_REPLACE_FLUSH bytes: the fsync at the commit then waits for
+ * the tail, not the whole file. A hint: an error here is the fsync's to say.
+ */
+enum { FILE_REPLACE_FLUSH = 1 << 20 };
+
+static void start_writeback(struct file_replace *f)
 {
-	for (size_t i = 0; i < n; i++)
-		if (write_all(fd, piece[i].iov_base, piece[i].iov_len))
-			return -1;
+	if (f->written - f->flushed < FILE_REPLACE_FLUSH)
+		return;
+	(void)sync_file_range(f->fd, f->flushed, f->written - f->flushed, SYNC_FILE_RANGE_WRITE);
+	f->flushed = f->written;
+}
+
+int file_replace_open(struct file_replace *f, const char *path)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->shown = xstrdup(path);
+	f->path = resolve_output_path(path);
+	struct stat st;
+	int exists = stat(f->path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
+		error("cannot write '%s': it is %s, and objmem writes only regular files (it would "
+		      "replace it); choose another path", path, file_kind(&st));
+		file_replace_abandon(f);
+		return -1;
+	}
+	f->tmp = xasprintf("%s.tmp.%ld", f->path, (long)getpid());
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		int e = errno;
+		error("cannot write '%s': %s (is the directory there and writable?)", f->tmp,
+		      strerror(e));
+		free(f->tmp);
+		f->tmp = NULL; /* nothing to remove */
+		file_replace_abandon(f);
+		return -1;
+	}
+	/* a rewrite keeps the file's mode */
+	if (exists && fchmod(f->fd, st.st_mode & 07777))
+		f->err = errno;
 	return 0;
 }
 
-static int replace_file(const char *path, const struct iovec *piece, size_t n, mode_t mode)
+void file_replace_write(struct file_replace *f, const void *p, size_t n)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int e = errno;
-		error("cannot write '%s': %s (is the directory there and writable?)", tmp, strerror(e));
-		free(tmp);
+	if (f->err || !n)
+		return;
+	if (write_all(f->fd, p, n)) {
+		f->err = errno;
+		return;
+	}
+	f->written += (off_t)n;
+	start_writeback(f);
+}
+
+int file_replace_commit(struct file_replace *f)
+{
+	if (!f->err && fsync(f->fd))
+		f->err = errno;
+	if (!f->err && close(f->fd))
+		f->err = errno;
+	else if (f->err)
+		close(f->fd);
+	f->fd = -1;
+	if (f->err) {
+		error("cannot write '%s': %s; '%s' was left as it was", f->tmp, strerror(f->err),
+		      f->shown);
+		file_replace_abandon(f);
 		return -1;
 	}
-	if ((mode && fchmod(fd, mode)) || write_pieces(fd, piece, n) || fsync(fd) || close(fd)) {
+	if (rename(f->tmp, f->path)) {
 		int e = errno;
-		close(fd);
-		unlink(tmp);
-		error("cannot write '%s': %s; '%s' was left as it was", tmp, strerror(e), path);
-		free(tmp);
+		error("cannot rename '%s' to '%s': %s", f->tmp, f->path, strerror(e));
+		file_replace_abandon(f);
 		return -1;
 	}
-	if (rename(tmp, path)) {
-		int e = errno;
-		unlink(tmp);
-		error("cannot rename '%s' to '%s': %s", tmp, path, strerror(e));
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
 	/* the rename is durable once the directory is */
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	char *slash = strrchr(f->path, '/');
 	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		*(slash == f->path ? slash + 1 : slash) = '\0';
+	int dfd = open(slash ? f->path : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);
 	}
-	free(dir);
+	free(f->tmp);
+	f->tmp = NULL; /* renamed: nothing to remove */
+	file_replace_abandon(f);
 	return 0;
+}
+
+void file_replace_abandon(struct file_replace *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	free(f->shown);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
 }
 
 int write_file_atomic(const char *path, const char *data, size_t len)
@@ -529,16 +588,12 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 
 int write_file_atomic_v(const char *path, const struct iovec *piece, size_t n)
 {
-	char *real = resolve_output_path(path);
-	struct stat st;
-	int exists = stat(real, &st) == 0, rc = -1;
-	if (exists && !S_ISREG(st.st_mode))
-		error("cannot write '%s': it is %s, and objmem writes only regular files (it would "
-		      "replace it); choose another path", path, file_kind(&st));
-	else   /* a rewrite keeps the file's mode */
-		rc = replace_file(real, piece, n, exists ? st.st_mode & 07777 : 0);
-	free(real);
-	return rc;
+	struct file_replace f;
+	if (file_replace_open(&f, path))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		file_replace_write(&f, piece[i].iov_base, piece[i].iov_len);
+	return file_replace_commit(&f);
 }
 
 double now_s(void)

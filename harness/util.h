@@ -14,6 +14,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -162,6 +163,25 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 /* The same, of the n pieces of a text (written in order, never joined in memory). */
 struct iovec;
 int write_file_atomic_v(const char *path, const struct iovec *piece, size_t n);
+/*
+ * The same as a stream, for a text made as it is written: file_replace_open
+ * (0, or -1 said: nothing to release), file_replace_write as often as
+ * needed, then file_replace_commit (fsync, rename, the directory's fsync; 0,
+ * or -1 said, the old file left as it was) or file_replace_abandon (the
+ * temporary file removed, the old one untouched). A write that fails is
+ * remembered and said by the commit. The kernel is told to start writing
+ * each megabyte as it comes, so the commit's fsync waits for the tail only.
+ */
+struct file_replace {
+	int fd;
+	int err;                 /* the first errno of a write, or 0 */
+	char *shown, *path, *tmp; /* as given, with links followed, the temporary file */
+	off_t written, flushed;  /* bytes written; bytes whose writeback was started */
+};
+int file_replace_open(struct file_replace *f, const char *path);
+void file_replace_write(struct file_replace *f, const void *p, size_t n);
+int file_replace_commit(struct file_replace *f);
+void file_replace_abandon(struct file_replace *f);
 /*
  * The file a write to path lands in: path with its symbolic links followed
  * (a dangling one too, to where it points). write_file_atomic writes there,

@@ -1250,6 +1250,146 @@ static void test_summary_text(void)
 	results_release(&small);
 }
 
+/* n cells: small's again and again, each round under new interpreter names. */
+static void fill_cells(struct results *big, const struct results *small, size_t n)
+{
+	for (size_t k = 0; big->n_cells < n; k++)
+		for (size_t i = 0; i < small->n_cells && big->n_cells < n; i++) {
+			struct cell *c = results_add_cell(big);
+			cell_copy(c, &small->cells[i]);
+			free(c->interpreter);
+			c->interpreter = xasprintf("%s-%04zu", small->cells[i].interpreter, k);
+		}
+}
+
+/* How many lines the list under key has in text (one item a line). */
+static size_t list_lines(const char *text, const char *key)
+{
+	char open[64];
+	snprintf(open, sizeof(open), "\t\"%s\": [", key);
+	const char *at = strstr(text, open), *end = at ? strstr(at, "\n\t]") : NULL;
+	size_t n = 0;
+	if (at && at[strlen(open)] == ']')
+		return 0;   /* "[]" */
+	for (const char *p = at; p && end && (p = strstr(p, "\n\t\t{")) && p < end; p++)
+		n++;
+	return at && end ? n : (size_t)-1;
+}
+
+/*
+ * The text is made in blocks of lines, by threads for a large document,
+ * and handed to the file as it is made: with cells on either side of a
+ * block's bounds (256 lines) and of the size that brings threads (2,000
+ * cells), the file holds the bytes results_format gives, one line per
+ * cell, row and fit, and reads back to the same text.
+ */
+static void test_blocks(void)
+{
+	static const size_t sizes[] = { 0, 1, 255, 256, 257, 1999, 2000, 2600 };
+	struct results small;
+	results_init(&small);
+	CU_ASSERT_EQUAL_FATAL(results_load(unit_fixture("results/small.json"), &small), 0);
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/blocks.json", dir);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct results big, back;
+		results_init(&big);
+		results_init(&back);
+		fill_cells(&big, &small, sizes[i]);
+		size_t len;
+		char *text = results_format(&big, &len);
+		CU_ASSERT_EQUAL(strlen(text), len);
+		CU_ASSERT_EQUAL(results_write(&big, path), 0);
+		struct buf file = BUF_INIT;
+		CU_ASSERT_EQUAL(read_file(path, 1 << 26, &file), 0);
+		CU_ASSERT(file.len == len && !memcmp(file.p, text, len));
+		struct summary s;
+		summary_compute(&big, &s);
+		CU_ASSERT_EQUAL(list_lines(text, "cells"), sizes[i]);
+		CU_ASSERT_EQUAL(list_lines(text, "summary"), s.n_rows);
+		CU_ASSERT_EQUAL(list_lines(text, "fits"), s.n_fits);
+		CU_ASSERT_EQUAL(results_parse(text, len, &back, "blocks"), 0);
+		size_t len2;
+		char *again = results_format(&back, &len2);
+		CU_ASSERT(len2 == len && !memcmp(again, text, len));
+		free(again);
+		summary_release(&s);
+		buf_release(&file);
+		free(text);
+		results_release(&back);
+		results_release(&big);
+	}
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+	results_release(&small);
+}
+
+/* text with every from made to, in a new string. */
+static char *replaced(const char *text, const char *from, const char *to, int all)
+{
+	struct buf b = BUF_INIT;
+	const char *at = text;
+	for (const char *hit; (hit = strstr(at, from)); at = hit + strlen(from)) {
+		buf_add(&b, at, (size_t)(hit - at));
+		buf_addstr(&b, to);
+		if (!all) {
+			at = hit + strlen(from);
+			break;
+		}
+	}
+	buf_addstr(&b, at);
+	return buf_detach(&b);
+}
+
+/*
+ * The quick reader takes a cell to end where its line does (objmem writes
+ * one a line) and checks that guess cell by cell: a file laid out
+ * otherwise, by hand or by another tool, reads as the file objmem wrote.
+ */
+static void test_layouts(void)
+{
+	struct results r;
+	results_init(&r);
+	CU_ASSERT_EQUAL_FATAL(results_load(unit_fixture("results/small.json"), &r), 0);
+	CU_ASSERT_FATAL(r.n_cells >= 3);
+	size_t len;
+	char *canon = results_format(&r, &len);
+	cJSON *doc = cJSON_Parse(canon);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	const struct {
+		const char *what;
+		char *text;
+	} cases[] = {
+		{ "as objmem writes it", xstrdup(canon) },
+		{ "compact, one line", json_print_exact(doc, 0) },
+		{ "indented, a field a line", json_print_exact(doc, 1) },
+		{ "two cells on a line", replaced(canon, "},\n\t\t{", "}, {", 0) },
+		{ "every cell on one line", replaced(canon, "},\n\t\t{", "},{", 1) },
+		{ "CR LF line ends", replaced(canon, "\n", "\r\n", 1) },
+		{ "spaces after the commas", replaced(canon, "},\n", "},  \t\n", 1) },
+		{ "the last cell and ']' on a line", replaced(canon, "}\n\t],\n\t\"summary\"",
+							    "}],\n\t\"summary\"", 0) },
+		{ "a comma on the next line", replaced(canon, "},\n\t\t{", "}\n\t\t,{", 1) },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct results back;
+		results_init(&back);
+		size_t n = strlen(cases[i].text), len2 = 0;
+		int rc = results_parse(cases[i].text, n, &back, cases[i].what);
+		char *again = rc ? NULL : results_format(&back, &len2);
+		if (!again || len2 != len || memcmp(again, canon, len))
+			fprintf(stderr, "\n  %s: not read as the file objmem wrote\n", cases[i].what);
+		CU_ASSERT(again && len2 == len && !memcmp(again, canon, len));
+		free(again);
+		free(cases[i].text);
+		results_release(&back);
+	}
+	cJSON_Delete(doc);
+	free(canon);
+	results_release(&r);
+}
+
 /*
  * written.json is small.json as the build before the text writers wrote it
  * (objmem merge, through cJSON trees): read and written again, every byte
@@ -1278,6 +1418,7 @@ static const struct unit_test write_tests[] = {
 	{ "a cell's text is what cJSON prints", test_cell_text },
 	{ "summary and fits lines are what cJSON prints", test_summary_text },
 	{ "a file written before, written again: the same bytes", test_written_golden },
+	{ "written in blocks: the same bytes at every bound", test_blocks },
 	{ "cJSON number printing", test_cjson_number_printing },
 	{ "written text: exact numbers, escapes", test_write_text },
 	{ "field names", test_field_names },
@@ -1290,6 +1431,7 @@ static const struct unit_test read_tests[] = {
 	{ "round trip of every field", test_round_trip },
 	{ "round trip of an empty document", test_round_trip_empty },
 	{ "fixture files", test_fixtures },
+	{ "other layouts of a file read as objmem's", test_layouts },
 	{ "results_load", test_load },
 	{ "parse errors", test_parse_table },
 	{ "NaN and infinities in a document built in memory", test_tree_numbers },

@@ -1,10 +1,12 @@
-/* test_util.c - string vectors, edit distance, directories, atomic writes, file texts, memory hints. */
+/* test_util.c - string vectors, edit distance, directories, atomic writes (whole and streamed), file texts, memory hints. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -265,6 +267,99 @@ static void test_atomic_write_pieces(void)
 	free(dir);
 }
 
+/* Names in dir other than "." and "..", one string ("a b "), for what a write left behind. */
+static char *dir_names(const char *dir)
+{
+	struct buf b = BUF_INIT;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			buf_addf(&b, "%s ", e->d_name);
+	if (d)
+		closedir(d);
+	buf_addstr(&b, "");
+	return buf_detach(&b);
+}
+
+/*
+ * file_replace as a stream: pieces of every size (across the megabytes at
+ * which writing back is started) land in order; a rewrite keeps the mode;
+ * abandon leaves the old file and no temporary one. A write that fails
+ * (the file size limit, in a child) is said by the commit, and the old file
+ * is left as it was.
+ */
+static void test_file_replace(void)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/r.json", dir);
+	const size_t sizes[] = { 0, 1, 4095, 4096, 65537, 1 << 20, (1 << 20) + 1, 3 << 20 };
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		buf_reset(&want);
+		for (size_t k = 0; k < sizes[i]; k++)
+			buf_add(&want, (const char *)"0123456789abcdef" + (k * 7 + i) % 16, 1);
+		struct file_replace f;
+		CU_ASSERT_EQUAL_FATAL(file_replace_open(&f, path), 0);
+		for (size_t at = 0, step = 1; at < want.len; at += step, step = step * 3 % 70001 + 1)
+			file_replace_write(&f, want.p + at, at + step > want.len ? want.len - at : step);
+		CU_ASSERT_EQUAL(file_replace_commit(&f), 0);
+		CU_ASSERT_EQUAL(read_file(path, 8 << 20, &got), 0);
+		CU_ASSERT(got.len == want.len && (!want.len || !memcmp(got.p, want.p, want.len)));
+		buf_release(&got);
+	}
+	/* a rewrite keeps the mode */
+	CU_ASSERT_EQUAL(chmod(path, 0600), 0);
+	CU_ASSERT_EQUAL(write_file_atomic(path, "kept", 4), 0);
+	struct stat st;
+	CU_ASSERT(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
+	/* abandoned: the old file as it was, no temporary one */
+	struct file_replace f;
+	CU_ASSERT_EQUAL_FATAL(file_replace_open(&f, path), 0);
+	file_replace_write(&f, "never", 5);
+	file_replace_abandon(&f);
+	CU_ASSERT_EQUAL(read_file(path, 100, &got), 0);
+	CU_ASSERT_STRING_EQUAL(got.p, "kept");
+	buf_release(&got);
+	char *names = dir_names(dir);
+	CU_ASSERT_STRING_EQUAL(names, "r.json ");
+	free(names);
+	/* a write that fails: the commit says so, the old file is left */
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit lim = { 100000, 100000 };
+		setrlimit(RLIMIT_FSIZE, &lim);
+		int rc = file_replace_open(&f, path);
+		for (int k = 0; !rc && k < 100; k++)
+			file_replace_write(&f, want.p, 4096);
+		rc = rc ? 10 : file_replace_commit(&f) == -1 ? 0 : 11;
+		buf_release(&want);
+		free(path);
+		free(dir);
+		_exit(rc);
+	}
+	int status = -1;
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CU_ASSERT_EQUAL(read_file(path, 100, &got), 0);
+	CU_ASSERT_STRING_EQUAL(got.p, "kept");
+	buf_release(&got);
+	names = dir_names(dir);
+	CU_ASSERT_STRING_EQUAL(names, "r.json ");
+	free(names);
+	/* not a regular file: refused before anything is written */
+	unit_stderr_begin();
+	CU_ASSERT_EQUAL(file_replace_open(&f, dir), -1);
+	char *msg = unit_stderr_end();
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "a directory"));
+	free(msg);
+	buf_release(&want);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* The VmFlags of the mapping holding p ("" when not found). */
 static void vm_flags_of(const void *p, char *out, size_t n)
 {
@@ -317,6 +412,7 @@ static const struct unit_test tests[] = {
 	{ "mkdir -p and the parent of a file", test_mkdir_p },
 	{ "atomic write", test_atomic_write },
 	{ "atomic write of pieces", test_atomic_write_pieces },
+	{ "a file replaced as a stream", test_file_replace },
 	{ "file text: mapped or read", test_file_text },
 	{ "file text cut short while read", test_file_text_cut_short },
 	{ "huge pages hinted for large blocks", test_huge_hint },
