@@ -222,9 +222,9 @@ static void text_string(struct buf *b, const char *s)
 	buf_release(&clean);
 }
 
-static void text_key(struct buf *b, const char *key, int first)
+static inline void text_key(struct buf *b, const char *key, int first)
 {
-	buf_addstr(b, first ? "\"" : ",\"");
+	buf_add(b, first ? "\"" : ",\"", first ? 1 : 2);
 	buf_addstr(b, key);
 	buf_add(b, "\":", 2);
 }
@@ -232,6 +232,16 @@ static void text_key(struct buf *b, const char *key, int first)
 static void text_number(struct buf *b, double v)
 {
 	char n[64];
+	if (v >= 0 && v < 1e15 && v == (double)(uint64_t)v) {
+		/* a whole number, most of them: the digits fmt_number_exact writes, here */
+		char *d = n + sizeof(n);
+		uint64_t u = (uint64_t)v;
+		do
+			*--d = (char)('0' + u % 10);
+		while (u /= 10);
+		buf_add(b, d, (size_t)(n + sizeof(n) - d));
+		return;
+	}
 	fmt_number_exact(n, sizeof(n), v);   /* "null" where not finite */
 	buf_addstr(b, n);
 }
@@ -502,8 +512,9 @@ static void run_parts(void *(*fn)(void *), void *parts, size_t size, size_t k)
  * to a block. A large document is made by threads while the caller's
  * thread hands each block on (to the file: its write overlaps the making
  * of what follows) and makes blocks itself when the next one is not ready;
- * the summary is computed by whichever thread comes first, beside the
- * cells' lines. At most WINDOW blocks are made ahead of the one handed on,
+ * the summary is computed beside the cells' lines, by a helper where
+ * there is one (were it the caller's thread, the helpers would fill the
+ * window and wait while nothing was handed on). At most WINDOW blocks are made ahead of the one handed on,
  * in buffers used again: the text is never all in memory, and a block's
  * pages are warm, not fresh (a fault per fresh page is dear in a VM).
  */
@@ -515,6 +526,7 @@ struct doc_make {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;            /* a block made or handed on, the summary ready */
 	int summary_taken, summary_ready;
+	size_t helpers;               /* threads making blocks besides the caller's */
 	size_t cell_blocks, row_blocks, total; /* total: known once the summary is */
 	size_t next, emitted;         /* the next block to make; blocks handed on */
 	struct buf text[WINDOW];      /* block i is made in text[i % WINDOW] */
@@ -565,11 +577,13 @@ static void make_block(const struct doc_make *d, size_t i, struct buf *out)
 
 /*
  * One piece of work, taken with d->mu held (and let go while it is done):
- * 1 when done, 0 when none can be taken now, -1 when none is left.
+ * 1 when done, 0 when none can be taken now, -1 when none is left. The
+ * summary is taken only by a thread that may (a helper, or the caller's
+ * where there is no helper).
  */
-static int make_next(struct doc_make *d)
+static int make_next(struct doc_make *d, int may_summarize)
 {
-	if (!d->summary_taken) {
+	if (!d->summary_taken && may_summarize) {
 		d->summary_taken = 1;
 		pthread_mutex_unlock(&d->mu);
 		summary_compute(d->r, &d->s);
@@ -601,7 +615,7 @@ static void *make_run(void *arg)
 {
 	struct doc_make *d = arg;
 	pthread_mutex_lock(&d->mu);
-	for (int rc; (rc = make_next(d)) >= 0;)
+	for (int rc; (rc = make_next(d, 1)) >= 0;)
 		if (!rc)
 			pthread_cond_wait(&d->cv, &d->mu);
 	pthread_mutex_unlock(&d->mu);
@@ -612,7 +626,7 @@ static void *make_run(void *arg)
 static void wait_for(struct doc_make *d, int (*ready)(const struct doc_make *, size_t), size_t i)
 {
 	while (!ready(d, i))
-		if (make_next(d) <= 0 && !ready(d, i))
+		if (make_next(d, !d->helpers) <= 0 && !ready(d, i))
 			pthread_cond_wait(&d->cv, &d->mu);
 }
 
@@ -676,6 +690,7 @@ static void format_doc(const struct results *r, emit_fn *emit, void *sink)
 	size_t k = r->n_cells >= PER_PART ? worker_threads(PARTS_MAX) : 0, started = 0;
 	while (started < k && !pthread_create(&tid[started], NULL, make_run, &d))
 		started++;   /* fewer (none) where no thread can be had: this one makes them */
+	d.helpers = started;   /* read by this thread only */
 	emit_section(&d, "\t\"cells\": [", r->n_cells, 0, emit, sink);
 	pthread_mutex_lock(&d.mu);
 	wait_for(&d, summary_is_ready, 0);

@@ -270,11 +270,6 @@ void buf_grow(struct buf *b, size_t n)
 	xgrow((void **)&b->p, 1, b->len + n + 1, &b->alloc);
 }
 
-void buf_addstr(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -93,7 +93,11 @@ static inline void buf_add(struct buf *b, const void *data, size_t n)
 	b->len += n;
 	b->p[b->len] = '\0';
 }
-void buf_addstr(struct buf *b, const char *s);
+/* inline too: a literal's length is then known where it is written */
+static inline void buf_addstr(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_reset(struct buf *b);
 void buf_release(struct buf *b);
