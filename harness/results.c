@@ -336,7 +336,7 @@ void results_release(struct results *r)
 	for (size_t i = 0; i < r->n_cells; i++)
 		cell_release(&r->cells[i]);
 	free(r->cells);
-	keymap_release(&r->cell_index);
+	free(r->cell_index.slots);
 	keymap_release(&r->interp_index);
 	results_init(r);
 }
@@ -357,9 +357,28 @@ struct cell *results_add_cell(struct results *r)
 	return c;
 }
 
+/*
+ * The cell index: a slot holds a key's hash and 1 + its cell's place (0:
+ * empty), and a lookup compares the cell's own fields, so no key is
+ * copied; half the memory of a keymap's and no allocation per cell (fresh
+ * memory is what indexing 10,000 cells cost).
+ */
+struct cell_slot {
+	uint64_t hash;
+	size_t cell;
+};
+
+/* The cell index emptied (its room kept). */
+static void cell_index_clear(struct cell_index *x)
+{
+	if (x->slots)
+		memset(x->slots, 0, x->cap * sizeof(*x->slots));
+	x->n = 0;
+}
+
 void results_reindex(struct results *r)
 {
-	keymap_clear(&r->cell_index);
+	cell_index_clear(&r->cell_index);
 	keymap_clear(&r->interp_index);
 	r->n_cells_indexed = r->n_interps_indexed = 0;
 }
@@ -386,34 +405,89 @@ struct interp *results_find_interp(const struct results *cr, const char *name)
 	return NULL;
 }
 
+uint64_t results_cell_key_hash(const char *interp, const char *workload, uint64_t count,
+			       int repeat)
+{
+	uint64_t h = fnv1a(interp, strlen(interp) + 1, FNV1A_INIT);
+	h = fnv1a(workload, strlen(workload) + 1, h);
+	h = fnv1a(&count, sizeof(count), h);
+	return fnv1a(&repeat, sizeof(repeat), h);
+}
+
+static int cell_has_key(const struct cell *c, const char *interp, const char *workload,
+			uint64_t count, int repeat)
+{
+	return c->count == count && c->repeat == repeat && !strcmp(c->interpreter, interp) &&
+	       !strcmp(c->workload, workload);
+}
+
+/* The slot of (hash, key) in r's index, or the empty one where it would go. */
+static struct cell_slot *cell_slot_of(const struct results *r, uint64_t h, const char *interp,
+				      const char *workload, uint64_t count, int repeat)
+{
+	const struct cell_index *x = &r->cell_index;
+	size_t mask = x->cap - 1;
+	for (size_t i = (size_t)(h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
+		struct cell_slot *s = &x->slots[i];
+		if (!s->cell || (s->hash == h && s->cell <= r->n_cells &&
+				 cell_has_key(&r->cells[s->cell - 1], interp, workload, count, repeat)))
+			return s;
+	}
+}
+
+/* Room for need keys below three quarters of the slots. */
+static void cell_index_reserve(struct cell_index *x, size_t need)
+{
+	if ((need + 1) * 4 < x->cap * 3)
+		return;
+	size_t cap = x->cap ? x->cap : 16;
+	while ((need + 1) * 4 >= cap * 3)
+		cap *= 2;
+	struct cell_slot *old = x->slots;
+	size_t old_cap = x->cap;
+	x->slots = xcalloc(cap, sizeof(*x->slots));
+	x->cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		if (!old[i].cell)
+			continue;
+		size_t j = (size_t)(old[i].hash ^ (old[i].hash >> 29)) & (cap - 1);
+		while (x->slots[j].cell)   /* the keys are distinct: the first empty slot */
+			j = (j + 1) & (cap - 1);
+		x->slots[j] = old[i];
+	}
+	free(old);
+}
+
 struct cell *results_find_cell(const struct results *cr, const char *interp,
 			       const char *workload, uint64_t count, int repeat)
 {
 	struct results *r = (struct results *)cr; /* the index is a cache */
-	struct buf key = BUF_INIT;
-	keymap_reserve(&r->cell_index, r->n_cells - r->n_cells_indexed);
+	struct cell_index *x = &r->cell_index;
+	cell_index_reserve(x, x->n + (r->n_cells - r->n_cells_indexed));
+	/* index what was added since the last lookup (the first cell of a key wins) */
 	for (; r->n_cells_indexed < r->n_cells; r->n_cells_indexed++) {
 		const struct cell *c = &r->cells[r->n_cells_indexed];
-		size_t have;
 		if (!c->interpreter || !c->workload)
 			break;
-		keymap_key(&key, c->interpreter, c->workload, c->count, c->repeat);
-		if (!keymap_get(&r->cell_index, key.p, key.len, &have))
-			keymap_put(&r->cell_index, key.p, key.len, r->n_cells_indexed);
+		uint64_t h = results_cell_key_hash(c->interpreter, c->workload, c->count, c->repeat);
+		struct cell_slot *s = cell_slot_of(r, h, c->interpreter, c->workload, c->count,
+						   c->repeat);
+		if (!s->cell) {
+			*s = (struct cell_slot){ h, r->n_cells_indexed + 1 };
+			x->n++;
+		}
 	}
-	keymap_key(&key, interp, workload, count, repeat);
-	size_t i;
-	struct cell *found = NULL;
-	if (keymap_get(&r->cell_index, key.p, key.len, &i) && i < r->n_cells)
-		found = &r->cells[i];
-	for (i = r->n_cells_indexed; !found && i < r->n_cells; i++) {
+	struct cell_slot *s = cell_slot_of(r, results_cell_key_hash(interp, workload, count, repeat),
+					   interp, workload, count, repeat);
+	if (s->cell)
+		return &r->cells[s->cell - 1];
+	/* not indexed yet (added, named later than a lookup): look at the rest */
+	for (size_t i = r->n_cells_indexed; i < r->n_cells; i++) {
 		struct cell *c = &r->cells[i];
-		if (c->interpreter && c->workload && c->count == count && c->repeat == repeat &&
-		    !strcmp(c->interpreter, interp) && !strcmp(c->workload, workload))
-			found = c;
+		if (c->interpreter && c->workload && cell_has_key(c, interp, workload, count, repeat))
+			return c;
 	}
-	buf_release(&key);
-	return found;
+	return NULL;
 }
 
 /* ------------------------------------------------------ order of cells */
@@ -503,7 +577,7 @@ void results_sort_cells(struct results *r)
 		}
 	}
 	free(order);
-	keymap_clear(&r->cell_index);
+	cell_index_clear(&r->cell_index);
 	r->n_cells_indexed = 0;
 }
 

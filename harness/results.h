@@ -172,7 +172,11 @@ struct results {
 	size_t n_cells, alloc_cells;
 	cJSON *views;        /* the interpreter's own views per workload (views.h), or NULL */
 	/* private: indexes by key, extended lazily over appended entries */
-	struct keymap cell_index, interp_index;
+	struct cell_index {
+		struct cell_slot *slots; /* open addressing; cap is 0 or a power of two */
+		size_t cap, n;
+	} cell_index;
+	struct keymap interp_index;
 	size_t n_cells_indexed, n_interps_indexed;
 };
 
@@ -190,6 +194,14 @@ struct cell *results_add_cell(struct results *r);
  * index is a cache, brought up to date on the way.
  */
 struct interp *results_find_interp(const struct results *r, const char *name);
+/*
+ * The hash of a cell's key (interpreter, workload, count, repeat): FNV-1a
+ * over the two names with their NULs and the two numbers, as keymap_key
+ * lays them out. The index of results_find_cell and check of unique keys
+ * on reading use it.
+ */
+uint64_t results_cell_key_hash(const char *interp, const char *workload, uint64_t count,
+			       int repeat);
 /* The cell with this key, or NULL. */
 struct cell *results_find_cell(const struct results *r, const char *interp,
 			       const char *workload, uint64_t count, int repeat);

@@ -1396,10 +1396,7 @@ static int read_fields(const char *what, const cJSON *doc, const char *key, void
 /* The hash of a cell's key (interpreter, workload, count, repeat). */
 static uint64_t cell_key_hash(const struct cell *c)
 {
-	uint64_t k = fnv1a(c->interpreter, strlen(c->interpreter) + 1, FNV1A_INIT);
-	k = fnv1a(c->workload, strlen(c->workload) + 1, k);
-	k = fnv1a(&c->count, sizeof(c->count), k);
-	return fnv1a(&c->repeat, sizeof(c->repeat), k);
+	return results_cell_key_hash(c->interpreter, c->workload, c->count, c->repeat);
 }
 
 /*

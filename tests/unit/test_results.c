@@ -882,6 +882,100 @@ static void test_minimal_defaults(void)
 	results_release(&r);
 }
 
+/* A cell of key (interp, workload, count, repeat) added to r, its note saying which it is. */
+static struct cell *add_keyed(struct results *r, const char *interp, const char *workload,
+			      uint64_t count, int repeat, const char *note)
+{
+	struct cell *c = results_add_cell(r);
+	c->interpreter = interp ? xstrdup(interp) : NULL;
+	c->workload = xstrdup(workload);
+	c->count = count;
+	c->repeat = repeat;
+	c->note = xstrdup(note);
+	return c;
+}
+
+/* The note of the cell results_find_cell finds for the key, or "none". */
+static const char *found_note(const struct results *r, const char *interp, const char *workload,
+			      uint64_t count, int repeat)
+{
+	const struct cell *c = results_find_cell(r, interp, workload, count, repeat);
+	return c ? c->note : "none";
+}
+
+/*
+ * results_find_cell's index: every one of 3,000 cells found (the index
+ * grown a few times on the way), keys that differ in one part apart, the
+ * first of a key given twice, cells added after a lookup and a cell named
+ * after it, and the index right again after a sort and after cells are cut.
+ */
+static void test_cell_index(void)
+{
+	struct results r;
+	results_init(&r);
+	char interp[32], note[64];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(interp, sizeof(interp), "py-%d", i % 7);
+		snprintf(note, sizeof(note), "cell %d", i);
+		add_keyed(&r, interp, i % 2 ? "slots" : "point3d", (uint64_t)(i / 14 + 1) * 1000,
+			  1 + i % 3, note);
+	}
+	size_t wrong = 0;
+	for (int i = 0; i < 3000; i++) {
+		const struct cell *c = &r.cells[i];
+		wrong += results_find_cell(&r, c->interpreter, c->workload, c->count, c->repeat) != c;
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	static const struct {
+		const char *interp, *workload;
+		uint64_t count;
+		int repeat;
+		const char *note;
+	} cases[] = {
+		{ "py-0", "point3d", 1000, 1, "cell 0" },
+		{ "py-1", "slots", 1000, 2, "cell 1" },
+		{ "py-1", "slots", 1000, 1, "none" },      /* the repeat differs */
+		{ "py-0", "point3d", 2000, 1, "none" },    /* the count */
+		{ "py-0", "slots", 1000, 1, "none" },      /* the workload */
+		{ "py-9", "point3d", 1000, 1, "none" },    /* the interpreter */
+		{ "py-", "0point3d", 1000, 1, "none" },    /* the names' bytes shifted */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		CU_ASSERT_STRING_EQUAL(found_note(&r, cases[i].interp, cases[i].workload,
+						  cases[i].count, cases[i].repeat), cases[i].note);
+	/* given twice: the first; added after a lookup: found */
+	add_keyed(&r, "py-0", "point3d", 1000, 1, "second copy");
+	add_keyed(&r, "later", "slots", 5, 1, "added later");
+	CU_ASSERT_STRING_EQUAL(found_note(&r, "py-0", "point3d", 1000, 1), "cell 0");
+	CU_ASSERT_STRING_EQUAL(found_note(&r, "later", "slots", 5, 1), "added later");
+	/* added without a name, named after a lookup */
+	struct cell *unnamed = add_keyed(&r, NULL, "slots", 6, 1, "named late");
+	size_t at = (size_t)(unnamed - r.cells);
+	CU_ASSERT_STRING_EQUAL(found_note(&r, "late", "slots", 6, 1), "none");
+	r.cells[at].interpreter = xstrdup("late");
+	CU_ASSERT_STRING_EQUAL(found_note(&r, "late", "slots", 6, 1), "named late");
+	/* sorted: every cell moved, every one found where it went */
+	results_sort_cells(&r);
+	wrong = 0;
+	for (size_t i = 0; i < r.n_cells; i++) {
+		const struct cell *c = &r.cells[i];
+		const struct cell *f = results_find_cell(&r, c->interpreter, c->workload, c->count,
+							 c->repeat);
+		wrong += f != c && strcmp(c->note, "second copy");
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	/* cut to the first 100 and indexed again: the rest are not found */
+	for (size_t i = 100; i < r.n_cells; i++)
+		cell_release(&r.cells[i]);
+	r.n_cells = 100;
+	results_reindex(&r);
+	const struct cell *last = &r.cells[99];
+	CU_ASSERT_PTR_EQUAL(results_find_cell(&r, last->interpreter, last->workload, last->count,
+					      last->repeat), last);
+	CU_ASSERT_PTR_NULL(results_find_cell(&r, "later", "slots", 5, 1));
+	results_release(&r);
+}
+
 /* The small fixture's details, as written by hand. */
 static void test_small_fixture(void)
 {
@@ -1438,6 +1532,7 @@ static const struct unit_test read_tests[] = {
 	{ "byte order mark", test_parse_bom },
 	{ "optional fields", test_minimal_defaults },
 	{ "small fixture", test_small_fixture },
+	{ "cells found by key", test_cell_index },
 	{ "small fixture summary", test_small_summary },
 	{ "summary and fits ignored on reading", test_summary_ignored },
 	{ "cells sorted in place", test_sort_in_place },
