@@ -5,10 +5,10 @@ Prints two tables, measured in one run (the machine is shared: quote ratios):
   1. writing: milliseconds per cell a run spends keeping its results on
      disk, at each size (build/.../bench/bench_store: the journal append
      and fsync per cell, and the one fold into the document at the end);
-  2. reading: wall time and peak memory (max RSS) of `show`, `compare`
-     (the file with itself), `merge` (the file with itself), `plot
-     --scripts-only` and `report --no-figures`, and the peak as a multiple
-     of the input's size.
+  2. reading: wall time and peak memory (max RSS, as bench/peak_rss
+     counts it) of `show`, `compare` (the file with itself), `merge` (the
+     file with itself), `plot --scripts-only` and `report --no-figures`,
+     and the peak as a multiple of the input's size.
 The files are synthetic (bench/gen-results.py): 9 workloads x 5 counts x 3
 repetitions per interpreter, as many interpreters as the size needs, then
 written by objmem itself (`objmem merge` of the one file), so they hold the
@@ -36,21 +36,35 @@ OBJMEM = os.environ.get("OBJMEM", os.path.join(ROOT, "objmem"))
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build", "default"))
 
 
+PEAK_RSS = os.path.join(BUILD, "bench", "peak_rss")
+
+
 def measure(argv):
-    """(wall seconds, peak RSS in bytes) of one child."""
+    """(wall seconds, peak RSS in bytes) of one child.
+
+    The peak comes from bench/peak_rss, which forks the command itself: a
+    child forked from this Python process would count Python's own 15 MB
+    as its peak (ru_maxrss keeps the memory of the process that called
+    exec). Its fork and wait are inside the wall time, as one more process
+    start (about 1 ms).
+    """
+    out = os.path.join(tempfile.gettempdir(), "objmem-scale-peak.%d" % os.getpid())
     t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
+    p = subprocess.run([PEAK_RSS, out] + argv, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
     wall = time.monotonic() - t0
-    err = p.stderr.read().decode(errors="replace")
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit("%s failed:\n%s" % (" ".join(argv), err))
-    return wall, usage.ru_maxrss * 1024
+    if p.returncode not in (0, 1):
+        sys.exit("%s failed:\n%s" % (" ".join(argv), p.stderr.decode(errors="replace")))
+    with open(out) as f:
+        peak = int(f.read()) * 1024
+    os.unlink(out)
+    return wall, peak
 
 
 def main():
     sizes = [int(s) for s in sys.argv[1:]] or [1000, 10000, 100000]
+    if not os.access(PEAK_RSS, os.X_OK):
+        sys.exit("no %s: run 'make %s' first" % (PEAK_RSS, PEAK_RSS))
     tmp = tempfile.mkdtemp(prefix="objmem-scale-")
     files = {}
     for n in sizes:
