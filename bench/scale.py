@@ -12,8 +12,9 @@ Prints two tables, measured in one run (the machine is shared: quote ratios):
 The files are synthetic (bench/gen-results.py): 9 workloads x 5 counts x 3
 repetitions per interpreter, as many interpreters as the size needs, then
 written by objmem itself (`objmem merge` of the one file), so they hold the
-summary and fits and have the layout a run gives. Each reading is the
-median of 5 runs (3 at 100k cells and more).
+summary and fits and have the layout a run gives. Each time is the
+median of 5 runs (3 at 100k cells and more), started from here; the peak
+is that of one more run, forked by bench/peak_rss.
 
 With BASE=/path/to/another/objmem (an earlier build, say), every reading
 is also taken with it, interleaved with the first in the same run, and the
@@ -25,7 +26,6 @@ env:   OBJMEM (default ./objmem), BUILD (default build/default), BASE
 """
 import statistics
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -39,26 +39,34 @@ BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build", "default"))
 PEAK_RSS = os.path.join(BUILD, "bench", "peak_rss")
 
 
-def measure(argv):
-    """(wall seconds, peak RSS in bytes) of one child.
-
-    The peak comes from bench/peak_rss, which forks the command itself: a
-    child forked from this Python process would count Python's own 15 MB
-    as its peak (ru_maxrss keeps the memory of the process that called
-    exec). Its fork and wait are inside the wall time, as one more process
-    start (about 1 ms).
-    """
-    out = os.path.join(tempfile.gettempdir(), "objmem-scale-peak.%d" % os.getpid())
-    t0 = time.monotonic()
-    p = subprocess.run([PEAK_RSS, out] + argv, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
-    wall = time.monotonic() - t0
+def run(argv):
+    """Run one child; exit with its message if it failed (1 is a verdict, not a failure)."""
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if p.returncode not in (0, 1):
         sys.exit("%s failed:\n%s" % (" ".join(argv), p.stderr.decode(errors="replace")))
+
+
+def wall(argv):
+    """Wall seconds of one child, started from here."""
+    t0 = time.monotonic()
+    run(argv)
+    return time.monotonic() - t0
+
+
+def peak(argv):
+    """Peak RSS in bytes of one child, as bench/peak_rss counts it.
+
+    A child forked from this Python process would count Python's own 15 MB
+    as its peak (ru_maxrss keeps the memory of the process that called
+    exec); peak_rss forks the command itself. A run of its own, so the
+    times above have no extra process in them.
+    """
+    out = os.path.join(tempfile.gettempdir(), "objmem-scale-peak.%d" % os.getpid())
+    run([PEAK_RSS, out] + argv)
     with open(out) as f:
-        peak = int(f.read()) * 1024
+        kb = int(f.read())
     os.unlink(out)
-    return wall, peak
+    return kb * 1024
 
 
 def main():
@@ -99,19 +107,17 @@ def main():
         runs = 5 if n < 100000 else 3
         for name, argv in cmds.items():
             inputs = 2 if name in ("compare", "merge") else 1
-            walls, base_walls, peak = [], [], 0
+            walls, base_walls = [], []
             for _ in range(runs):
-                wall, pk = measure(argv(OBJMEM, files[n]))
-                walls.append(wall)
-                peak = max(peak, pk)
+                walls.append(wall(argv(OBJMEM, files[n])))
                 if base:
-                    base_walls.append(measure(argv(base, files[n]))[0])
-            wall = statistics.median(walls)
-            line = "%8d %10s %9.3f %9.1f %7.1f" % (n, name, wall, peak / 1e6,
-                                                   peak / (os.path.getsize(files[n]) * inputs))
+                    base_walls.append(wall(argv(base, files[n])))
+            pk = peak(argv(OBJMEM, files[n]))
+            line = "%8d %10s %9.3f %9.1f %7.1f" % (n, name, statistics.median(walls), pk / 1e6,
+                                                   pk / (os.path.getsize(files[n]) * inputs))
             if base:
                 bw = statistics.median(base_walls)
-                line += "%10.3f %7.2f" % (bw, wall / bw)
+                line += "%10.3f %7.2f" % (bw, statistics.median(walls) / bw)
             print(line)
     subprocess.run(["rm", "-rf", tmp])
 
