@@ -10,11 +10,15 @@ the views, as users run it, and -j 2 without them); the floor, which is
 the sum of the fills alone (timed by the article's method,
 bench/article_method.py, in the same interpreters) over 1 and 2 cores; the
 article's method itself (one process per interpreter and workload, counts
-in sequence, one after the other); and each as a ratio to its floor, all
+in sequence, one after the other, and the same processes two at a time,
+with the sum of their fills then: what two cores give the same fills on
+this machine, against the floor's perfect halving); and each as a ratio
+to its floor (the sequential fills), all
 measured in each of ROUNDS rounds (default 3) and given as medians. The
 machine is shared: quote the ratios.
 """
 import argparse
+import concurrent.futures
 import glob
 import os
 import statistics
@@ -60,16 +64,22 @@ def main():
     labels = ("objmem -j 1", "objmem -j 2", "objmem -j 2 --no-views")
     extras = (["-j", "1"], ["-j", "2"], ["-j", "2", "--no-views"])
     rounds = []   # per round: fills, article, and each objmem run; then ratios per round
+    articles = [[py, os.path.join(HERE, "article_method.py"),
+                 os.path.join(SRC, "workloads", w.replace("-", "_") + ".py")] + counts
+                for py in interps for w in workloads]
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(a.rounds):
             fills = article = 0.0
-            for py in interps:
-                for w in workloads:
-                    wfile = os.path.join(SRC, "workloads", w.replace("-", "_") + ".py")
-                    took, out = timed([py, os.path.join(HERE, "article_method.py"), wfile]
-                                      + counts)
-                    article += took
-                    fills += sum(float(line.split()[1]) for line in out.splitlines())
+            for cmd in articles:
+                took, out = timed(cmd)
+                article += took
+                fills += sum(float(line.split()[1]) for line in out.splitlines())
+            # the same processes two at a time: what two cores give these fills here
+            t0 = time.monotonic()
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                outs = list(pool.map(lambda cmd: timed(cmd)[1], articles))
+            article2 = time.monotonic() - t0
+            fills2 = sum(float(line.split()[1]) for out in outs for line in out.splitlines())
             runs = []
             for extra in extras:
                 cmd = [OBJMEM, "run", "-w", a.workloads, "-n", a.counts, "-r", "1", "-q",
@@ -77,7 +87,7 @@ def main():
                 for py in interps:
                     cmd += ["-i", py]
                 runs.append(timed(cmd)[0])
-            rounds.append((fills, article, runs))
+            rounds.append((fills, article, runs, article2, fills2))
     med = statistics.median
     cells = len(interps) * len(workloads) * len(counts)
     print("%d interpreters x %d workloads x %d counts = %d cells, one repetition; "
@@ -92,6 +102,10 @@ def main():
                                       med(r[2][i] / (r[0] / cores) for r in rounds)))
     print("%-34s %9.2f %14.2f" % ("article's method (sequential)", med(r[1] for r in rounds),
                                   med(r[1] / r[0] for r in rounds)))
+    print("%-34s %9.2f %14.2f" % ("article's method, two at a time", med(r[3] for r in rounds),
+                                  med(r[3] / (r[0] / 2) for r in rounds)))
+    print("%-34s %9.2f %14.2f" % ("  its fills, summed", med(r[4] for r in rounds),
+                                  med(r[4] / r[0] for r in rounds)))
 
 
 if __name__ == "__main__":
