@@ -108,6 +108,7 @@ struct jscan {
 	size_t n_cuts;
 	int collecting;                   /* inside the first cut key's array */
 	int skim;                         /* its elements only delimited (json_skim_split) */
+	int no_guess;                     /* with skim: a line guess failed, guess no more */
 	unsigned cut_seen;                /* cut keys met: with skim, one may not come twice */
 	struct json_span *elems;
 	size_t n_elems, alloc_elems;
@@ -305,6 +306,9 @@ static int jscan_skim(struct jscan *j)
  * newline found by memchr is much quicker than matching brackets byte by
  * byte, and only a guess: the caller checks that each span is one JSON
  * value (an object ends where it ends, so a span that is one is right).
+ * The first line that is not so ends the guessing for the scan: in a file
+ * with few newlines each search would run to the end of the text, once
+ * per cell.
  */
 static size_t line_end_guess(const struct jscan *j)
 {
@@ -331,9 +335,13 @@ static size_t line_end_guess(const struct jscan *j)
 /* An element of the first cut array: scanned (or with skim, delimited), its span noted. */
 static int jscan_element(struct jscan *j, int depth)
 {
-	size_t from = j->pos, end;
+	size_t from = j->pos, end = 0;
 	int c = jscan_peek(j);
-	if (j->skim && c == '{' && (end = line_end_guess(j)))
+	if (j->skim && c == '{' && !j->no_guess) {
+		end = line_end_guess(j);
+		j->no_guess = !end;
+	}
+	if (end)
 		j->pos = end;
 	else if (j->skim && (c == '{' || c == '[') ? jscan_skim(j) : jscan_value(j, depth))
 		return -1;

@@ -414,11 +414,12 @@ uint64_t results_cell_key_hash(const char *interp, const char *workload, uint64_
 	return fnv1a(&repeat, sizeof(repeat), h);
 }
 
+/* A cell without its names (released in place, not filled yet) has no key. */
 static int cell_has_key(const struct cell *c, const char *interp, const char *workload,
 			uint64_t count, int repeat)
 {
-	return c->count == count && c->repeat == repeat && !strcmp(c->interpreter, interp) &&
-	       !strcmp(c->workload, workload);
+	return c->count == count && c->repeat == repeat && c->interpreter && c->workload &&
+	       !strcmp(c->interpreter, interp) && !strcmp(c->workload, workload);
 }
 
 /* The slot of (hash, key) in r's index, or the empty one where it would go. */
@@ -463,7 +464,11 @@ struct cell *results_find_cell(const struct results *cr, const char *interp,
 {
 	struct results *r = (struct results *)cr; /* the index is a cache */
 	struct cell_index *x = &r->cell_index;
-	cell_index_reserve(x, x->n + (r->n_cells - r->n_cells_indexed));
+	if (!interp || !workload)
+		return NULL;   /* no cell has a key without names */
+	/* cells cut without results_reindex leave fewer than were indexed */
+	cell_index_reserve(x, x->n + (r->n_cells > r->n_cells_indexed
+				      ? r->n_cells - r->n_cells_indexed : 0));
 	/* index what was added since the last lookup (the first cell of a key wins) */
 	for (; r->n_cells_indexed < r->n_cells; r->n_cells_indexed++) {
 		const struct cell *c = &r->cells[r->n_cells_indexed];
@@ -482,11 +487,9 @@ struct cell *results_find_cell(const struct results *cr, const char *interp,
 	if (s->cell)
 		return &r->cells[s->cell - 1];
 	/* not indexed yet (added, named later than a lookup): look at the rest */
-	for (size_t i = r->n_cells_indexed; i < r->n_cells; i++) {
-		struct cell *c = &r->cells[i];
-		if (c->interpreter && c->workload && cell_has_key(c, interp, workload, count, repeat))
-			return c;
-	}
+	for (size_t i = r->n_cells_indexed; i < r->n_cells; i++)
+		if (cell_has_key(&r->cells[i], interp, workload, count, repeat))
+			return &r->cells[i];
 	return NULL;
 }
 

@@ -202,7 +202,7 @@ struct interp *results_find_interp(const struct results *r, const char *name);
  */
 uint64_t results_cell_key_hash(const char *interp, const char *workload, uint64_t count,
 			       int repeat);
-/* The cell with this key, or NULL. */
+/* The cell with this key, or NULL (always for a NULL name). */
 struct cell *results_find_cell(const struct results *r, const char *interp,
 			       const char *workload, uint64_t count, int repeat);
 /* Drop the lookups' index (after cells were reordered or removed by hand). */

@@ -973,6 +973,36 @@ static void test_cell_index(void)
 	CU_ASSERT_PTR_EQUAL(results_find_cell(&r, last->interpreter, last->workload, last->count,
 					      last->repeat), last);
 	CU_ASSERT_PTR_NULL(results_find_cell(&r, "later", "slots", 5, 1));
+	/* no names: nothing, not a crash; a cell emptied in place is not found */
+	CU_ASSERT_PTR_NULL(results_find_cell(&r, last->interpreter, NULL, last->count, 1));
+	CU_ASSERT_PTR_NULL(results_find_cell(&r, NULL, last->workload, last->count, 1));
+	struct cell *emptied = &r.cells[50];
+	char *was_interp = xstrdup(emptied->interpreter), *was_wl = xstrdup(emptied->workload);
+	uint64_t was_count = emptied->count;
+	int was_repeat = emptied->repeat;
+	cell_release(emptied);
+	cell_init(emptied);
+	CU_ASSERT_PTR_NULL(results_find_cell(&r, was_interp, was_wl, was_count, was_repeat));
+	free(was_interp);
+	free(was_wl);
+	/* cut without results_reindex: fewer cells than were indexed, and no endless growth */
+	for (size_t i = 10; i < r.n_cells; i++)
+		cell_release(&r.cells[i]);
+	r.n_cells = 10;
+	const struct cell *tenth = &r.cells[9];
+	CU_ASSERT_PTR_EQUAL(results_find_cell(&r, tenth->interpreter, tenth->workload,
+					      tenth->count, tenth->repeat), tenth);
+	CU_ASSERT_PTR_NULL(results_find_cell(&r, "py-0", "point3d", 999999, 1));
+	results_release(&r);
+	/* one key three times (one slot), all cut: once the growth wrapped and never ended */
+	results_init(&r);
+	for (int i = 0; i < 3; i++)
+		add_keyed(&r, "py", "slots", 1000, 1, "again");
+	CU_ASSERT_PTR_EQUAL(results_find_cell(&r, "py", "slots", 1000, 1), &r.cells[0]);
+	for (size_t i = 0; i < r.n_cells; i++)
+		cell_release(&r.cells[i]);
+	r.n_cells = 0;
+	CU_ASSERT_PTR_NULL(results_find_cell(&r, "py", "slots", 1000, 1));
 	results_release(&r);
 }
 
