@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <pthread.h>
 
 #include "cellscan.h"
@@ -514,9 +513,10 @@ static void run_parts(void *(*fn)(void *), void *parts, size_t size, size_t k)
  * of what follows) and makes blocks itself when the next one is not ready;
  * the summary is computed beside the cells' lines, by a helper where
  * there is one (were it the caller's thread, the helpers would fill the
- * window and wait while nothing was handed on). At most WINDOW blocks are made ahead of the one handed on,
- * in buffers used again: the text is never all in memory, and a block's
- * pages are warm, not fresh (a fault per fresh page is dear in a VM).
+ * window and wait while nothing was handed on). At most WINDOW blocks are
+ * made ahead of the one handed on, in buffers used again: the text is
+ * never all in memory, and a block's pages are warm, not fresh (a fault
+ * per fresh page is dear in a VM).
  */
 enum { BLOCK_LINES = 256, WINDOW = 8 };
 
