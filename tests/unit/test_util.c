@@ -1,4 +1,4 @@
-/* test_util.c - string vectors, edit distance, directories, atomic writes (whole and streamed), file texts, memory hints. */
+/* test_util.c - string vectors, directories, atomic and streamed writes, file texts, memory hints. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
