@@ -83,7 +83,8 @@ void child_kill(struct child *c);
  * Returns 1 when reaped, 0 on timeout, -1 on error.
  */
 int child_wait(struct child *c, double timeout_s);
-/* The same, but give up (0) as soon as *stop is set (checked every few ms). */
+/* The same, but give up (0) once *stop is set (seen within 0.1 s, at once when a
+ * signal interrupts the wait in this thread). */
 int child_wait_or_stop(struct child *c, double timeout_s, const volatile sig_atomic_t *stop);
 /* "exited with status 3", "killed by signal 9 (Killed)" for a reaped child. */
 char *child_describe_exit(const struct child *c);

@@ -32,6 +32,7 @@
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include "cgroup.h"
@@ -863,6 +864,14 @@ static void test_contain_no_cgroup(void)
 }
 
 /* child_wait_or_stop returns as soon as the flag is set, and waits as long as told otherwise. */
+static volatile sig_atomic_t alarm_stop;
+
+static void on_alarm_stop(int sig)
+{
+	(void)sig;
+	alarm_stop = 1;
+}
+
 static void test_wait_or_stop(void)
 {
 	static const char *const argv[] = { "/bin/sleep", "30", NULL };
@@ -880,6 +889,19 @@ static void test_wait_or_stop(void)
 	t0 = now_s();
 	CU_ASSERT_EQUAL(child_wait_or_stop(&c, 0.2, &stop), 0);
 	CU_ASSERT(now_s() - t0 >= 0.2);
+	/* set by a signal handler while it waits (on a pidfd, or asleep): seen in time */
+	alarm_stop = 0;
+	struct sigaction sa = { .sa_handler = on_alarm_stop }, old;
+	sigaction(SIGALRM, &sa, &old);
+	struct itimerval it = { .it_value = { 0, 150 * 1000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	t0 = now_s();
+	CU_ASSERT_EQUAL(child_wait_or_stop(&c, 60, &alarm_stop), 0);
+	double took = now_s() - t0;
+	CU_ASSERT(took >= 0.1);
+	CU_ASSERT(took < 2.0);
+	CU_ASSERT_EQUAL(alarm_stop, 1);
+	sigaction(SIGALRM, &old, NULL);
 	child_kill(&c);
 	CU_ASSERT_EQUAL(child_wait_or_stop(&c, 0, &stop), 1);
 	child_release(&c);
