@@ -24,10 +24,10 @@ static int hash_file(const char *path, uint64_t *h)
 	return rc;
 }
 
-/* The agent's text (agent.py and the _objmem.py it imports), as a hash. */
+/* The agent's text (agent.py, the _agent.py it runs and the _objmem.py it imports), as a hash. */
 static int agent_hash(const struct catalog *cat, uint64_t *h)
 {
-	static const char *const files[] = { "agent.py", "_objmem.py" };
+	static const char *const files[] = { "agent.py", "_agent.py", "_objmem.py" };
 	*h = FNV1A_INIT;
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char *path = xasprintf("%s/workloads/%s", cat->srcdir, files[i]);

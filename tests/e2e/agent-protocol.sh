@@ -5,8 +5,10 @@
 # $OBJMEM_TEST_PYTHONS (colon-separated paths).  For each, tests/e2e/
 # drive_agent.py plays the driver: probe, list, prepare record, every
 # workload at 1000 objects (protocol lines, phase order, getsizeof), prints
-# going to stderr, skip/error lines, quit, argument errors, and on CPython
-# the USS physics of `slots`; and here, that an exception message, skip
+# going to stderr, skip/error lines, quit, argument errors, the protocol's
+# JSON against json.dumps, the agent's compiled code kept in the cache (and
+# compiled again when damaged or out of date), and on CPython the USS
+# physics of `slots`; and here, that an exception message, skip
 # reason or note of any length reaches the driver as one line, cut and marked.  One line per check; exit 77 only when no
 # interpreter can run at all.
 set -eu

@@ -245,7 +245,7 @@ try:
 except Exception:
     pass
 sys.path.insert(0, sys.argv[1])
-import agent
+import _agent as agent
 name = sys.argv[2]
 path, name = agent.resolve(name)
 ns = agent.load(path, name)
@@ -627,6 +627,119 @@ def check_physics(c, python, probe):
              'uss %s' % cell['uss'])
 
 
+# Runs under the interpreter being tested: the agent's own JSON writer
+# against the json module, value by value (2.7 syntax).
+DUMPS_CHECK = r'''
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import _agent
+cases = [None, True, False, 0, -1, 7, 2 ** 70, -2 ** 64, 1.5, -0.0, 1e300, 0.1, 1e-7,
+         float('nan'), float('inf'), u'', u'plain', u'quote " back \\ slash / end',
+         u'\x00\x1f\x7f\n\t', u'\u00e9\u4e2d\U0001F600', 'text', [], (), [1, [2, {}]],
+         (1, u'two'), {u'a': 1, u'b': [None, u'x']}, {1: 2}, {u'k': {u'v': [1.25, u'w']}},
+         {u'reason': u'ValueError: bad \u2026 [truncated, 9 bytes]'}, set()]
+bad = []
+for v in cases:
+    try:
+        want = json.dumps(v, separators=(',', ':'))
+    except TypeError:
+        want = 'TypeError'
+    try:
+        got = _agent._dumps(v)
+    except TypeError:
+        got = 'TypeError'
+    if got != want:
+        bad.append('%r: %s, json says %s' % (v, got, want))
+print('OK %d' % len(cases) if not bad else 'BAD ' + '; '.join(bad))
+'''
+
+
+def check_dumps(c, python, probe):
+    """The protocol's JSON, written without the json module, is json's."""
+    if probe and probe.get('implementation') == 'micropython':
+        return                  # no _json there: the agent uses ujson itself
+    proc = subprocess.run([python, '-c', DUMPS_CHECK, os.path.dirname(AGENT)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
+                          cwd=tempfile.gettempdir())
+    out = proc.stdout.decode('utf-8', 'replace').strip()
+    c.expect(proc.returncode == 0 and out.startswith('OK'),
+             'protocol JSON: the agent writes what json.dumps writes (%s values)' % out[3:],
+             out[-600:] + proc.stderr.decode('utf-8', 'replace')[-500:])
+
+
+def run_copy(python, agent, cache):
+    """One cell of slots x 10 by the agent at AGENT (a copy of workloads/),
+    with OBJMEM_CACHE=CACHE (None: unset); (base payload, last verb)."""
+    env = dict(os.environ)
+    env.pop('OBJMEM_CACHE', None)
+    if cache:
+        env['OBJMEM_CACHE'] = cache
+    proc = subprocess.run([python, agent, 'run', 'slots', '10'], input=b'go\n' * 4,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                          timeout=60, cwd=tempfile.gettempdir())
+    base, last = None, None
+    for line in proc.stdout.decode('utf-8', 'replace').splitlines():
+        m = LINE_RE.match(line)
+        if m:
+            last = m.group(1)
+            payload = json.loads(m.group(2))
+            if payload.get('phase') == 'base':
+                base = payload
+    return base, last
+
+
+def check_kept_code(c, python, probe, tmp):
+    """agent.py keeps _agent.py and _objmem.py compiled in the cache: the
+    first child compiles and says so in its note, the next loads them; a
+    damaged or out-of-date file is compiled again; no cache, nothing kept."""
+    wl = os.path.join(tmp, 'kept-workloads')
+    shutil.copytree(os.path.dirname(AGENT), wl)
+    agent = os.path.join(wl, 'agent.py')
+    cache = os.path.join(tmp, 'kept-cache')
+    kept = os.path.join(cache, 'agent-code')
+    micro = probe and probe.get('implementation') == 'micropython'
+
+    def note(base):
+        return (base or {}).get('note') or ''
+    compiled = 'the agent compiled %s in this process'
+    base, last = run_copy(python, agent, cache)
+    if micro:
+        c.expect(last == 'done' and 'agent compiled' not in note(base)
+                 and not os.path.exists(kept),
+                 'kept code: none on MicroPython (no marshal), no note', note(base))
+        return
+    c.expect(last == 'done' and compiled % '_objmem.py and _agent.py' in note(base),
+             'kept code: the first child compiles both modules and says so', note(base))
+    tags = os.listdir(kept) if os.path.isdir(kept) else []
+    files = sorted(os.listdir(os.path.join(kept, tags[0]))) if len(tags) == 1 else []
+    c.expect(files == ['_agent.code', '_objmem.code'],
+             'kept code: one folder for this interpreter (%s), a file per module'
+             % (tags[0] if tags else '?'), 'found %s / %s' % (tags, files))
+    if files != ['_agent.code', '_objmem.code']:
+        return
+    base, last = run_copy(python, agent, cache)
+    c.expect(last == 'done' and 'agent compiled' not in note(base),
+             'kept code: the next child loads it (no note)', note(base))
+    with open(os.path.join(kept, tags[0], '_agent.code'), 'r+b') as f:
+        f.seek(0, 2)
+        f.truncate(f.tell() // 2)          # header intact, code cut in half
+    base, last = run_copy(python, agent, cache)
+    c.expect(last == 'done' and compiled % '_agent.py' in note(base),
+             'kept code: a damaged file is compiled again', note(base))
+    with open(os.path.join(wl, '_objmem.py'), 'a') as f:
+        f.write('\n# edited: longer, so out of date whatever the clock\n')
+    base, last = run_copy(python, agent, cache)
+    c.expect(last == 'done' and compiled % '_objmem.py' in note(base),
+             'kept code: an edited module is compiled again', note(base))
+    base, last = run_copy(python, agent, cache)
+    c.expect(last == 'done' and 'agent compiled' not in note(base),
+             'kept code: and loaded from the cache after that', note(base))
+    shutil.rmtree(cache)
+    base, last = run_copy(python, agent, None)
+    c.expect(last == 'done' and 'agent compiled' not in note(base) and not os.path.exists(cache),
+             'kept code: without OBJMEM_CACHE nothing is kept and nothing noted', note(base))
+
+
 def cmd_all(args):
     c = Checks(args.label or args.python)
     tmp = tempfile.mkdtemp(prefix='drive-agent.')
@@ -644,6 +757,9 @@ def cmd_all(args):
             check_workload(c, args.python, name, args.count, probe)
             yield
         check_special(c, args.python, tmp)
+        yield
+        check_dumps(c, args.python, probe)
+        check_kept_code(c, args.python, probe, tmp)
         yield
         check_physics(c, args.python, probe)
 

@@ -38,8 +38,11 @@ static void enter(struct world *w)
 	setenv("OBJMEM_CACHE", cache, 1);
 	mkdir(wl, 0755);
 	char *a = xasprintf("%s/agent.py", wl), *o = xasprintf("%s/_objmem.py", wl);
+	char *m = xasprintf("%s/_agent.py", wl);
 	write_text(a, "# agent\n", 0644);
+	write_text(m, "# _agent\n", 0644);
 	write_text(o, "# _objmem\n", 0644);
+	free(m);
 	/* an ELF file of our own: the first bytes are what counts */
 	w->exe = xasprintf("%s/python", w->tmp);
 	write_text(w->exe, "\x7f" "ELF....", 0755);
@@ -71,7 +74,7 @@ static void leave(struct world *w)
 	free(w->script);
 }
 
-enum change { ARGV, ENV, TOUCH, SCRIPT, AGENT, NOTHING };
+enum change { ARGV, ENV, TOUCH, SCRIPT, AGENT, AGENT_BODY, NOTHING };
 
 static const struct change_case {
 	const char *what;
@@ -83,7 +86,8 @@ static const struct change_case {
 	{ "the definition's environment", ENV, 0 },
 	{ "the executable touched", TOUCH, 0 },
 	{ "the script it runs rewritten", SCRIPT, 0 },
-	{ "the agent edited", AGENT, 0 },
+	{ "the agent edited (_objmem.py)", AGENT, 0 },
+	{ "the agent edited (_agent.py)", AGENT_BODY, 0 },
 };
 
 static void apply(struct world *w, enum change c)
@@ -103,6 +107,11 @@ static void apply(struct world *w, enum change c)
 	case AGENT:
 		path = xasprintf("%s/workloads/_objmem.py", w->tmp);
 		write_text(path, "# _objmem, edited\n", 0644);
+		free(path);
+		break;
+	case AGENT_BODY:
+		path = xasprintf("%s/workloads/_agent.py", w->tmp);
+		write_text(path, "# _agent, edited\n", 0644);
 		free(path);
 		break;
 	case NOTHING: break;
