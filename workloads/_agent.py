@@ -580,6 +580,9 @@ def cmd_run(ch, arg, count):
         one = two = None
         container = [None] * count
         container_bytes = _sizeof(container)
+        # the workload's note cut on its own: what the agent adds (a few
+        # hundred characters) is never cut off, nor changes the cut's count
+        note = _short(note) if note else None
         for more in (wasm_note(), compiled_note()):
             if more:
                 note = '%s; %s' % (note, more) if note else more
@@ -591,7 +594,7 @@ def cmd_run(ch, arg, count):
     base = {'phase': 'base', 'getsizeof': size,
             'container_bytes': container_bytes}
     if note:
-        base['note'] = _short(note)
+        base['note'] = note
     base = ch.encode('phase', base)
     gc.collect()
     ch.write(base)

@@ -21,9 +21,10 @@
 # workloads import) and runs it.  An interpreter compiles a script it is
 # given every time it starts, and objmem starts one per cell, so the two
 # modules' compiled code is kept in objmem's cache ($OBJMEM_CACHE, which
-# the driver sets) under the interpreter's bytecode tag, each file headed by
-# the interpreter's magic number and its source's path, size and time, as
-# a .pyc is: 6 to 8 ms less per cell.  Nothing is written into workloads/,
+# the driver sets) under the interpreter's bytecode tag, each file named by
+# a checksum of its source's path and the text's length and holding the
+# interpreter's magic number and that text, checked byte for byte: 6 to 8
+# ms less per cell.  Nothing is written into workloads/,
 # which may be read-only; where the cache cannot be read or written the
 # modules are compiled as before.
 #
@@ -53,12 +54,27 @@ HERE = _folder(globals().get('__file__') or sys.argv[0])
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-CODE_FORMAT = b'objmem agent code 1\n'
+CODE_FORMAT = b'objmem agent code 2\n'
+
+
+def _fnv(data):
+    """FNV-1a, 32 bits, of a few hundred bytes (a path): no module needed.
+    (zlib's crc32 was used first: importing zlib in the child made 3.9's
+    10k `record` row grow by one page more in 3 of 10 repetitions.)"""
+    h = 0x811c9dc5
+    for c in bytearray(data):
+        h = ((h ^ c) * 0x01000193) & 0xffffffff
+    return h
 
 
 def _code_place():
     """(folder, magic) for this interpreter's kept code, or None: no
-    $OBJMEM_CACHE, no marshal (MicroPython), or no magic number found."""
+    $OBJMEM_CACHE, no marshal (MicroPython), no magic number, or Pyodide
+    (its file system is in memory, gone when the child ends).  The folder
+    is the interpreter's bytecode tag and optimisation level (-O, -OO
+    compile other code), as __pycache__'s names are."""
+    if sys.platform == 'emscripten':
+        return None
     try:
         root = os.environ.get('OBJMEM_CACHE')
         import marshal          # noqa: F401  (present, or nothing is kept)
@@ -80,33 +96,41 @@ def _code_place():
     if not tag:
         tag = '%s-%d%d' % ('pypy' if 'PyPy' in sys.version else 'cpython',
                            sys.version_info[0], sys.version_info[1])
+    opt = getattr(getattr(sys, 'flags', None), 'optimize', 0)
+    if opt:
+        tag = '%s.opt-%d' % (tag, opt)
     return os.path.join(root, 'agent-code', tag), magic
-
-
-def _header(magic, path):
-    st = os.stat(path)
-    mtime = getattr(st, 'st_mtime_ns', None)
-    if mtime is None:
-        mtime = repr(st.st_mtime)
-    text = '%s\n%d\n%s\n' % (path, st.st_size, mtime)
-    return CODE_FORMAT + magic + b'\n' + text.encode('utf-8')
 
 
 COMPILED = []                   # the modules compiled here though a cache was given
 
 
 def _compiled(name):
-    """The code of HERE/NAME.py: kept code whose header matches, else the
-    source compiled (and kept, written to a temporary file and renamed, so
-    that two children never read half a file)."""
+    """The code of HERE/NAME.py.  Kept code is found by what it was compiled
+    from, not by a file's time: its file is named by a checksum of the
+    source's path and the text's length, and holds the magic number, the
+    path and the whole text, which must match byte for byte.  So an edit,
+    a checkout of another version or a copy with the old times is compiled
+    again, while two checkouts sharing a cache, or two versions of other
+    lengths in one, each keep their own.  Else the source is compiled and
+    kept (written to a temporary file and renamed, so that two children
+    never read half a file)."""
     import marshal
     path = HERE + '/' + name + '.py'
+    f = open(path, 'rb')
+    try:
+        source = f.read()
+    finally:
+        f.close()
     place = _code_place()
     kept = head = None
     if place is not None:
         try:
-            head = _header(place[1], path)
-            kept = os.path.join(place[0], name + '.code')
+            where = path.encode('utf-8') if not isinstance(path, bytes) else path
+            kept = os.path.join(place[0], '%s-%08x-%d.code'
+                                % (name, _fnv(where), len(source)))
+            head = (CODE_FORMAT + place[1] + b'\n' + where + b'\n'
+                    + ('%d\n' % len(source)).encode('ascii') + source)
             f = open(kept, 'rb')
             try:
                 data = f.read()
@@ -116,11 +140,7 @@ def _compiled(name):
                 return marshal.loads(data[len(head):])
         except Exception:
             pass
-    f = open(path, 'rb')
-    try:
-        code = compile(f.read(), path, 'exec', 0, True)
-    finally:
-        f.close()
+    code = compile(source, path, 'exec', 0, True)
     if place is not None:
         COMPILED.append(name)
     if kept is not None and head is not None:

@@ -689,9 +689,11 @@ def run_copy(python, agent, cache):
 
 
 def check_kept_code(c, python, probe, tmp):
-    """agent.py keeps _agent.py and _objmem.py compiled in the cache: the
-    first child compiles and says so in its note, the next loads them; a
-    damaged or out-of-date file is compiled again; no cache, nothing kept."""
+    """agent.py keeps _agent.py and _objmem.py compiled in the cache, found
+    by their path and text: the first child compiles and says so in its
+    note, the next loads them; a file touched but not changed is still
+    loaded; a damaged file, an edit, even one of the same size with the
+    old times put back, is compiled again; no cache, nothing kept."""
     wl = os.path.join(tmp, 'kept-workloads')
     shutil.copytree(os.path.dirname(AGENT), wl)
     agent = os.path.join(wl, 'agent.py')
@@ -712,25 +714,37 @@ def check_kept_code(c, python, probe, tmp):
              'kept code: the first child compiles both modules and says so', note(base))
     tags = os.listdir(kept) if os.path.isdir(kept) else []
     files = sorted(os.listdir(os.path.join(kept, tags[0]))) if len(tags) == 1 else []
-    c.expect(files == ['_agent.code', '_objmem.code'],
+    named = [f for f in files if re.match(r'^_(agent|objmem)-[0-9a-f]{8}-[0-9]+\.code$', f)]
+    c.expect(len(named) == 2 and named == files and named[0].startswith('_agent-'),
              'kept code: one folder for this interpreter (%s), a file per module'
              % (tags[0] if tags else '?'), 'found %s / %s' % (tags, files))
-    if files != ['_agent.code', '_objmem.code']:
+    if len(named) != 2:
         return
     base, last = run_copy(python, agent, cache)
     c.expect(last == 'done' and 'agent compiled' not in note(base),
              'kept code: the next child loads it (no note)', note(base))
-    with open(os.path.join(kept, tags[0], '_agent.code'), 'r+b') as f:
+    body = os.path.join(wl, '_agent.py')
+    st = os.stat(body)
+    os.utime(body, (st.st_atime + 100, st.st_mtime + 100))
+    base, last = run_copy(python, agent, cache)
+    c.expect(last == 'done' and 'agent compiled' not in note(base),
+             'kept code: a module touched but not changed is still loaded', note(base))
+    with open(os.path.join(kept, tags[0], named[0]), 'r+b') as f:
         f.seek(0, 2)
-        f.truncate(f.tell() // 2)          # header intact, code cut in half
+        f.truncate(f.tell() - 200)          # the text intact, the code cut short
     base, last = run_copy(python, agent, cache)
     c.expect(last == 'done' and compiled % '_agent.py' in note(base),
              'kept code: a damaged file is compiled again', note(base))
-    with open(os.path.join(wl, '_objmem.py'), 'a') as f:
-        f.write('\n# edited: longer, so out of date whatever the clock\n')
+    with open(body, 'rb') as f:
+        text = f.read()
+    at = text.index(b'objmem')           # in the first comment line
+    with open(body, 'wb') as f:
+        f.write(text[:at] + b'OBJMEM' + text[at + 6:])
+    os.utime(body, (st.st_atime + 100, st.st_mtime + 100))
     base, last = run_copy(python, agent, cache)
-    c.expect(last == 'done' and compiled % '_objmem.py' in note(base),
-             'kept code: an edited module is compiled again', note(base))
+    c.expect(last == 'done' and compiled % '_agent.py' in note(base),
+             'kept code: an edit of the same size, its times put back, is compiled again',
+             note(base))
     base, last = run_copy(python, agent, cache)
     c.expect(last == 'done' and 'agent compiled' not in note(base),
              'kept code: and loaded from the cache after that', note(base))

@@ -76,7 +76,8 @@ for t in 0 1; do
 	expect_exit 0 env SLURM_ARRAY_TASK_ID=$t "$SLURM_DIR/shard.sbatch" --shards 2 --results "$hand" \
 		--objmem "$OBJMEM" -- "${MATRIX[@]}" --label night1
 done
-if "$OBJMEM" trend --help | grep -q -- --check; then
+trend_help=$("$OBJMEM" trend --help)   # whole, not cut short by grep -q under pipefail
+if grep -q -- --check <<<"$trend_help"; then
 	expect_exit 0 "$SLURM_DIR/merge.sbatch" --shards 2 --results "$hand" --objmem "$OBJMEM" --history "$hist"
 	grep -q "^objmem-merge: trend --check over 1 earlier file(s) exited 0$" "$TMP/out" || { cat "$TMP/out"; fail "merge.sbatch --history"; }
 	[ -s "$hand/trend.txt" ] || fail "merge.sbatch --history wrote no trend.txt"
