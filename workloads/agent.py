@@ -58,9 +58,8 @@ CODE_FORMAT = b'objmem agent code 2\n'
 
 
 def _fnv(data):
-    """FNV-1a, 32 bits, of a few hundred bytes (a path): no module needed.
-    (zlib's crc32 was used first: importing zlib in the child made 3.9's
-    10k `record` row grow by one page more in 3 of 10 repetitions.)"""
+    """FNV-1a, 32 bits, of a few hundred bytes (a path): no module to
+    import (zlib's would load a library into every child before `start`)."""
     h = 0x811c9dc5
     for c in bytearray(data):
         h = ((h ^ c) * 0x01000193) & 0xffffffff
