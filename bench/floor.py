@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """objmem's time on a matrix against its floor, in one run on this machine.
 
-    bench/floor.py [-w W,...] [-n COUNTS] [-r ROUNDS] INTERPRETER...
+    bench/floor.py [-w W,...] [-n COUNTS] [-r ROUNDS] [--before OBJMEM] INTERPRETER...
 
 The matrix: the interpreters given (default: pyenv's 2.7, 3.8 and 3.12
 where found, else python3) x four workloads x 10k, 100k, 1M, one
@@ -15,7 +15,9 @@ with the sum of their fills then: what two cores give the same fills on
 this machine, against the floor's perfect halving); and each as a ratio
 to its floor (the sequential fills), all
 measured in each of ROUNDS rounds (default 3) and given as medians. The
-machine is shared: quote the ratios.
+machine is shared: quote the ratios. With --before, another objmem binary
+(a build before a change) runs the same three lines in each round, right
+after this one's, against the same fills: a column of its own.
 """
 import argparse
 import concurrent.futures
@@ -56,6 +58,8 @@ def main():
     ap.add_argument("-w", "--workloads", default="point3d,slots,namedtuple,largeints")
     ap.add_argument("-n", "--counts", default="10000,100000,1000000")
     ap.add_argument("-r", "--rounds", type=int, default=3)
+    ap.add_argument("--before", metavar="OBJMEM",
+                    help="another objmem binary, timed in the same rounds")
     ap.add_argument("interpreters", nargs="*")
     a = ap.parse_args()
     interps = a.interpreters or default_interpreters()
@@ -80,26 +84,35 @@ def main():
                 outs = list(pool.map(lambda cmd: timed(cmd)[1], articles))
             article2 = time.monotonic() - t0
             fills2 = sum(float(line.split()[1]) for out in outs for line in out.splitlines())
-            runs = []
+            runs, before = [], []
             for extra in extras:
-                cmd = [OBJMEM, "run", "-w", a.workloads, "-n", a.counts, "-r", "1", "-q",
-                       "--no-table", "-o", os.path.join(tmp, "r.json")] + extra
-                for py in interps:
-                    cmd += ["-i", py]
-                runs.append(timed(cmd)[0])
-            rounds.append((fills, article, runs, article2, fills2))
+                for binary, into in ((OBJMEM, runs), (a.before, before)):
+                    if not binary:
+                        continue
+                    cmd = [binary, "run", "-w", a.workloads, "-n", a.counts, "-r", "1", "-q",
+                           "--no-table", "-o", os.path.join(tmp, "r.json")] + extra
+                    for py in interps:
+                        cmd += ["-i", py]
+                    into.append(timed(cmd)[0])
+            rounds.append((fills, article, runs, article2, fills2, before))
     med = statistics.median
     cells = len(interps) * len(workloads) * len(counts)
     print("%d interpreters x %d workloads x %d counts = %d cells, one repetition; "
           "medians of %d rounds (the ratio is each round's own)"
           % (len(interps), len(workloads), len(counts), cells, a.rounds))
-    print("%-34s %9s %14s" % ("", "seconds", "x its floor"))
+    print("%-34s %9s %14s%s" % ("", "seconds", "x its floor",
+                                "   the build before (x floor)" if a.before else ""))
     print("%-34s %9.2f %14s" % ("floor, 1 core (the fills)", med(r[0] for r in rounds), ""))
     print("%-34s %9.2f %14s" % ("floor, 2 cores", med(r[0] for r in rounds) / 2, ""))
     for i, label in enumerate(labels):
         cores = 1 if "-j 1" in label else 2
-        print("%-34s %9.2f %14.2f" % (label, med(r[2][i] for r in rounds),
-                                      med(r[2][i] / (r[0] / cores) for r in rounds)))
+        then = ""
+        if a.before:
+            then = "   %9.2f (%.2f); this / before %.3f" % (
+                med(r[5][i] for r in rounds), med(r[5][i] / (r[0] / cores) for r in rounds),
+                med(r[2][i] / r[5][i] for r in rounds))
+        print("%-34s %9.2f %14.2f%s" % (label, med(r[2][i] for r in rounds),
+                                        med(r[2][i] / (r[0] / cores) for r in rounds), then))
     print("%-34s %9.2f %14.2f" % ("article's method (sequential)", med(r[1] for r in rounds),
                                   med(r[1] / r[0] for r in rounds)))
     print("%-34s %9.2f %14.2f" % ("article's method, two at a time", med(r[3] for r in rounds),

@@ -8,8 +8,9 @@
  * Owns: which cells run and in which order (small counts first; with
  * adaptive repetitions a row's later cells only while its first disagree;
  * a cell only when the predicted peaks of the cells running and its own
- * fit the memory budget, memplan.h), the worker threads, progress,
- * and how the results reach the disk without losing any: nothing is
+ * fit the memory budget, memplan.h), the worker threads (below the CPUs,
+ * each starts its next cell's child once its cell has reported 'full'),
+ * progress, and how the results reach the disk without losing any: nothing is
  * written until the first cell has a result, and then the old file (when
  * the run does not resume it) is kept as FILE.prev; each cell is made
  * durable as it ends; the whole document is written at the end, on an

@@ -47,7 +47,11 @@ struct cell_run {
 	const struct run_config *cfg;
 	struct cell *c;
 	int rss_checks;         /* no kernel limit: --max-memory is checked on RSS at every stop */
-	long long oom_before;   /* /proc/vmstat oom_kill before the start, or -1 */
+	long long oom_before;   /* /proc/vmstat oom_kill before its turn, or -1 */
+	int started;            /* the child runs (else the cell failed to start it) */
+	double t0;              /* when the child was started */
+	int ahead;              /* started ahead of its turn */
+	const struct runner_hook *hook;
 };
 
 static void cell_fail(struct cell_run *cr, char *reason)
@@ -227,6 +231,8 @@ static int on_phase(struct cell_run *cr, struct proto_msg *m, int *expect, int *
 		return 1;
 	}
 	(*expect)++;
+	if (cr->hook && cr->hook->answered)
+		cr->hook->answered(cr->hook->arg, m->phase);
 	return 0;
 }
 
@@ -451,18 +457,49 @@ static void end_child(struct cell_run *cr)
 	child_release(&cr->child);
 }
 
+struct cell_run *runner_cell_start(const struct catalog *cat, const struct interp *in,
+				   const struct run_config *cfg, struct cell *c, int ahead)
+{
+	struct cell_run *cr = xcalloc(1, sizeof(*cr));
+	cr->cfg = cfg;
+	cr->c = c;
+	cr->ahead = ahead;
+	c->status = CELL_PENDING;
+	cr->t0 = now_s();
+	cr->started = !start_child(cr, cat, in);
+	return cr;
+}
+
+void runner_cell_finish(struct cell_run *cr, const struct runner_hook *hook)
+{
+	double turn = now_s();
+	cr->hook = hook;
+	if (cr->started) {
+		/* a kernel OOM kill counts from the cell's turn, not from a start ahead of it */
+		if (cr->ahead)
+			cr->oom_before = procmem_oom_kills();
+		converse(cr);
+		end_child(cr);
+	}
+	cr->c->wall_s = now_s() - (cr->ahead ? turn : cr->t0);
+	free(cr);
+}
+
+void runner_cell_drop(struct cell_run *cr)
+{
+	if (cr->started) {
+		child_kill(&cr->child);
+		chanio_drain(&cr->ch);
+		if (cr->pm_open)
+			procmem_close(&cr->pm);
+		chanio_release(&cr->ch);
+		child_release(&cr->child);
+	}
+	free(cr);
+}
+
 void runner_run_cell(const struct catalog *cat, const struct interp *in,
 		     const struct run_config *cfg, struct cell *c)
 {
-	struct cell_run cr;
-	memset(&cr, 0, sizeof(cr));
-	cr.cfg = cfg;
-	cr.c = c;
-	c->status = CELL_PENDING;
-	double t0 = now_s();
-	if (!start_child(&cr, cat, in)) {
-		converse(&cr);
-		end_child(&cr);
-	}
-	c->wall_s = now_s() - t0;
+	runner_cell_finish(runner_cell_start(cat, in, cfg, c, 0), NULL);
 }

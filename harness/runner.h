@@ -55,4 +55,32 @@ void runner_install_signals(void);
 void runner_run_cell(const struct catalog *cat, const struct interp *in,
 		     const struct run_config *cfg, struct cell *c);
 
+/*
+ * runner_run_cell in two steps, so that a cell's child can be started
+ * ahead of its turn (matrix.c does, at -j below the CPUs, once the cell
+ * before has reported 'full'): runner_cell_start forks and execs the child,
+ * whose interpreter then starts up on a spare CPU while the driver is busy
+ * with the cell before; it writes its 'start' line and waits, touching
+ * nothing, until runner_cell_finish takes the conversation from 'start' on
+ * at its turn. Its figures are what they would be otherwise: every sample
+ * is taken at its turn, of its own process. A start that fails leaves the
+ * cell failed, and finish only ends it.
+ *
+ * runner_cell_finish frees what start returned; the cell's wall_s counts
+ * from its turn (ahead) or from the start (not). hook->answered, if given,
+ * is called in this thread after each phase has been sampled and answered
+ * (PHASE_BASE: the fill begins; PHASE_FULL: the base-to-full window is
+ * over). runner_cell_drop kills a started child whose turn will not come
+ * (the run stops) and frees it; the cell is left with no result.
+ */
+struct cell_run;
+struct runner_hook {
+	void (*answered)(void *arg, int phase);
+	void *arg;
+};
+struct cell_run *runner_cell_start(const struct catalog *cat, const struct interp *in,
+				   const struct run_config *cfg, struct cell *c, int ahead);
+void runner_cell_finish(struct cell_run *cr, const struct runner_hook *hook);
+void runner_cell_drop(struct cell_run *cr);
+
 #endif

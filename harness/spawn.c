@@ -286,9 +286,13 @@ int child_wait(struct child *c, double timeout_s)
 	return child_wait_or_stop(c, timeout_s, NULL);
 }
 
+int child_wait_no_pidfd;
+
 /* A descriptor that polls readable when PID exits (Linux 5.3), else -1. */
 static int exit_fd(pid_t pid)
 {
+	if (child_wait_no_pidfd)
+		return -1;
 #ifdef SYS_pidfd_open
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 #else
@@ -306,16 +310,18 @@ static int exit_fd(pid_t pid)
 static void wait_a_while(int fd, double deadline, int *sleep_us)
 {
 	double left = deadline - now_s();
-	int ms = left < 0.1 ? (int)(left * 1000) + 1 : 100;  /* back to check *stop */
 	if (fd >= 0) {
+		int ms = left < 0.1 ? (int)(left * 1000) + 1 : 100;  /* back to check *stop */
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		poll(&p, 1, ms > 0 ? ms : 1);
 		return;
 	}
-	struct timespec ts = { 0, (long)*sleep_us * 1000 };
+	long us = *sleep_us;
+	if (left < us / 1e6)   /* never past the deadline */
+		us = left > 0 ? (long)(left * 1e6) + 1 : 1;
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
 	nanosleep(&ts, NULL);
-	if (*sleep_us < 5000)
-		*sleep_us *= 2;
+	*sleep_us = *sleep_us * 2 > 5000 ? 5000 : *sleep_us * 2;
 }
 
 int child_wait_or_stop(struct child *c, double timeout_s, const volatile sig_atomic_t *stop)
@@ -324,7 +330,7 @@ int child_wait_or_stop(struct child *c, double timeout_s, const volatile sig_ato
 		return 1;
 	int blocking = timeout_s < 0 && !stop;
 	double deadline = timeout_s < 0 ? now_s() + 1e9 : now_s() + timeout_s;
-	int fd = -1, sleep_us = 100, rc;
+	int fd = -1, asked_fd = 0, sleep_us = 100, rc;
 	for (;;) {
 		int st;
 		pid_t r = waitpid(c->pid, &st, blocking ? 0 : WNOHANG);
@@ -344,8 +350,10 @@ int child_wait_or_stop(struct child *c, double timeout_s, const volatile sig_ato
 			rc = 0;
 			break;
 		}
-		if (fd < 0 && sleep_us == 100)
+		if (!asked_fd) {
 			fd = exit_fd(c->pid);
+			asked_fd = 1;
+		}
 		wait_a_while(fd, deadline, &sleep_us);   /* without a pidfd, sleep_us grows */
 	}
 	if (fd >= 0)

@@ -86,6 +86,9 @@ int child_wait(struct child *c, double timeout_s);
 /* The same, but give up (0) once *stop is set (seen within 0.1 s, at once when a
  * signal interrupts the wait in this thread). */
 int child_wait_or_stop(struct child *c, double timeout_s, const volatile sig_atomic_t *stop);
+/* 1: wait by sleeping (0.1 ms, doubling to 5 ms), as where there is no
+ * pidfd_open (Linux before 5.3); for the tests of that path. */
+extern int child_wait_no_pidfd;
 /* "exited with status 3", "killed by signal 9 (Killed)" for a reaped child. */
 char *child_describe_exit(const struct child *c);
 /*

@@ -606,6 +606,65 @@ static void test_stop_in_cell(void)
 	world_leave(&w);
 }
 
+/* ---- a child started ahead of its turn ---- */
+
+static void on_full_count(void *arg, int phase)
+{
+	if (phase == PHASE_FULL)
+		(*(int *)arg)++;
+}
+
+/*
+ * Started, left waiting 0.3 s, then finished: the same cell as one run at
+ * once, its wall counted from its turn, the hook called once after 'full';
+ * a child started and dropped is gone, and its cell has no result.
+ */
+static void test_ahead(void)
+{
+	struct world w;
+	if (world_enter(&w)) {
+		world_leave(&w);
+		return;
+	}
+	struct cell c;
+	cell_init(&c);
+	c.interpreter = xstrdup(w.in.name);
+	c.workload = xstrdup("slots");
+	c.count = 100000;
+	c.repeat = 1;
+	struct cell_run *cr = runner_cell_start(&w.cat, &w.in, &w.rc, &c, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cr);
+	CU_ASSERT(c.pid > 0);
+	usleep(300 * 1000);
+	int fulls = 0;
+	struct runner_hook hook = { on_full_count, &fulls };
+	double t0 = now_s();
+	runner_cell_finish(cr, &hook);
+	double took = now_s() - t0;
+	check_ok_cell(&c, 30, 200);
+	CU_ASSERT_EQUAL(fulls, 1);
+	CU_ASSERT(c.wall_s <= took + 0.001);
+	cell_release(&c);
+
+	cell_init(&c);
+	c.interpreter = xstrdup(w.in.name);
+	c.workload = xstrdup("slots");
+	c.count = 1000;
+	c.repeat = 1;
+	cr = runner_cell_start(&w.cat, &w.in, &w.rc, &c, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cr);
+	int pid = c.pid;
+	usleep(100 * 1000);
+	runner_cell_drop(cr);
+	CU_ASSERT(pid > 0);
+	errno = 0;
+	CU_ASSERT(kill(pid, 0) == -1 && errno == ESRCH);
+	CU_ASSERT_EQUAL(c.status, CELL_PENDING);
+	CU_ASSERT(!c.samples[PHASE_START].valid);
+	cell_release(&c);
+	world_leave(&w);
+}
+
 /* ---- the matrix ---- */
 
 static void test_matrix(void)
@@ -737,6 +796,7 @@ static const struct unit_test cell_tests[] = {
 	{ "overlong lines from a child that does not cut them", test_overlong_lines },
 	{ "a stop request ends a hanging cell", test_stop_in_cell },
 	{ "a 2 x 2 x 1 matrix to a file, resumed", test_matrix },
+	{ "a child started ahead: finished after a wait, or dropped", test_ahead },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# A cell's child started ahead of its turn: at -j below the CPUs, the next
+# cell's child is started once the cell running has reported 'full' (its
+# figures are in), so that it starts up while that one frees and exits.
+# Not with --cpu (every child on one CPU) nor at -j as many as the CPUs.
+# An interrupt while a child waits ahead kills it and leaves its cell to
+# --resume. The figures do not move: the same cells with and without it agree.
+. "$(dirname "$0")/lib.sh"
+fake=$SRC/tests/fixtures/fake-python/fake-python
+cpus=$(nproc)
+
+# runs LABEL ARGS...: a run whose slots cells log when each child was forked
+# and when it began its exit (which then takes a second) to $TMP/LABEL.log;
+# prints the most children alive at once, then the gaps in ms from each
+# exit's start to the next fork (negative: forked before it).
+runs() {
+	local label=$1; shift
+	: >"$TMP/$label.log"
+	expect_exit 0 "$OBJMEM" run --env FAKE_FAULT=slow-exit --env FAKE_LOG="$TMP/$label.log" \
+		-i "$fake" -w slots -n 1k -r 3 -o "$TMP/$label.json" -q "$@"
+	$CHECK "$TMP/$label.json" all-ok
+	python3 - "$TMP/$label.log" <<'PY'
+import sys
+ev = [l.split() for l in open(sys.argv[1])]
+start = {p: float(t) for w, p, t in ev if w == "start"}
+exit_ = {p: float(t) for w, p, t in ev if w == "exit"}
+assert len(start) == 3 and start.keys() == exit_.keys(), ev
+# alive from the fork to its exit, a second after the line (0.9: the fork is to the tick)
+spans = sorted((start[p], exit_[p] + 0.9) for p in start)
+most = max(sum(1 for a, b in spans if a <= t < b) for t, _ in spans)
+order = sorted(start, key=start.get)
+gaps = ["%d" % ((start[n] - exit_[p]) * 1000) for p, n in zip(order, order[1:])]
+print(most, " ".join(gaps))
+PY
+}
+
+if [ "$cpus" -ge 2 ]; then
+	read -r most gaps < <(runs ahead -j 1)
+	[ "$most" -eq 2 ] || fail "-j 1 on $cpus CPUs: at most $most child(ren) at once, want 2 (one ahead)"
+	for g in $gaps; do
+		# ahead: forked once the cell before reported 'full', before it exits
+		[ "$g" -lt 500 ] || fail "-j 1 on $cpus CPUs: the next child was forked ${g} ms after the exit began (want < 500: ahead)"
+	done
+	pass "-j 1 on $cpus CPUs: each next child forked ahead (ms from the exit before: $gaps), 2 alive at most"
+else
+	echo "note: one CPU: no start ahead to see"
+fi
+
+read -r most gaps < <(runs pinned -j 1 --cpu 0)
+[ "$most" -eq 1 ] || fail "--cpu 0: $most children at once, want 1"
+for g in $gaps; do
+	[ "$g" -ge 900 ] || fail "--cpu 0: the next child was forked ${g} ms after the exit began (want >= 900, the exit taking 1000, the fork read to 10 ms: not ahead)"
+done
+pass "--cpu 0: no start ahead (ms: $gaps)"
+
+read -r most gaps < <(runs full -j "$cpus")
+[ "$most" -le "$cpus" ] || fail "-j $cpus on $cpus CPUs: $most children at once (a start ahead)"
+pass "-j $cpus on $cpus CPUs: no start ahead ($most children at once at most)"
+
+# SIGINT while a child waits ahead: it goes, its cell is left for --resume
+if [ "$cpus" -ge 2 ]; then
+	out=$TMP/int.json
+	log=$TMP/int.log
+	: >"$log"
+	"$OBJMEM" run --env FAKE_FAULT=slow-exit --env FAKE_LOG="$log" -i "$fake" -w slots \
+		-n 1009 -r 3 -j 1 -o "$out" -q >"$TMP/int.out" 2>"$TMP/int.err" &
+	pid=$!
+	# the first exit begun and the second child running, forked ahead
+	for _ in $(seq 1 600); do   # up to 30 s
+		grep -q '^exit' "$log" && [ "$(grep -c '^start' "$log")" -ge 2 ] && break
+		sleep 0.02
+	done
+	[ "$(grep -c '^start' "$log")" -ge 2 ] || { cat "$log" "$TMP/int.err"; fail "no second child within 30 s"; }
+	[ "$(grep -c '^exit' "$log")" -eq 1 ] || { cat "$log"; fail "the second child was not ahead of the first's exit"; }
+	ahead=$(awk '$1 == "start" { p = $2 } END { print p }' "$log")
+	kill -INT $pid
+	set +e; wait $pid; rc=$?; set -e
+	[ $rc -eq 130 ] || { cat "$TMP/int.err"; fail "SIGINT: exit $rc, expected 130"; }
+	sleep 0.2
+	if kill -0 "$ahead" 2>/dev/null; then
+		fail "SIGINT: the child started ahead (pid $ahead) is still running"
+	fi
+	kept=$(python3 -c "import json;print(len(json.load(open('$out'))['cells']))")
+	[ "$kept" -eq 1 ] || fail "SIGINT: $kept cells kept, expected the first only"
+	$CHECK "$out" all-ok
+	expect_exit 0 "$OBJMEM" run -i "$fake" -w slots -n 1009 -r 3 -j 1 -o "$out" --resume -q
+	$CHECK "$out" cells 3
+	$CHECK "$out" all-ok
+	pass "SIGINT with a child ahead: exit 130, the child gone, the finished cell kept, --resume ran the other 2"
+fi
+
+# the figures do not move: the same cells ahead (-j 1) and not (--cpu 0)
+expect_exit 0 "$OBJMEM" run -i python3 -w point3d,slots -n 100k -r 3 -j 1 -o "$TMP/a.json" -q
+expect_exit 0 "$OBJMEM" run -i python3 -w point3d,slots -n 100k -r 3 -j 1 --cpu 0 -o "$TMP/b.json" -q
+python3 - "$TMP/a.json" "$TMP/b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+key = lambda r: (r["workload"], r["count"])
+sa = {key(r): r["bytes_per_object"]["median"] for r in a["summary"]}
+sb = {key(r): r["bytes_per_object"]["median"] for r in b["summary"]}
+assert sa.keys() == sb.keys() and sa
+for k in sorted(sa):
+    d = abs(sa[k] - sb[k]) / sb[k] * 100
+    print("%s: ahead %.2f  not %.2f  (%.3f%%)" % (k, sa[k], sb[k], d))
+    assert d < 0.5, "differs by %.3f%%" % d
+for c in a["cells"]:
+    assert not c["warnings"], (c["workload"], c["repeat"], c["warnings"])
+PY
+pass "the figures agree ahead and not, and no cell has a warning"
