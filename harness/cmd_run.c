@@ -836,7 +836,7 @@ static void run_defaults(struct run_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	config_init(&a->cfg);
-	a->cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	a->cfg.jobs = cpus_usable();
 	a->cfg.timeout_s = 600;
 	a->cfg.poll_s = 0.01;
 	a->output = "results/latest.json";

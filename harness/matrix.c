@@ -412,6 +412,8 @@ static void start_next(void *arg, int phase)
 		return;
 	pthread_mutex_lock(&p->lock);
 	struct task *t = runner_stop_signal || p->write_failed ? NULL : next_task(p, &wait);
+	if (t && !task_runs_child(t))
+		t = NULL;   /* nothing to start: it fails unrun at its turn, holding no budget */
 	if (t)
 		reserve(p, t);
 	pthread_mutex_unlock(&p->lock);
@@ -590,8 +592,7 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	plan(&p);
 	int jobs = o->cell.rec->jobs < 1 ? 1 : o->cell.rec->jobs;
 	/* a spare CPU takes the next cells' start-up; not with every child pinned to one */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	p.ahead = o->cell.rec->cpu < 0 && cpus > jobs;
+	p.ahead = o->cell.rec->cpu < 0 && cpus_usable() > jobs;
 	p.prog = progress_new(jobs, o->cell.quiet);
 	for (size_t i = 0; i < p.n_tasks; i++) {
 		char group[256];

@@ -47,7 +47,7 @@ struct cell_run {
 	const struct run_config *cfg;
 	struct cell *c;
 	int rss_checks;         /* no kernel limit: --max-memory is checked on RSS at every stop */
-	long long oom_before;   /* /proc/vmstat oom_kill before its turn, or -1 */
+	long long oom_before;   /* /proc/vmstat oom_kill before its start, or -1 */
 	int started;            /* the child runs (else the cell failed to start it) */
 	double t0;              /* when the child was started */
 	int ahead;              /* started ahead of its turn */
@@ -475,13 +475,12 @@ void runner_cell_finish(struct cell_run *cr, const struct runner_hook *hook)
 	double turn = now_s();
 	cr->hook = hook;
 	if (cr->started) {
-		/* a kernel OOM kill counts from the cell's turn, not from a start ahead of it */
-		if (cr->ahead)
-			cr->oom_before = procmem_oom_kills();
+		/* oom_before stays the count at its start: the OOM killer may take a
+		 * child waiting ahead while the cell before is at its peak */
 		converse(cr);
 		end_child(cr);
 	}
-	cr->c->wall_s = now_s() - (cr->ahead ? turn : cr->t0);
+	cr->c->wall_s = now_s() - (cr->ahead && cr->started ? turn : cr->t0);
 	free(cr);
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -414,10 +415,18 @@ void file_text_release(struct file_text *t)
 	memset(t, 0, sizeof(*t));
 }
 
+int cpus_usable(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : (int)cpus;
+}
+
 size_t worker_threads(size_t most)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cpus < 1 ? 1 : (size_t)cpus;
+	size_t n = (size_t)cpus_usable();
 	return n > most ? (most ? most : 1) : n;
 }
 

@@ -132,7 +132,10 @@ static inline uint64_t fnv1a(const void *p, size_t n, uint64_t h)
 	return h;
 }
 
-/* Threads worth starting for work that splits: the cores online, 1 to most. */
+/* Threads worth starting for work that splits: the CPUs usable, 1 to most. */
+/* The CPUs this process may run on (its affinity mask: taskset, a cpuset),
+ * else those online; at least 1. */
+int cpus_usable(void);
 size_t worker_threads(size_t most);
 
 /* Write all len bytes (retrying short writes and EINTR); 0, or -1 with errno set. */

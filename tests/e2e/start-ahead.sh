@@ -9,34 +9,41 @@
 fake=$SRC/tests/fixtures/fake-python/fake-python
 cpus=$(nproc)
 
-# runs LABEL ARGS...: a run whose slots cells log when each child was forked
-# and when it began its exit (which then takes a second) to $TMP/LABEL.log;
-# prints the most children alive at once, then the gaps in ms from each
-# exit's start to the next fork (negative: forked before it).
+# runs LABEL N ARGS...: a run of N slots cells of 300k objects (-r N; a fill
+# of some 100 ms, so that a fork at its start would show) that log when each
+# child was forked, read objmem's answers and began its exit (which then
+# takes a second) to $TMP/LABEL.log; prints the most children alive at
+# once, the gaps in ms from each exit's start to the next fork (negative:
+# forked before it), and "early" if a child was forked before the child
+# before it had its 'full' answered (at most a clock tick before: the fork
+# time is read to the tick).
 runs() {
-	local label=$1; shift
+	local label=$1 n=$2; shift 2
 	: >"$TMP/$label.log"
 	expect_exit 0 "$OBJMEM" run --env FAKE_FAULT=slow-exit --env FAKE_LOG="$TMP/$label.log" \
-		-i "$fake" -w slots -n 1k -r 3 -o "$TMP/$label.json" -q "$@"
+		-i "$fake" -w slots -n 300k -r "$n" -o "$TMP/$label.json" -q "$@"
 	$CHECK "$TMP/$label.json" all-ok
-	python3 - "$TMP/$label.log" <<'PY'
+	python3 - "$TMP/$label.log" "$n" <<'PY'
 import sys
 ev = [l.split() for l in open(sys.argv[1])]
-start = {p: float(t) for w, p, t in ev if w == "start"}
-exit_ = {p: float(t) for w, p, t in ev if w == "exit"}
-assert len(start) == 3 and start.keys() == exit_.keys(), ev
+start = {e[1]: float(e[2]) for e in ev if e[0] == "start"}
+exit_ = {e[1]: float(e[2]) for e in ev if e[0] == "exit"}
+full = {e[1]: float(e[2]) for e in ev if e[0] == "answer" and e[3] == "3"}
+assert len(start) == int(sys.argv[2]) and start.keys() == exit_.keys(), ev
 # alive from the fork to its exit, a second after the line (0.9: the fork is to the tick)
 spans = sorted((start[p], exit_[p] + 0.9) for p in start)
 most = max(sum(1 for a, b in spans if a <= t < b) for t, _ in spans)
 order = sorted(start, key=start.get)
 gaps = ["%d" % ((start[n] - exit_[p]) * 1000) for p, n in zip(order, order[1:])]
-print(most, " ".join(gaps))
+early = [n for p, n in zip(order, order[1:]) if start[n] < full[p] - 0.011]
+print(most, " ".join(gaps), "early" if early else "")
 PY
 }
 
 if [ "$cpus" -ge 2 ]; then
-	read -r most gaps < <(runs ahead -j 1)
+	read -r most gaps < <(runs ahead 3 -j 1)
 	[ "$most" -eq 2 ] || fail "-j 1 on $cpus CPUs: at most $most child(ren) at once, want 2 (one ahead)"
+	case $gaps in *early*) fail "-j 1: a child was forked before the cell before had 'full' answered";; esac
 	for g in $gaps; do
 		# ahead: forked once the cell before reported 'full', before it exits
 		[ "$g" -lt 500 ] || fail "-j 1 on $cpus CPUs: the next child was forked ${g} ms after the exit began (want < 500: ahead)"
@@ -46,16 +53,17 @@ else
 	echo "note: one CPU: no start ahead to see"
 fi
 
-read -r most gaps < <(runs pinned -j 1 --cpu 0)
+read -r most gaps < <(runs pinned 3 -j 1 --cpu 0)
 [ "$most" -eq 1 ] || fail "--cpu 0: $most children at once, want 1"
 for g in $gaps; do
 	[ "$g" -ge 900 ] || fail "--cpu 0: the next child was forked ${g} ms after the exit began (want >= 900, the exit taking 1000, the fork read to 10 ms: not ahead)"
 done
 pass "--cpu 0: no start ahead (ms: $gaps)"
 
-read -r most gaps < <(runs full -j "$cpus")
+# one cell more than the jobs: the last would be a start ahead
+read -r most gaps < <(runs full $((cpus + 1)) -j "$cpus")
 [ "$most" -le "$cpus" ] || fail "-j $cpus on $cpus CPUs: $most children at once (a start ahead)"
-pass "-j $cpus on $cpus CPUs: no start ahead ($most children at once at most)"
+pass "-j $cpus on $cpus CPUs: no start ahead ($most children at once at most, $((cpus + 1)) cells)"
 
 # SIGINT while a child waits ahead: it goes, its cell is left for --resume
 if [ "$cpus" -ge 2 ]; then
@@ -89,7 +97,10 @@ if [ "$cpus" -ge 2 ]; then
 	pass "SIGINT with a child ahead: exit 130, the child gone, the finished cell kept, --resume ran the other 2"
 fi
 
-# the figures do not move: the same cells ahead (-j 1) and not (--cpu 0)
+# the figures do not move: the same cells ahead (-j 1) and not (--cpu 0),
+# every median within a page over the count (equal to the byte, as a rule).
+# (Warnings are not compared: any python3 that starts or ends elsewhere on
+# the machine during a fill moves the cell's clean pages.)
 expect_exit 0 "$OBJMEM" run -i python3 -w point3d,slots -n 100k -r 3 -j 1 -o "$TMP/a.json" -q
 expect_exit 0 "$OBJMEM" run -i python3 -w point3d,slots -n 100k -r 3 -j 1 --cpu 0 -o "$TMP/b.json" -q
 python3 - "$TMP/a.json" "$TMP/b.json" <<'PY'
@@ -99,11 +110,10 @@ key = lambda r: (r["workload"], r["count"])
 sa = {key(r): r["bytes_per_object"]["median"] for r in a["summary"]}
 sb = {key(r): r["bytes_per_object"]["median"] for r in b["summary"]}
 assert sa.keys() == sb.keys() and sa
+page = a["machine"]["page_size"]
 for k in sorted(sa):
-    d = abs(sa[k] - sb[k]) / sb[k] * 100
-    print("%s: ahead %.2f  not %.2f  (%.3f%%)" % (k, sa[k], sb[k], d))
-    assert d < 0.5, "differs by %.3f%%" % d
-for c in a["cells"]:
-    assert not c["warnings"], (c["workload"], c["repeat"], c["warnings"])
+    d = abs(sa[k] - sb[k])
+    print("%s: ahead %.4f  not %.4f  (%.4f B/object)" % (k, sa[k], sb[k], d))
+    assert d <= page / float(k[1]), "differs by more than a page over %d objects" % k[1]
 PY
-pass "the figures agree ahead and not, and no cell has a warning"
+pass "the figures agree ahead and not (within a page over the count)"

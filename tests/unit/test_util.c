@@ -406,6 +406,31 @@ static void test_huge_hint(void)
 	free(big);
 }
 
+/*
+ * cpus_usable follows the affinity mask (taskset, a cpuset), not the CPUs
+ * online: in a forked child held to one CPU it says 1.
+ */
+static void test_cpus_usable(void)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cpus_usable();
+	CU_ASSERT(n >= 1 && n <= online);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			_exit(2);
+		_exit(cpus_usable() == 1 ? 0 : 1);
+	}
+	int st;
+	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CU_ASSERT(worker_threads(64) == (size_t)n || (size_t)n > 64);
+}
+
 static const struct unit_test tests[] = {
 	{ "strvec env", test_strvec_env },
 	{ "edit distance", test_edit_distance },
@@ -416,6 +441,7 @@ static const struct unit_test tests[] = {
 	{ "file text: mapped or read", test_file_text },
 	{ "file text cut short while read", test_file_text_cut_short },
 	{ "huge pages hinted for large blocks", test_huge_hint },
+	{ "usable CPUs: the affinity mask", test_cpus_usable },
 };
 
 int main(int argc, char **argv)
