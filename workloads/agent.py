@@ -104,6 +104,31 @@ def _code_place():
 COMPILED = []                   # the modules compiled here though a cache was given
 
 
+def _sweep(folder):
+    """Remove the temporary files (NAME.PID.tmp) of writers that died before
+    their rename: their PID is gone.  Run where code is written, which is
+    seldom (the first child of a build and source)."""
+    import errno
+    try:
+        names = os.listdir(folder)
+    except Exception:
+        return
+    for n in names:
+        parts = n.split('.')
+        if len(parts) < 3 or parts[-1] != 'tmp' or not parts[-2].isdigit():
+            continue
+        try:
+            os.kill(int(parts[-2]), 0)
+        except OSError as e:
+            if e.errno == errno.ESRCH:
+                try:
+                    os.unlink(os.path.join(folder, n))
+                except Exception:
+                    pass
+        except Exception:
+            pass
+
+
 def _compiled(name):
     """The code of HERE/NAME.py.  Kept code is found by what it was compiled
     from, not by a file's time: its file is named by a checksum of the
@@ -153,6 +178,7 @@ def _compiled(name):
             finally:
                 f.close()
             os.rename(tmp, kept)
+            _sweep(place[0])
         except Exception:
             try:
                 os.unlink(tmp)

@@ -732,9 +732,22 @@ def check_kept_code(c, python, probe, tmp):
     with open(os.path.join(kept, tags[0], named[0]), 'r+b') as f:
         f.seek(0, 2)
         f.truncate(f.tell() - 200)          # the text intact, the code cut short
+    # what a writer killed before its rename leaves, and one still writing
+    gone = subprocess.Popen(['true'])
+    gone.wait()
+    dead = os.path.join(kept, tags[0], '%s.%d.tmp' % (named[0], gone.pid))
+    alive = os.path.join(kept, tags[0], '%s.%d.tmp' % (named[1], os.getpid()))
+    for path in (dead, alive):
+        with open(path, 'wb') as f:
+            f.write(b'half a file')
     base, last = run_copy(python, agent, cache)
     c.expect(last == 'done' and compiled % '_agent.py' in note(base),
              'kept code: a damaged file is compiled again', note(base))
+    c.expect(not os.path.exists(dead) and os.path.exists(alive),
+             'kept code: writing, it removes what a dead writer left (NAME.PID.tmp), '
+             'not what a live one is writing',
+             'dead %s, live %s' % (os.path.exists(dead), os.path.exists(alive)))
+    os.unlink(alive)
     with open(body, 'rb') as f:
         text = f.read()
     at = text.index(b'objmem')           # in the first comment line
