@@ -422,6 +422,15 @@ static void converse(struct cell_run *cr)
 	}
 }
 
+/* What is left of an ended child: its /proc directory, its pipes, its cgroup. */
+static void close_child(struct cell_run *cr)
+{
+	if (cr->pm_open)
+		procmem_close(&cr->pm);
+	chanio_release(&cr->ch);
+	child_release(&cr->child);
+}
+
 /* A finished child exits by itself; anything else is killed with all it started. */
 static void end_child(struct cell_run *cr)
 {
@@ -451,10 +460,7 @@ static void end_child(struct cell_run *cr)
 		free(c->stderr_tail);
 		c->stderr_tail = chanio_stderr_tail(&cr->ch, 12);
 	}
-	if (cr->pm_open)
-		procmem_close(&cr->pm);
-	chanio_release(&cr->ch);
-	child_release(&cr->child);
+	close_child(cr);
 }
 
 struct cell_run *runner_cell_start(const struct catalog *cat, const struct interp *in,
@@ -489,10 +495,7 @@ void runner_cell_drop(struct cell_run *cr)
 	if (cr->started) {
 		child_kill(&cr->child);
 		chanio_drain(&cr->ch);
-		if (cr->pm_open)
-			procmem_close(&cr->pm);
-		chanio_release(&cr->ch);
-		child_release(&cr->child);
+		close_child(cr);
 	}
 	free(cr);
 }
