@@ -16,8 +16,9 @@ this machine, against the floor's perfect halving); and each as a ratio
 to its floor (the sequential fills), all
 measured in each of ROUNDS rounds (default 3) and given as medians. The
 machine is shared: quote the ratios. With --before, another objmem binary
-(a build before a change) runs the same three lines in each round, right
-after this one's, against the same fills: a column of its own.
+(a build before a change) runs the same three lines in each round, next
+to this one's (which goes first alternates by round), against the same
+fills: a column of its own.
 """
 import argparse
 import concurrent.futures
@@ -85,8 +86,11 @@ def main():
             article2 = time.monotonic() - t0
             fills2 = sum(float(line.split()[1]) for out in outs for line in out.splitlines())
             runs, before = [], []
+            pair = ((OBJMEM, runs), (a.before, before))
+            if len(rounds) % 2:
+                pair = pair[::-1]   # which goes first alternates by round
             for extra in extras:
-                for binary, into in ((OBJMEM, runs), (a.before, before)):
+                for binary, into in pair:
                     if not binary:
                         continue
                     cmd = [binary, "run", "-w", a.workloads, "-n", a.counts, "-r", "1", "-q",
