@@ -19,6 +19,16 @@ machine is shared: quote the ratios. With --before, another objmem binary
 (a build before a change) runs the same three lines in each round, next
 to this one's (which goes first alternates by round), against the same
 fills: a column of its own.
+
+Between the two, the method objmem runs (DESIGN: a fresh process per
+cell, garbage collected before `full`, the container dropped and
+collected for `freed`) with no harness around it: the same agent, each
+cell's child started, every line answered at once, no sample read, one
+cell after the other, and then two at a time (as -j 2). That is what any
+driver of this method pays on top of the fills; the base-to-freed windows
+of the sequential run (the fill, the collections and the free, which a
+cell must have to itself) are printed summed. objmem's own share is its
+time over the minimal driver's, each round's.
 """
 import argparse
 import concurrent.futures
@@ -54,6 +64,45 @@ def timed(cmd):
     return took, p.stdout
 
 
+def child_env():
+    """The child's environment as objmem gives it (harness/catalog.c)."""
+    cache = os.environ.get("OBJMEM_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "objmem")
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "TMPDIR", "LD_LIBRARY_PATH", "CC")
+           if k in os.environ}
+    env.update(LC_ALL="C.UTF-8", OBJMEM_CACHE=cache, PYTHONHASHSEED="0",
+               PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
+    return env
+
+
+def method_cell(py, workload, count, env):
+    """One cell of the method by a minimal driver: (seconds from the fork to the
+    child reaped, seconds from the answer to `base` to the `freed` line)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen([py, os.path.join(SRC, "workloads", "agent.py"), "run", workload,
+                          count], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, env=env)
+    went_base = freed = None
+    for line in p.stdout:
+        if not line.startswith(b"OBJMEM/1 phase"):
+            if line.startswith(b"OBJMEM/1 done"):
+                break
+            sys.exit("bench/floor.py: %s %s %s: the agent said %r" % (py, workload, count, line))
+        if b'"freed"' in line:
+            freed = time.monotonic()
+        p.stdin.write(b"go\n")
+        p.stdin.flush()
+        if b'"base"' in line:
+            went_base = time.monotonic()
+    p.stdin.close()
+    p.stdout.close()
+    if p.wait() != 0 or went_base is None or freed is None:
+        sys.exit("bench/floor.py: %s %s %s: the agent exited %d before `freed`"
+                 % (py, workload, count, p.returncode))
+    return time.monotonic() - t0, freed - went_base
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-w", "--workloads", default="point3d,slots,namedtuple,largeints")
@@ -85,6 +134,18 @@ def main():
                 outs = list(pool.map(lambda cmd: timed(cmd)[1], articles))
             article2 = time.monotonic() - t0
             fills2 = sum(float(line.split()[1]) for out in outs for line in out.splitlines())
+            # the method with no harness: objmem's order (counts, workloads, builds)
+            env = child_env()
+            cells = [(py, w, n) for n in counts for w in workloads for py in interps]
+            t0 = time.monotonic()
+            ran = [method_cell(py, w, n, env) for py, w, n in cells]
+            method = time.monotonic() - t0
+            windows = sum(window for _, window in ran)
+            # and two at a time, as -j 2 runs them
+            t0 = time.monotonic()
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda cell: method_cell(cell[0], cell[1], cell[2], env), cells))
+            method2 = time.monotonic() - t0
             runs, before = [], []
             pair = ((OBJMEM, runs), (a.before, before))
             if len(rounds) % 2:
@@ -98,7 +159,7 @@ def main():
                     for py in interps:
                         cmd += ["-i", py]
                     into.append(timed(cmd)[0])
-            rounds.append((fills, article, runs, article2, fills2, before))
+            rounds.append((fills, article, runs, article2, fills2, before, method, windows, method2))
     med = statistics.median
     cells = len(interps) * len(workloads) * len(counts)
     print("%d interpreters x %d workloads x %d counts = %d cells, one repetition; "
@@ -117,6 +178,16 @@ def main():
                 med(r[2][i] / r[5][i] for r in rounds))
         print("%-34s %9.2f %14.2f%s" % (label, med(r[2][i] for r in rounds),
                                         med(r[2][i] / (r[0] / cores) for r in rounds), then))
+    print("%-34s %9.2f %14.2f" % ("the method, minimal driver", med(r[6] for r in rounds),
+                                  med(r[6] / r[0] for r in rounds)))
+    print("%-34s %9.2f %14.2f" % ("  its base-to-freed windows", med(r[7] for r in rounds),
+                                  med(r[7] / r[0] for r in rounds)))
+    print("%-34s %9.2f %14.2f" % ("the same, two at a time", med(r[8] for r in rounds),
+                                  med(r[8] / (r[0] / 2) for r in rounds)))
+    print("%-34s %9s %14.2f" % ("objmem -j 1 / minimal driver", "",
+                                med(r[2][0] / r[6] for r in rounds)))
+    print("%-34s %9s %14.2f" % ("objmem -j 2 / the same, two", "",
+                                med(r[2][1] / r[8] for r in rounds)))
     print("%-34s %9.2f %14.2f" % ("article's method (sequential)", med(r[1] for r in rounds),
                                   med(r[1] / r[0] for r in rounds)))
     print("%-34s %9.2f %14.2f" % ("article's method, two at a time", med(r[3] for r in rounds),
