@@ -20,19 +20,22 @@ machine is shared: quote the ratios. With --before, another objmem binary
 to this one's (which goes first alternates by round), against the same
 fills: a column of its own.
 
-Between the two, the method objmem runs (DESIGN: a fresh process per
-cell, garbage collected before `full`, the container dropped and
-collected for `freed`) with no harness around it: the same agent, each
-cell's child started, every line answered at once, no sample read, one
-cell after the other, and then two at a time (as -j 2). That is what any
-driver of this method pays on top of the fills; the base-to-freed windows
-of the sequential run (the fill, the collections and the free, which a
-cell must have to itself) are printed summed. objmem's own share is its
-time over the minimal driver's, each round's.
+Between objmem's lines and the article's, the method objmem runs
+(DESIGN: a fresh process per cell, garbage collected before `full`, the
+container dropped and collected for `freed`) with no harness around it:
+the same agent and child environment, each cell's child started, every
+line answered at once, no sample read, one cell after the other, and then
+two at a time (as -j 2). It is a baseline, not a floor: it starts nothing
+ahead. Of its sequential run two windows are printed summed: base to full
+(the fill and the collection before `full`, which objmem gives a cell to
+itself: no child of its starts or exits meanwhile) and full to freed (the
+drop and the collection). objmem's time over the baseline's is each
+round's own ratio.
 """
 import argparse
 import concurrent.futures
 import glob
+import json
 import os
 import statistics
 import subprocess
@@ -77,35 +80,49 @@ def child_env():
 
 
 def method_cell(py, workload, count, env):
-    """One cell of the method by a minimal driver: (seconds from the fork to the
-    child reaped, seconds from the answer to `base` to the `freed` line)."""
-    t0 = time.monotonic()
-    p = subprocess.Popen([py, os.path.join(SRC, "workloads", "agent.py"), "run", workload,
-                          count], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, env=env)
-    went_base = freed = None
-    for line in p.stdout:
-        if not line.startswith(b"OBJMEM/1 phase"):
-            if line.startswith(b"OBJMEM/1 done"):
-                break
-            sys.exit("bench/floor.py: %s %s %s: the agent said %r" % (py, workload, count, line))
-        if b'"freed"' in line:
-            freed = time.monotonic()
-        p.stdin.write(b"go\n")
-        p.stdin.flush()
-        if b'"base"' in line:
-            went_base = time.monotonic()
-    p.stdin.close()
-    p.stdout.close()
-    if p.wait() != 0 or went_base is None or freed is None:
-        sys.exit("bench/floor.py: %s %s %s: the agent exited %d before `freed`"
-                 % (py, workload, count, p.returncode))
-    return time.monotonic() - t0, freed - went_base
+    """One cell of the method by a minimal driver: (seconds from the answer to
+    `base` to the `full` line, seconds from the answer to `full` to the
+    `freed` line). Each answer is stamped before it is written: a bound."""
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen([py, os.path.join(SRC, "workloads", "agent.py"), "run",
+                              workload, count], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=err, env=env)
+        said, stamps = None, {}
+        try:
+            for line in p.stdout:
+                verb, _, payload = line.decode("utf-8", "replace").partition(" ")[2].partition(" ")
+                if verb == "done":
+                    break
+                if verb != "phase":
+                    said = line.decode("utf-8", "replace").strip()
+                    break
+                phase = json.loads(payload)["phase"]
+                stamps[phase + " line"] = time.monotonic()
+                stamps[phase] = time.monotonic()
+                p.stdin.write(b"go\n")
+                p.stdin.flush()
+        except BrokenPipeError:
+            pass
+        for f in (p.stdin, p.stdout):
+            try:
+                f.close()
+            except BrokenPipeError:
+                pass
+        rc = p.wait()
+        if said or rc != 0 or "freed" not in stamps:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+            sys.exit("bench/floor.py: the agent on %s %s %s %s; its stderr ends:\n%s"
+                     % (py, workload, count,
+                        "said %r" % said if said else "exited %d" % rc if rc
+                        else "ended before `freed`", "\n".join(tail) or "(nothing)"))
+    return (stamps["full line"] - stamps["base"], stamps["freed line"] - stamps["full"])
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-w", "--workloads", default="point3d,slots,namedtuple,largeints")
+    ap.add_argument("-w", "--workloads", default="point3d,slots,namedtuple,largeints",
+                    help="names of workloads/, or paths of workload files")
     ap.add_argument("-n", "--counts", default="10000,100000,1000000")
     ap.add_argument("-r", "--rounds", type=int, default=3)
     ap.add_argument("--before", metavar="OBJMEM",
@@ -119,7 +136,8 @@ def main():
     extras = (["-j", "1"], ["-j", "2"], ["-j", "2", "--no-views"])
     rounds = []   # per round: fills, article, and each objmem run; then ratios per round
     articles = [[py, os.path.join(HERE, "article_method.py"),
-                 os.path.join(SRC, "workloads", w.replace("-", "_") + ".py")] + counts
+                 w if "/" in w else os.path.join(SRC, "workloads", w.replace("-", "_") + ".py")]
+                + counts
                 for py in interps for w in workloads]
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(a.rounds):
@@ -136,15 +154,16 @@ def main():
             fills2 = sum(float(line.split()[1]) for out in outs for line in out.splitlines())
             # the method with no harness: objmem's order (counts, workloads, builds)
             env = child_env()
-            cells = [(py, w, n) for n in counts for w in workloads for py in interps]
+            matrix = [(py, w, n) for n in counts for w in workloads for py in interps]
             t0 = time.monotonic()
-            ran = [method_cell(py, w, n, env) for py, w, n in cells]
+            ran = [method_cell(py, w, n, env) for py, w, n in matrix]
             method = time.monotonic() - t0
-            windows = sum(window for _, window in ran)
+            fills_window = sum(a for a, _ in ran)
+            frees_window = sum(b for _, b in ran)
             # and two at a time, as -j 2 runs them
             t0 = time.monotonic()
             with concurrent.futures.ThreadPoolExecutor(2) as pool:
-                list(pool.map(lambda cell: method_cell(cell[0], cell[1], cell[2], env), cells))
+                list(pool.map(lambda cell: method_cell(*cell, env), matrix))
             method2 = time.monotonic() - t0
             runs, before = [], []
             pair = ((OBJMEM, runs), (a.before, before))
@@ -159,7 +178,7 @@ def main():
                     for py in interps:
                         cmd += ["-i", py]
                     into.append(timed(cmd)[0])
-            rounds.append((fills, article, runs, article2, fills2, before, method, windows, method2))
+            rounds.append((fills, article, runs, article2, fills2, before, method, fills_window, method2, frees_window))
     med = statistics.median
     cells = len(interps) * len(workloads) * len(counts)
     print("%d interpreters x %d workloads x %d counts = %d cells, one repetition; "
@@ -167,8 +186,8 @@ def main():
           % (len(interps), len(workloads), len(counts), cells, a.rounds))
     print("%-34s %9s %14s%s" % ("", "seconds", "x its floor",
                                 "   the build before (x floor)" if a.before else ""))
-    print("%-34s %9.2f %14s" % ("floor, 1 core (the fills)", med(r[0] for r in rounds), ""))
-    print("%-34s %9.2f %14s" % ("floor, 2 cores", med(r[0] for r in rounds) / 2, ""))
+    print("%-34s %9.3f %14s" % ("floor, 1 core (the fills)", med(r[0] for r in rounds), ""))
+    print("%-34s %9.3f %14s" % ("floor, 2 cores", med(r[0] for r in rounds) / 2, ""))
     for i, label in enumerate(labels):
         cores = 1 if "-j 1" in label else 2
         then = ""
@@ -176,23 +195,25 @@ def main():
             then = "   %9.2f (%.2f); this / before %.3f" % (
                 med(r[5][i] for r in rounds), med(r[5][i] / (r[0] / cores) for r in rounds),
                 med(r[2][i] / r[5][i] for r in rounds))
-        print("%-34s %9.2f %14.2f%s" % (label, med(r[2][i] for r in rounds),
+        print("%-34s %9.3f %14.2f%s" % (label, med(r[2][i] for r in rounds),
                                         med(r[2][i] / (r[0] / cores) for r in rounds), then))
-    print("%-34s %9.2f %14.2f" % ("the method, minimal driver", med(r[6] for r in rounds),
+    print("%-34s %9.3f %14.2f" % ("the method, minimal driver", med(r[6] for r in rounds),
                                   med(r[6] / r[0] for r in rounds)))
-    print("%-34s %9.2f %14.2f" % ("  its base-to-freed windows", med(r[7] for r in rounds),
+    print("%-34s %9.3f %14.2f" % ("  its base-to-full windows", med(r[7] for r in rounds),
                                   med(r[7] / r[0] for r in rounds)))
-    print("%-34s %9.2f %14.2f" % ("the same, two at a time", med(r[8] for r in rounds),
+    print("%-34s %9.3f %14.2f" % ("  its full-to-freed windows", med(r[9] for r in rounds),
+                                  med(r[9] / r[0] for r in rounds)))
+    print("%-34s %9.3f %14.2f" % ("the same, two at a time", med(r[8] for r in rounds),
                                   med(r[8] / (r[0] / 2) for r in rounds)))
     print("%-34s %9s %14.2f" % ("objmem -j 1 / minimal driver", "",
                                 med(r[2][0] / r[6] for r in rounds)))
     print("%-34s %9s %14.2f" % ("objmem -j 2 / the same, two", "",
                                 med(r[2][1] / r[8] for r in rounds)))
-    print("%-34s %9.2f %14.2f" % ("article's method (sequential)", med(r[1] for r in rounds),
+    print("%-34s %9.3f %14.2f" % ("article's method (sequential)", med(r[1] for r in rounds),
                                   med(r[1] / r[0] for r in rounds)))
-    print("%-34s %9.2f %14.2f" % ("article's method, two at a time", med(r[3] for r in rounds),
+    print("%-34s %9.3f %14.2f" % ("article's method, two at a time", med(r[3] for r in rounds),
                                   med(r[3] / (r[0] / 2) for r in rounds)))
-    print("%-34s %9.2f %14.2f" % ("  its fills, summed", med(r[4] for r in rounds),
+    print("%-34s %9.3f %14.2f" % ("  its fills, summed", med(r[4] for r in rounds),
                                   med(r[4] / r[0] for r in rounds)))
 
 
