@@ -153,7 +153,8 @@ struct pool {
 	uint64_t running_peaks;   /* the predicted peaks of the cells running */
 	size_t n_running;
 	int write_failed;
-	int ahead;                /* start a worker's next cell once its cell reports 'full' */
+	int ahead;                /* once a cell reports 'full': its worker's next child is
+				     started, and it frees while the next one runs */
 	struct store store;
 	struct progress *prog;
 	pthread_mutex_t lock;
@@ -202,13 +203,15 @@ static void record(struct pool *p, struct cell *c)
 }
 
 /*
- * A worker's cell: its task, the cell it fills, and its child when that was
- * started ahead of its turn (NULL: started at its turn, or runs none).
+ * A worker's cell: its task, the cell it fills, its child when that was
+ * started ahead of its turn (early; NULL: started at its turn, or runs
+ * none), and its child while that frees for 'freed' after its turn (held).
  */
 struct slot {
 	struct task *t;
 	struct cell c;
 	struct cell_run *early;
+	struct cell_run *held;
 };
 
 /* Whether the task's cell starts a child (else it fails unrun, with why). */
@@ -226,39 +229,28 @@ static void slot_take(struct slot *s, struct task *t)
 	s->c.count = t->count;
 	s->c.repeat = t->repeat;
 	s->early = NULL;
+	s->held = NULL;
 }
 
-static void run_task(struct pool *p, struct slot *s, const struct runner_hook *hook)
+/* The slot's cell has ended: it is recorded (unless interrupted: left for --resume). */
+static void settle_task(struct pool *p, struct slot *s)
 {
 	const struct task *t = s->t;
-	struct cell c_local, *cp = &s->c;
-	char label[256], group[256];
-	task_label(t, label, sizeof(label));
-	task_group(t, group, sizeof(group));
-	progress_start(p->prog, label, group);
-	if (t->in->skip_reason) {
-		fail_unrunnable(t, cp);
-	} else if (t->too_big) {
-		cp->status = CELL_FAILED;
-		cp->reason = xstrdup(t->too_big);
-	} else if (s->early) {
-		runner_cell_finish(s->early, hook);
-	} else
-		runner_cell_finish(runner_cell_start(p->cat, t->in, &p->o->cell, cp, 0), hook);
-	s->early = NULL;
-	c_local = *cp;   /* ownership moves on: to the results, or freed below */
-	cell_init(cp);
+	struct cell c_local = s->c;   /* ownership moves on: to the results, or freed below */
+	cell_init(&s->c);
 	struct cell *c = &c_local;
+	char label[256];
+	task_label(t, label, sizeof(label));
 
 	if (runner_stop_signal && c->status == CELL_FAILED && c->reason &&
 	    !strcmp(c->reason, "interrupted")) {
 		/* not a result: the cell is left for --resume */
-		progress_done(p->prog, label, "interrupted", NULL);
+		progress_done(p->prog, label, "interrupted", NULL, -1);
 		cell_release(c);
 		return;
 	}
 	char detail[512];
-	double bpo;
+	double bpo, took = c->wall_s;
 	if (c->status == CELL_OK && !cell_bytes_per_object(c, &bpo))
 		snprintf(detail, sizeof(detail), "%.1f B/object", bpo);
 	else
@@ -268,7 +260,39 @@ static void run_task(struct pool *p, struct slot *s, const struct runner_hook *h
 	p->failed_named += t->in->skip_reason != NULL;
 	record(p, c);
 	pthread_mutex_unlock(&p->lock);
-	progress_done(p->prog, label, cell_status_name(st), detail);
+	progress_done(p->prog, label, cell_status_name(st), detail, took);
+}
+
+/*
+ * Run the slot's cell: to its end, recorded; or, with linger, to 'full'
+ * answered, its child left to free for 'freed' on the spare CPU while the
+ * worker runs the next cell (s->held, ended by end_held).
+ */
+static void run_task(struct pool *p, struct slot *s, const struct runner_hook *hook, int linger)
+{
+	const struct task *t = s->t;
+	struct cell *cp = &s->c;
+	char label[256], group[256];
+	task_label(t, label, sizeof(label));
+	task_group(t, group, sizeof(group));
+	progress_start(p->prog, label, group);
+	if (t->in->skip_reason) {
+		fail_unrunnable(t, cp);
+	} else if (t->too_big) {
+		cp->status = CELL_FAILED;
+		cp->reason = xstrdup(t->too_big);
+	} else {
+		struct cell_run *cr = s->early ? s->early
+					       : runner_cell_start(p->cat, t->in, &p->o->cell, cp, 0);
+		s->early = NULL;
+		if (!linger) {
+			runner_cell_finish(cr, hook);
+		} else if ((s->held = runner_cell_to_full(cr, hook))) {
+			return;
+		}
+	}
+	s->early = NULL;
+	settle_task(p, s);
 }
 
 static int same_row(const struct task *a, const struct task *b)
@@ -383,45 +407,79 @@ static void release(struct pool *p, struct task *t, enum task_state to)
 }
 
 /*
- * A worker's two slots: the cell running, and the next, reserved and its
- * child perhaps started ahead (struct pool's ahead). A started child points
- * at its slot's cell, so the slots swap roles rather than move.
+ * A worker's slots: the cell running (cur); the next, reserved and its
+ * child perhaps started ahead (next); and the cell before, its child
+ * freeing for 'freed' (held), with a start ahead (struct pool's ahead). A
+ * started child points at its slot's cell, so the slots change roles
+ * rather than move.
  */
 struct worker {
 	struct pool *p;
-	struct slot slots[2];
-	struct slot *cur, *next;
+	struct slot slots[3];
+	struct slot *cur, *next, *held;
 };
+
+/* A slot that is none of the worker's roles. */
+static struct slot *spare_slot(struct worker *w)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(w->slots); i++) {
+		struct slot *s = &w->slots[i];
+		if (s != w->cur && s != w->next && s != w->held)
+			return s;
+	}
+	BUG("matrix: a worker has no spare slot");
+}
+
+/* End the held cell (its 'freed' sampled, its child reaped), record it and
+ * give back its reservation. Called without the lock. */
+static void end_held(struct worker *w)
+{
+	struct slot *s = w->held;
+	if (!s)
+		return;
+	runner_cell_finish(s->held, NULL);
+	s->held = NULL;
+	settle_task(w->p, s);
+	pthread_mutex_lock(&w->p->lock);
+	release(w->p, s->t, TASK_DONE);
+	s->t = NULL;
+	w->held = NULL;
+	pthread_mutex_unlock(&w->p->lock);
+}
 
 /*
  * The cell running has had a phase sampled and answered. At 'full' (its
  * figures are in), its worker's next cell, if one is ready, is reserved and
- * its child started, to start up on a spare CPU while this one frees and
- * exits. Not sooner: a child starting up between this one's 'base' and
- * 'full' shares pages of the files this one held alone and moves its
- * clean pages (runner.c's note_clean_change), another build too: on
- * pyenv's CPython 3.8 cells, a 3.12 started at their 'base' moved 104 kB
- * (the two share libm and libc).
+ * its child started, to start up on a spare CPU while this one frees; then
+ * the cell before, held since its own 'full', has its 'freed' sampled and
+ * answered and its child ends. Not sooner, either: a child starting up or
+ * ending between this one's 'base' and 'full' shares or gives back pages
+ * of the files this one holds and moves its clean pages (runner.c's
+ * note_clean_change), another build too: on pyenv's CPython 3.8 cells, a
+ * 3.12 started at their 'base' moved 104 kB (the two share libm and libc).
+ * A held child cannot end before its 'freed' is answered.
  */
 static void start_next(void *arg, int phase)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
 	int wait;
-	if (w->next->t || phase != PHASE_FULL)
+	if (phase != PHASE_FULL)
 		return;
-	pthread_mutex_lock(&p->lock);
-	struct task *t = runner_stop_signal || p->write_failed ? NULL : next_task(p, &wait);
-	if (t && !task_runs_child(t))
-		t = NULL;   /* nothing to start: it fails unrun at its turn, holding no budget */
-	if (t)
-		reserve(p, t);
-	pthread_mutex_unlock(&p->lock);
-	if (!t)
-		return;
-	slot_take(w->next, t);
-	if (task_runs_child(t))
-		w->next->early = runner_cell_start(p->cat, t->in, &p->o->cell, &w->next->c, 1);
+	if (!w->next->t) {
+		pthread_mutex_lock(&p->lock);
+		struct task *t = runner_stop_signal || p->write_failed ? NULL : next_task(p, &wait);
+		if (t && !task_runs_child(t))
+			t = NULL;   /* nothing to start: it fails unrun at its turn, holding no budget */
+		if (t)
+			reserve(p, t);
+		pthread_mutex_unlock(&p->lock);
+		if (t) {
+			slot_take(w->next, t);
+			w->next->early = runner_cell_start(p->cat, t->in, &p->o->cell, &w->next->c, 1);
+		}
+	}
+	end_held(w);
 }
 
 static void *worker(void *arg)
@@ -445,6 +503,13 @@ static void *worker(void *arg)
 		} else {
 			int wait;
 			struct task *t = next_task(p, &wait);
+			if (!t && w.held) {
+				/* the held cell's reservation may be what the next one waits for */
+				pthread_mutex_unlock(&p->lock);
+				end_held(&w);
+				pthread_mutex_lock(&p->lock);
+				continue;
+			}
 			if (!t && !wait)
 				break;
 			if (!t) {
@@ -461,11 +526,21 @@ static void *worker(void *arg)
 			slot_take(w.cur, t);
 		}
 		pthread_mutex_unlock(&p->lock);
-		run_task(p, w.cur, p->ahead ? &hook : NULL);
+		run_task(p, w.cur, p->ahead ? &hook : NULL, p->ahead);
+		if (!w.cur->held)
+			end_held(&w);   /* it ended before its 'full': the one before ends now */
 		pthread_mutex_lock(&p->lock);
-		release(p, w.cur->t, TASK_DONE);
-		w.cur->t = NULL;
+		if (w.cur->held) {
+			w.held = w.cur;   /* freeing: it ends at the next cell's 'full' */
+			w.cur = spare_slot(&w);
+		} else {
+			release(p, w.cur->t, TASK_DONE);
+			w.cur->t = NULL;
+		}
 	}
+	pthread_mutex_unlock(&p->lock);
+	end_held(&w);   /* interrupted: its cell is left for --resume */
+	pthread_mutex_lock(&p->lock);
 	if (w.next->t) {
 		/* the run stops: a child started ahead goes, its cell stays unrun */
 		pthread_mutex_unlock(&p->lock);
@@ -591,7 +666,8 @@ int matrix_run(const struct catalog *cat, struct results *r, const struct matrix
 	pthread_cond_init(&p.changed, NULL);
 	plan(&p);
 	int jobs = o->cell.rec->jobs < 1 ? 1 : o->cell.rec->jobs;
-	/* a spare CPU takes the next cells' start-up; not with every child pinned to one */
+	/* a spare CPU takes the next cells' start-up and the cells' frees; not with
+	 * every child pinned to one */
 	p.ahead = o->cell.rec->cpu < 0 && cpus_usable() > jobs;
 	p.prog = progress_new(jobs, o->cell.quiet);
 	for (size_t i = 0; i < p.n_tasks; i++) {

@@ -254,7 +254,7 @@ void progress_start(struct progress *p, const char *label, const char *group)
 }
 
 void progress_done(struct progress *p, const char *raw_label, const char *status,
-		   const char *raw_detail)
+		   const char *raw_detail, double took_s)
 {
 	if (!p)
 		return;
@@ -266,9 +266,10 @@ void progress_done(struct progress *p, const char *raw_label, const char *status
 			continue;
 		struct group *g = &p->groups[p->run[i].group];
 		if (strcmp(status, "interrupted")) { /* a cell cut short teaches nothing */
+			double took = took_s >= 0 ? took_s : now - p->run[i].t0;
 			g->n_done++;
-			g->sum_s += now - p->run[i].t0;
-			p->done_s += now - p->run[i].t0;
+			g->sum_s += took;
+			p->done_s += took;
 			p->done_weight += g->weight;
 		}
 		free(p->run[i].label);

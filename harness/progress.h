@@ -32,8 +32,14 @@ void progress_plan(struct progress *p, const char *group, double weight);
 void progress_unplan(struct progress *p, const char *group);
 /* A cell started (label like "cpython-3.12.1 slots 1M #2"). */
 void progress_start(struct progress *p, const char *label, const char *group);
-/* A cell ended with this status word and detail ("64.0 B/obj", a reason). */
-void progress_done(struct progress *p, const char *label, const char *status, const char *detail);
+/*
+ * A cell ended with this status word and detail ("64.0 B/obj", a reason).
+ * took_s: the time it held its worker, which the estimate learns (a cell
+ * whose end overlapped the next one's run took less than its start to its
+ * end); below 0: its start to now.
+ */
+void progress_done(struct progress *p, const char *label, const char *status, const char *detail,
+		   double took_s);
 /* Print a message without breaking the redrawn line. */
 void progress_note(struct progress *p, const char *msg);
 /* Finish the line and free. */

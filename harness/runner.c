@@ -52,6 +52,9 @@ struct cell_run {
 	double t0;              /* when the child was started */
 	int ahead;              /* started ahead of its turn */
 	const struct runner_hook *hook;
+	int expect, filling;    /* where the conversation is: the phase due, and in the fill */
+	int pause_at_freed;     /* runner_cell_to_full: stop once 'full' is answered */
+	double held;            /* seconds it held its worker before such a stop */
 };
 
 static void cell_fail(struct cell_run *cr, char *reason)
@@ -397,27 +400,32 @@ static int next_message(struct cell_run *cr, double deadline, int expect, int fi
 	return 1;
 }
 
-/* The conversation: phases answered with "go" until done, a fault or a signal. */
-static void converse(struct cell_run *cr)
+/*
+ * The conversation: phases answered with "go" until done, a fault or a
+ * signal (1: it is over), or, with pause_at_freed, until 'full' has been
+ * answered (0: to be taken up again from 'freed').
+ */
+static int converse(struct cell_run *cr)
 {
 	const struct config *rec = cr->cfg->rec;
-	int expect = PHASE_START, filling = 0;
 	double deadline = now_s() + rec->timeout_s;
 	for (;;) {
 		if (runner_stop_signal) {
 			cell_fail(cr, xstrdup("interrupted"));
-			return;
+			return 1;
 		}
 		struct proto_msg m;
-		int got = next_message(cr, deadline, expect, filling, &m);
+		int got = next_message(cr, deadline, cr->expect, cr->filling, &m);
 		if (got < 0)
-			return;
+			return 1;
 		if (!got)
 			continue;
-		int over = on_message(cr, &m, &expect, &filling);
+		int over = on_message(cr, &m, &cr->expect, &cr->filling);
 		proto_msg_release(&m);
 		if (over)
-			return;
+			return 1;
+		if (cr->pause_at_freed && cr->expect == PHASE_FREED)
+			return 0;
 		deadline = now_s() + rec->timeout_s;
 	}
 }
@@ -470,6 +478,7 @@ struct cell_run *runner_cell_start(const struct catalog *cat, const struct inter
 	cr->cfg = cfg;
 	cr->c = c;
 	cr->ahead = ahead;
+	cr->expect = PHASE_START;
 	c->status = CELL_PENDING;
 	cr->t0 = now_s();
 	cr->started = !start_child(cr, cat, in);
@@ -479,15 +488,38 @@ struct cell_run *runner_cell_start(const struct catalog *cat, const struct inter
 void runner_cell_finish(struct cell_run *cr, const struct runner_hook *hook)
 {
 	double turn = now_s();
+	int resumed = cr->pause_at_freed;
 	cr->hook = hook;
+	cr->pause_at_freed = 0;
 	if (cr->started) {
 		/* oom_before stays the count at its start: the OOM killer may take a
 		 * child waiting ahead while the cell before is at its peak */
 		converse(cr);
 		end_child(cr);
 	}
-	cr->c->wall_s = now_s() - (cr->ahead && cr->started ? turn : cr->t0);
+	cr->c->wall_s = cr->held + now_s() - (resumed || (cr->ahead && cr->started) ? turn : cr->t0);
 	free(cr);
+}
+
+struct cell_run *runner_cell_to_full(struct cell_run *cr, const struct runner_hook *hook)
+{
+	double turn = now_s();
+	if (!cr->started) {
+		runner_cell_finish(cr, hook);
+		return NULL;
+	}
+	cr->hook = hook;
+	cr->pause_at_freed = 1;
+	if (converse(cr)) {
+		cr->pause_at_freed = 0;
+		end_child(cr);
+		cr->c->wall_s = now_s() - (cr->ahead ? turn : cr->t0);
+		free(cr);
+		return NULL;
+	}
+	cr->held = now_s() - (cr->ahead ? turn : cr->t0);
+	cr->hook = NULL;
+	return cr;
 }
 
 void runner_cell_drop(struct cell_run *cr)

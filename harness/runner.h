@@ -83,4 +83,16 @@ struct cell_run *runner_cell_start(const struct catalog *cat, const struct inter
 void runner_cell_finish(struct cell_run *cr, const struct runner_hook *hook);
 void runner_cell_drop(struct cell_run *cr);
 
+/*
+ * The first part of runner_cell_finish: the conversation up to 'full'
+ * sampled and answered. Returns cr, the child then dropping its objects
+ * for 'freed' on its own while the caller goes on (matrix.c runs the next
+ * cell meanwhile); it cannot end before its 'freed' line is answered, which
+ * runner_cell_finish (with its own hook, or none) does and ends the cell.
+ * Returns NULL when the cell ended before that (failed, skipped,
+ * interrupted): as runner_cell_finish, cr freed. wall_s then counts the
+ * time the cell held its caller: its turn to 'full', and finish's own.
+ */
+struct cell_run *runner_cell_to_full(struct cell_run *cr, const struct runner_hook *hook);
+
 #endif

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# A cell's child started ahead of its turn: at -j below the CPUs, the next
-# cell's child is started once the cell running has reported 'full' (its
-# figures are in), so that it starts up while that one frees and exits.
-# Not with --cpu (every child on one CPU) nor at -j as many as the CPUs.
-# An interrupt while a child waits ahead kills it and leaves its cell to
-# --resume. The figures do not move: the same cells with and without it agree.
+# A cell's child started ahead of its turn, and the cell before held while
+# it frees: at -j below the CPUs, once the cell running has reported 'full'
+# (its figures are in), the next cell's child is started, to start up on the
+# spare CPU, and the cell running drops its objects for 'freed' there while
+# the next one runs; it ends (its 'freed' answered, its child gone) once the
+# next one has reported 'full'. No child starts or ends between another's
+# 'base' and 'full'. Not with --cpu (every child on one CPU) nor at -j as
+# many as the CPUs. An interrupt while a child waits ahead kills it and
+# leaves its cell to --resume. The figures do not move: the same cells with
+# and without it agree.
 . "$(dirname "$0")/lib.sh"
 fake=$SRC/tests/fixtures/fake-python/fake-python
 cpus=$(nproc)
@@ -14,9 +18,13 @@ cpus=$(nproc)
 # child was forked, read objmem's answers and began its exit (which then
 # takes a second) to $TMP/LABEL.log; prints the most children alive at
 # once, the gaps in ms from each exit's start to the next fork (negative:
-# forked before it), and "early" if a child was forked before the child
-# before it had its 'full' answered (at most a clock tick before: the fork
-# time is read to the tick).
+# forked before it), and the words
+#   early  a child was forked before the child before it had its 'full'
+#          answered (at most a clock tick before: the fork is read to the tick);
+#   inside a child was forked or ended between another's answer to 'base'
+#          and its answer to 'full' (its base-to-full window);
+#   held   every child but the last began its exit after the next child
+#          had its 'full' answered (it was held while that one ran).
 runs() {
 	local label=$1 n=$2; shift 2
 	: >"$TMP/$label.log"
@@ -28,6 +36,7 @@ import sys
 ev = [l.split() for l in open(sys.argv[1])]
 start = {e[1]: float(e[2]) for e in ev if e[0] == "start"}
 exit_ = {e[1]: float(e[2]) for e in ev if e[0] == "exit"}
+base = {e[1]: float(e[2]) for e in ev if e[0] == "answer" and e[3] == "2"}
 full = {e[1]: float(e[2]) for e in ev if e[0] == "answer" and e[3] == "3"}
 assert len(start) == int(sys.argv[2]) and start.keys() == exit_.keys(), ev
 # alive from the fork to its exit, a second after the line (0.9: the fork is to the tick)
@@ -35,26 +44,38 @@ spans = sorted((start[p], exit_[p] + 0.9) for p in start)
 most = max(sum(1 for a, b in spans if a <= t < b) for t, _ in spans)
 order = sorted(start, key=start.get)
 gaps = ["%d" % ((start[n] - exit_[p]) * 1000) for p, n in zip(order, order[1:])]
-early = [n for p, n in zip(order, order[1:]) if start[n] < full[p] - 0.011]
-print(most, " ".join(gaps), "early" if early else "")
+words = []
+if [n for p, n in zip(order, order[1:]) if start[n] < full[p] - 0.011]:
+    words.append("early")
+# a fork (to the tick) or an end (the exit line and its second, give or take
+# a few ms) inside another child's base-to-full window
+events = [(start[p], 0.011) for p in start] + [(exit_[p] + 1.0, 0.05) for p in start]
+if any(base[q] + slack < t < full[q] - slack for q in start for t, slack in events):
+    words.append("inside")
+if len(order) > 1 and all(exit_[p] > full[n] for p, n in zip(order, order[1:])):
+    words.append("held")
+print(most, " ".join(gaps), " ".join(words))
 PY
 }
 
 if [ "$cpus" -ge 2 ]; then
 	read -r most gaps < <(runs ahead 3 -j 1)
-	[ "$most" -eq 2 ] || fail "-j 1 on $cpus CPUs: at most $most child(ren) at once, want 2 (one ahead)"
+	[ "$most" -eq 3 ] || fail "-j 1 on $cpus CPUs: at most $most child(ren) at once, want 3 (one held, one running, one ahead)"
 	case $gaps in *early*) fail "-j 1: a child was forked before the cell before had 'full' answered";; esac
-	for g in $gaps; do
+	case $gaps in *inside*) fail "-j 1: a child was forked or ended inside another's base-to-full window";; esac
+	case $gaps in *held*) ;; *) fail "-j 1: a child began its exit before the next had 'full' answered (not held): $gaps";; esac
+	for g in ${gaps%% [a-z]*}; do
 		# ahead: forked once the cell before reported 'full', before it exits
 		[ "$g" -lt 500 ] || fail "-j 1 on $cpus CPUs: the next child was forked ${g} ms after the exit began (want < 500: ahead)"
 	done
-	pass "-j 1 on $cpus CPUs: each next child forked ahead (ms from the exit before: $gaps), 2 alive at most"
+	pass "-j 1 on $cpus CPUs: each next child forked ahead, each cell held to the next one's 'full', none inside a window (ms from the exit before: $gaps), 3 alive at most"
 else
 	echo "note: one CPU: no start ahead to see"
 fi
 
 read -r most gaps < <(runs pinned 3 -j 1 --cpu 0)
 [ "$most" -eq 1 ] || fail "--cpu 0: $most children at once, want 1"
+case $gaps in *inside*|*held*) fail "--cpu 0: a child held or inside a window: $gaps";; esac
 for g in $gaps; do
 	[ "$g" -ge 900 ] || fail "--cpu 0: the next child was forked ${g} ms after the exit began (want >= 900, the exit taking 1000, the fork read to 10 ms: not ahead)"
 done

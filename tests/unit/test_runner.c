@@ -665,6 +665,62 @@ static void test_ahead(void)
 	world_leave(&w);
 }
 
+/*
+ * A cell run to 'full' and held: its child frees on its own and stays
+ * (it cannot end before its 'freed' is answered), even after a wait; then
+ * finish samples 'freed' and ends it, an ok cell, its wall_s the time it
+ * held its caller (the wait left out). A held cell finished after a stop
+ * request is interrupted, and its child gone.
+ */
+static void test_held(void)
+{
+	struct world w;
+	if (world_enter(&w)) {
+		world_leave(&w);
+		return;
+	}
+	for (int stop = 0; stop <= 1; stop++) {
+		struct cell c;
+		cell_init(&c);
+		c.interpreter = xstrdup(w.in.name);
+		c.workload = xstrdup("slots");
+		c.count = 100000;
+		c.repeat = 1;
+		int fulls = 0;
+		struct runner_hook hook = { on_full_count, &fulls };
+		double t0 = now_s();
+		struct cell_run *cr = runner_cell_to_full(runner_cell_start(&w.cat, &w.in, &w.rc, &c, 0),
+							  &hook);
+		double to_full = now_s() - t0;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cr);
+		CU_ASSERT_EQUAL(fulls, 1);
+		CU_ASSERT(c.samples[PHASE_FULL].valid);
+		CU_ASSERT(!c.samples[PHASE_FREED].valid);
+		usleep(300 * 1000);
+		CU_ASSERT(kill(c.pid, 0) == 0);   /* held: waiting for its answer to 'freed' */
+		int pid = c.pid;
+		if (stop)
+			runner_stop_signal = 1;
+		t0 = now_s();
+		runner_cell_finish(cr, NULL);
+		double finish = now_s() - t0;
+		runner_stop_signal = 0;
+		errno = 0;
+		CU_ASSERT(kill(pid, 0) == -1 && errno == ESRCH);
+		if (stop) {
+			CU_ASSERT_EQUAL(c.status, CELL_FAILED);
+			CU_ASSERT_STRING_EQUAL(c.reason ? c.reason : "", "interrupted");
+		} else {
+			check_ok_cell(&c, 30, 200);
+			CU_ASSERT(c.samples[PHASE_FREED].valid);
+			CU_ASSERT(c.wall_s <= to_full + finish + 0.001);
+			CU_ASSERT(c.wall_s < to_full + finish + 0.25);   /* not the 0.3 s wait */
+		}
+		cell_release(&c);
+	}
+	world_leave(&w);
+}
+
 /* ---- the matrix ---- */
 
 static void test_matrix(void)
@@ -797,6 +853,7 @@ static const struct unit_test cell_tests[] = {
 	{ "a stop request ends a hanging cell", test_stop_in_cell },
 	{ "a 2 x 2 x 1 matrix to a file, resumed", test_matrix },
 	{ "a child started ahead: finished after a wait, or dropped", test_ahead },
+	{ "a cell held after 'full': finished after a wait, or interrupted", test_held },
 };
 
 int main(int argc, char **argv)
