@@ -501,6 +501,16 @@ static const struct overlong_case {
 	  CELL_FAILED, "protocol error: a stdout line longer than 65536 bytes" },
 };
 
+/* A new slots cell of count objects, repetition 1, of interpreter name. */
+static void slots_cell(struct cell *c, const char *name, uint64_t count)
+{
+	cell_init(c);
+	c->interpreter = xstrdup(name);
+	c->workload = xstrdup("slots");
+	c->count = count;
+	c->repeat = 1;
+}
+
 static void test_overlong_lines(void)
 {
 	struct world w;
@@ -518,11 +528,7 @@ static void test_overlong_lines(void)
 		strvec_push(&sh.argv, t->script);
 		strvec_push(&sh.argv, "sh");
 		struct cell c;
-		cell_init(&c);
-		c.interpreter = xstrdup("sh");
-		c.workload = xstrdup("slots");
-		c.count = 1;
-		c.repeat = 1;
+		slots_cell(&c, "sh", 1);
 		double t0 = now_s();
 		runner_run_cell(&w.cat, &sh, &w.rc, &c);
 		const char *text = t->status == CELL_OK ? c.note : c.reason;
@@ -627,11 +633,7 @@ static void test_ahead(void)
 		return;
 	}
 	struct cell c;
-	cell_init(&c);
-	c.interpreter = xstrdup(w.in.name);
-	c.workload = xstrdup("slots");
-	c.count = 100000;
-	c.repeat = 1;
+	slots_cell(&c, w.in.name, 100000);
 	struct cell_run *cr = runner_cell_start(&w.cat, &w.in, &w.rc, &c, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cr);
 	CU_ASSERT(c.pid > 0);
@@ -646,11 +648,7 @@ static void test_ahead(void)
 	CU_ASSERT(c.wall_s <= took + 0.001);
 	cell_release(&c);
 
-	cell_init(&c);
-	c.interpreter = xstrdup(w.in.name);
-	c.workload = xstrdup("slots");
-	c.count = 1000;
-	c.repeat = 1;
+	slots_cell(&c, w.in.name, 1000);
 	cr = runner_cell_start(&w.cat, &w.in, &w.rc, &c, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cr);
 	int pid = c.pid;
@@ -681,11 +679,7 @@ static void test_held(void)
 	}
 	for (int stop = 0; stop <= 1; stop++) {
 		struct cell c;
-		cell_init(&c);
-		c.interpreter = xstrdup(w.in.name);
-		c.workload = xstrdup("slots");
-		c.count = 100000;
-		c.repeat = 1;
+		slots_cell(&c, w.in.name, 100000);
 		int fulls = 0;
 		struct runner_hook hook = { on_full_count, &fulls };
 		double t0 = now_s();
