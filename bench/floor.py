@@ -82,7 +82,8 @@ def child_env():
 def method_cell(py, workload, count, env):
     """One cell of the method by a minimal driver: (seconds from the answer to
     `base` to the `full` line, seconds from the answer to `full` to the
-    `freed` line). Each answer is stamped before it is written: a bound."""
+    `freed` line). A line is stamped as it is read, just before its answer
+    is written: a bound."""
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen([py, os.path.join(SRC, "workloads", "agent.py"), "run",
                               workload, count], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -96,9 +97,7 @@ def method_cell(py, workload, count, env):
                 if verb != "phase":
                     said = line.decode("utf-8", "replace").strip()
                     break
-                phase = json.loads(payload)["phase"]
-                stamps[phase + " line"] = time.monotonic()
-                stamps[phase] = time.monotonic()
+                stamps[json.loads(payload)["phase"]] = time.monotonic()
                 p.stdin.write(b"go\n")
                 p.stdin.flush()
         except BrokenPipeError:
@@ -116,7 +115,7 @@ def method_cell(py, workload, count, env):
                      % (py, workload, count,
                         "said %r" % said if said else "exited %d" % rc if rc
                         else "ended before `freed`", "\n".join(tail) or "(nothing)"))
-    return (stamps["full line"] - stamps["base"], stamps["freed line"] - stamps["full"])
+    return (stamps["full"] - stamps["base"], stamps["freed"] - stamps["full"])
 
 
 def main():

@@ -291,7 +291,6 @@ static void run_task(struct pool *p, struct slot *s, const struct runner_hook *h
 			return;
 		}
 	}
-	s->early = NULL;
 	settle_task(p, s);
 }
 
